@@ -1,0 +1,32 @@
+/**
+ * Every composition function of this repository, with what it composes. The
+ * synth code reads this to emit Compositions, Function objects and RBAC; the
+ * Makefile and tests read it for the local ports `make serve` uses.
+ */
+import type { PlatformApi } from './lib/api.js';
+import { eventDrivenService } from './event-driven-service/api.js';
+
+export interface FunctionEntry {
+  /** Folder under functions/, and the suffix of the Function object's name. */
+  name: string;
+  /** Port `make serve` listens on (insecure, localhost) for `crossplane render`. */
+  devPort: number;
+  /** APIs whose Composition calls this function. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  apis: PlatformApi<any>[];
+  /** Kinds the function composes: Crossplane needs RBAC for each of them. */
+  composes: { apiGroup: string; resources: string[] }[];
+}
+
+export const FUNCTIONS: FunctionEntry[] = [
+  {
+    name: 'event-driven-service',
+    devPort: 9441,
+    apis: [eventDrivenService],
+    composes: [
+      { apiGroup: '', resources: ['serviceaccounts', 'services'] },
+      { apiGroup: 'apps', resources: ['deployments'] },
+      { apiGroup: 'keda.sh', resources: ['scaledobjects'] },
+    ],
+  },
+];

@@ -1,0 +1,193 @@
+/**
+ * What an EventDrivenService is made of: ServiceAccount, Deployment, Service
+ * (8080) and a KEDA ScaledObject, all in the claim's namespace and named after
+ * the claim. Readiness and XR status come from the observed objects.
+ */
+import { Deployment } from 'kubernetes-models/apps/v1';
+import { Service, ServiceAccount, type IContainer, type IEnvVar } from 'kubernetes-models/v1';
+import { ScaledObject, type IScaleTriggers } from '@kubernetes-models/keda/keda.sh/v1alpha1';
+import type { ComposeInput, ComposeOutput } from '../lib/function/compose.js';
+import { condition, conditionTrue, standardLabels, type KubeObject } from '../lib/k8s/objects.js';
+import { restrictedContainerSecurity, restrictedPodSecurity } from '../lib/k8s/security.js';
+import { SIZES, type EventDrivenServiceSpec } from './api.js';
+
+const HTTP_PORT = 8080;
+/** NATS serves its HTTP monitoring API (which KEDA reads) on this port by default. */
+const NATS_MONITORING_PORT = 8222;
+
+/** Documentation of the rule below; the reference page prints it. */
+export const natsMonitoringNote = `## NATS monitoring endpoint
+
+KEDA's \`nats-jetstream\` scaler reads consumer lag from the NATS HTTP monitoring
+API (\`natsServerMonitoringEndpoint\`, a \`host:port\`), not from the client URL
+the worker connects to. Unless \`spec.nats.monitoringEndpoint\` is set, the
+function takes the host of \`spec.nats.url\` and the NATS monitoring port
+${NATS_MONITORING_PORT}: \`nats://nats.nats.svc:4222\` gives \`nats.nats.svc:${NATS_MONITORING_PORT}\`. Set
+\`monitoringEndpoint\` when monitoring is served elsewhere (another port, a
+separate Service), and \`useHttps\` when it is served over TLS.
+`;
+
+/** KEDA wants the monitoring host:port, not the client URL. */
+export function natsMonitoringEndpoint(nats: NonNullable<EventDrivenServiceSpec['nats']>): string {
+  if (nats.monitoringEndpoint) return nats.monitoringEndpoint;
+  const host = nats.url.replace(/^nats:\/\//, '').replace(/:\d+$/, '');
+  return `${host}:${NATS_MONITORING_PORT}`;
+}
+
+function brokerEnv(spec: EventDrivenServiceSpec): IEnvVar[] {
+  if (spec.nats) {
+    return [
+      { name: 'NATS_URL', value: spec.nats.url },
+      { name: 'NATS_STREAM', value: spec.nats.stream },
+      { name: 'NATS_CONSUMER', value: spec.nats.consumer },
+    ];
+  }
+  const kafka = spec.kafka!;
+  return [
+    { name: 'KAFKA_BOOTSTRAP_SERVERS', value: kafka.bootstrapServers },
+    { name: 'KAFKA_TOPIC', value: kafka.topic },
+    { name: 'KAFKA_CONSUMER_GROUP', value: kafka.consumerGroup },
+  ];
+}
+
+function trigger(spec: EventDrivenServiceSpec): IScaleTriggers {
+  const lagThreshold = spec.scaling.lagThreshold;
+  if (spec.nats) {
+    return {
+      type: 'nats-jetstream',
+      metadata: {
+        natsServerMonitoringEndpoint: natsMonitoringEndpoint(spec.nats),
+        account: spec.nats.account,
+        stream: spec.nats.stream,
+        consumer: spec.nats.consumer,
+        lagThreshold,
+        ...(spec.nats.useHttps ? { useHttps: 'true' } : {}),
+      },
+    };
+  }
+  const kafka = spec.kafka!;
+  return {
+    type: 'kafka',
+    metadata: {
+      bootstrapServers: kafka.bootstrapServers,
+      consumerGroup: kafka.consumerGroup,
+      topic: kafka.topic,
+      lagThreshold,
+      offsetResetPolicy: kafka.offsetResetPolicy,
+    },
+  };
+}
+
+function describeTrigger(spec: EventDrivenServiceSpec): string {
+  return spec.nats
+    ? `nats-jetstream stream ${spec.nats.stream} consumer ${spec.nats.consumer}`
+    : `kafka topic ${spec.kafka!.topic} group ${spec.kafka!.consumerGroup}`;
+}
+
+export function composeEventDrivenService({ spec, claim, observed }: ComposeInput<EventDrivenServiceSpec>): ComposeOutput {
+  const { name, namespace } = claim;
+  const labels = standardLabels(name, 'event-driven-service');
+  const selector = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': 'event-driven-service' };
+  const resources = SIZES[spec.size];
+  const env = brokerEnv(spec);
+  const envFrom = spec.secretName ? [{ secretRef: { name: spec.secretName } }] : undefined;
+  const securityContext = restrictedContainerSecurity();
+
+  const worker: IContainer = {
+    name: 'worker',
+    image: spec.image,
+    ports: [{ name: 'http', containerPort: HTTP_PORT, protocol: 'TCP' }],
+    env,
+    envFrom,
+    resources: { requests: { ...resources.requests }, limits: { ...resources.limits } },
+    livenessProbe: { httpGet: { path: '/health', port: HTTP_PORT }, initialDelaySeconds: 30, periodSeconds: 10 },
+    readinessProbe: { httpGet: { path: '/ready', port: HTTP_PORT }, initialDelaySeconds: 10, periodSeconds: 5 },
+    securityContext,
+  };
+  const initContainers: IContainer[] | undefined = spec.initContainer
+    ? [
+        {
+          name: 'init',
+          image: spec.initContainer.image ?? spec.image,
+          command: spec.initContainer.command,
+          env,
+          envFrom,
+          resources: { requests: { ...resources.requests }, limits: { ...resources.limits } },
+          securityContext,
+        },
+      ]
+    : undefined;
+
+  const serviceAccount = new ServiceAccount({ metadata: { name, namespace, labels } });
+  const deployment = new Deployment({
+    metadata: { name, namespace, labels },
+    spec: {
+      // No `replicas`: KEDA's HPA owns the count, and a desired value here would
+      // make Crossplane and the HPA fight over it.
+      selector: { matchLabels: selector },
+      template: {
+        metadata: { labels },
+        spec: {
+          serviceAccountName: name,
+          securityContext: restrictedPodSecurity(),
+          imagePullSecrets: spec.imagePullSecrets?.map((s) => ({ name: s.name })),
+          initContainers,
+          containers: [worker],
+        },
+      },
+    },
+  });
+  const service = new Service({
+    metadata: { name, namespace, labels },
+    spec: {
+      type: 'ClusterIP',
+      selector,
+      ports: [{ name: 'http', port: HTTP_PORT, targetPort: HTTP_PORT, protocol: 'TCP' }],
+    },
+  });
+  const scaledObject = new ScaledObject({
+    metadata: { name: `${name}-scaler`, namespace, labels },
+    spec: {
+      scaleTargetRef: { name },
+      minReplicaCount: spec.scaling.minReplicas,
+      maxReplicaCount: spec.scaling.maxReplicas,
+      triggers: [trigger(spec)],
+    },
+  });
+
+  const observedDeployment = observed.deployment as (KubeObject & { status?: { replicas?: number; readyReplicas?: number } }) | undefined;
+  const observedScaler = observed.scaledobject;
+  const scalerNotReady = condition(observedScaler, 'Ready');
+
+  return {
+    resources: {
+      serviceaccount: { resource: serviceAccount, ready: observed.serviceaccount !== undefined },
+      deployment: { resource: deployment, ready: conditionTrue(observedDeployment, 'Available') },
+      service: { resource: service, ready: observed.service !== undefined },
+      scaledobject: { resource: scaledObject, ready: conditionTrue(observedScaler, 'Ready') },
+    },
+    status: {
+      trigger: describeTrigger(spec),
+      endpoint: `http://${name}.${namespace}.svc.cluster.local:${HTTP_PORT}`,
+      ...(observedDeployment
+        ? {
+            replicas: {
+              desired: observedDeployment.status?.replicas ?? 0,
+              ready: observedDeployment.status?.readyReplicas ?? 0,
+            },
+          }
+        : {}),
+      ...(observedScaler
+        ? {
+            scaler: {
+              ready: conditionTrue(observedScaler, 'Ready'),
+              active: conditionTrue(observedScaler, 'Active'),
+              ...(scalerNotReady && scalerNotReady.status !== 'True' && scalerNotReady.message
+                ? { message: scalerNotReady.message }
+                : {}),
+            },
+          }
+        : {}),
+    },
+  };
+}

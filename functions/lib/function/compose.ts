@@ -1,0 +1,139 @@
+/**
+ * The request path every platform function shares: read the observed XR,
+ * validate and default its spec (Fatal result naming the field when it is
+ * invalid), hand a typed view to the API's compose logic, and write desired
+ * resources, readiness and XR status back.
+ *
+ * Compose logic is a pure function of (spec, claim identity, observed state),
+ * so the same request always gives the same response.
+ */
+import {
+  Ready,
+  Severity,
+  fatal,
+  setDesiredCompositeStatus,
+  type ComposeFunction,
+  type Resource,
+  type RunFunctionRequest,
+  type RunFunctionResponse,
+  type ResourceSelector,
+} from '@crossplane-org/function-sdk-typescript';
+import type { PlatformApi } from '../api.js';
+import type { KubeObject } from '../k8s/objects.js';
+import { formatErrors } from '../schema/validate.js';
+
+/** Who asked: the claim the XR was created for. */
+export interface ClaimIdentity {
+  name: string;
+  namespace: string;
+}
+
+export interface ComposeInput<Spec> {
+  spec: Spec;
+  claim: ClaimIdentity;
+  /** The observed XR, for its metadata and status. */
+  xr: KubeObject;
+  /** Observed composed resources by composition resource name. */
+  observed: Record<string, KubeObject | undefined>;
+  /** Resources Crossplane fetched because a previous response asked for them. */
+  required: Record<string, KubeObject[]>;
+}
+
+/** A kubernetes-models object (typed, with validate()) or a plain object. */
+export type ComposedObject = KubeObject | { toJSON(): unknown; validate(): void };
+
+export interface DesiredResource {
+  resource: ComposedObject;
+  /** Omitted: Crossplane decides (a resource is ready once it exists). */
+  ready?: boolean;
+}
+
+export interface ComposeOutput {
+  resources: Record<string, DesiredResource>;
+  status?: Record<string, unknown>;
+  /** Set only where the XR's readiness is not simply "all resources ready". */
+  ready?: boolean;
+  /** Shown as Warning events on the XR and claim. Never put secret values here. */
+  warnings?: string[];
+  /** Resources to fetch for the next call (e.g. an existing OAM Application). */
+  requirements?: Record<string, ResourceSelector>;
+}
+
+/** A problem with the request that the user must fix; becomes a Fatal result. */
+export class SpecError extends Error {}
+
+export type ComposeLogic<Spec> = (input: ComposeInput<Spec>) => ComposeOutput;
+
+function claimOf(xr: KubeObject): ClaimIdentity | SpecError {
+  const ref = (xr.spec as { claimRef?: { name?: string; namespace?: string } } | undefined)?.claimRef;
+  const labels = xr.metadata?.labels ?? {};
+  const name = ref?.name ?? labels['crossplane.io/claim-name'];
+  const namespace = ref?.namespace ?? labels['crossplane.io/claim-namespace'];
+  if (!name || !namespace) {
+    return new SpecError(
+      `spec.claimRef.namespace: is required: create the ${String(xr.kind ?? 'composite').replace(/^X/, '')} claim in a namespace rather than the composite directly`,
+    );
+  }
+  return { name, namespace };
+}
+
+function toReady(ready: boolean | undefined): Ready {
+  if (ready === undefined) return Ready.READY_UNSPECIFIED;
+  return ready ? Ready.READY_TRUE : Ready.READY_FALSE;
+}
+
+function observedOf(req: RunFunctionRequest): Record<string, KubeObject | undefined> {
+  const out: Record<string, KubeObject | undefined> = {};
+  for (const [name, r] of Object.entries(req.observed?.resources ?? {})) out[name] = r?.resource as KubeObject;
+  return out;
+}
+
+function requiredOf(req: RunFunctionRequest): Record<string, KubeObject[]> {
+  const out: Record<string, KubeObject[]> = {};
+  const all = { ...(req.extraResources ?? {}), ...(req.requiredResources ?? {}) };
+  for (const [name, r] of Object.entries(all)) out[name] = (r?.items ?? []).map((i) => i.resource as KubeObject);
+  return out;
+}
+
+/** Run compose logic against a request and fill in the response. */
+export function runCompose<Spec>(
+  api: PlatformApi<Spec>,
+  logic: ComposeLogic<Spec>,
+  req: RunFunctionRequest,
+  rsp: RunFunctionResponse & { desired: NonNullable<RunFunctionResponse['desired']> },
+): RunFunctionResponse {
+  const xr = req.observed?.composite?.resource as KubeObject | undefined;
+  if (!xr) return fatal(rsp, 'request has no observed composite resource');
+  const valid = api.validateSpec(xr.spec);
+  if (!valid.ok) return fatal(rsp, `invalid ${api.compositeKind}: ${formatErrors(valid.errors)}`);
+  const claim = claimOf(xr);
+  if (claim instanceof SpecError) return fatal(rsp, claim.message);
+
+  let out: ComposeOutput;
+  try {
+    out = logic({ spec: valid.value, claim, xr, observed: observedOf(req), required: requiredOf(req) });
+  } catch (err) {
+    // Compose logic throws SpecError for rules the schema cannot express;
+    // anything else is a bug, reported without a stack or values.
+    const message = err instanceof Error ? err.message : String(err);
+    return fatal(rsp, err instanceof SpecError ? `invalid ${api.compositeKind}: ${message}` : `internal error: ${message}`);
+  }
+
+  for (const [name, d] of Object.entries(out.resources)) {
+    const resource = (typeof d.resource.toJSON === 'function' ? d.resource.toJSON() : d.resource) as KubeObject;
+    const r: Resource = { resource, connectionDetails: {}, ready: toReady(d.ready) };
+    rsp.desired.resources[name] = r;
+  }
+  if (out.status) setDesiredCompositeStatus({ rsp, status: out.status });
+  if (out.ready !== undefined && rsp.desired.composite) rsp.desired.composite.ready = toReady(out.ready);
+  for (const message of out.warnings ?? []) rsp.results.push({ severity: Severity.SEVERITY_WARNING, message });
+  if (out.requirements && Object.keys(out.requirements).length > 0) {
+    rsp.requirements = { extraResources: {}, resources: out.requirements, schemas: {} };
+  }
+  return rsp;
+}
+
+/** The SDK entry point for an API: `serve(compositionFunction(api, logic))`. */
+export function compositionFunction<Spec>(api: PlatformApi<Spec>, logic: ComposeLogic<Spec>): ComposeFunction {
+  return (req, rsp) => runCompose(api, logic, req, rsp);
+}

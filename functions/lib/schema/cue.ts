@@ -1,0 +1,96 @@
+/**
+ * OpenAPI schema → the `parameter` block of a KubeVela CUE template, in
+ * KubeVela's conventions: one `// +usage=` line per field, defaults as
+ * `*value | type`, optional fields as `name?:`, and never both.
+ */
+import type { SchemaNode } from './walk.js';
+import { isOptional } from './walk.js';
+
+const IDENT = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+/** A CUE string or other literal; JSON literals are valid CUE. */
+export function cueLiteral(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+function label(name: string): string {
+  return IDENT.test(name) ? name : JSON.stringify(name);
+}
+
+function constraints(node: SchemaNode): string[] {
+  const c: string[] = [];
+  if (node.pattern !== undefined) c.push(`=~${cueLiteral(node.pattern)}`);
+  if (node.minLength !== undefined && node.minLength > 0) c.push(`strings.MinRunes(${node.minLength})`);
+  if (node.minimum !== undefined) c.push(`>=${node.minimum}`);
+  if (node.maximum !== undefined) c.push(`<=${node.maximum}`);
+  return c;
+}
+
+/** Whether the generated block calls into CUE's `strings` package. */
+export function needsStrings(node: SchemaNode): boolean {
+  if (node.minLength !== undefined && node.minLength > 0) return true;
+  const children = [
+    ...Object.values(node.properties ?? {}),
+    ...(node.items ? [node.items] : []),
+    ...(typeof node.additionalProperties === 'object' ? [node.additionalProperties] : []),
+  ];
+  return children.some(needsStrings);
+}
+
+function typeExpr(node: SchemaNode, indent: string): string {
+  if (node.enum) {
+    const values = node.enum.filter((v) => v !== node.default).map(cueLiteral);
+    return values.join(' | ');
+  }
+  if (node['x-kubernetes-preserve-unknown-fields'] && !node.properties) return '{...}';
+  switch (node.type) {
+    case 'string':
+    case 'integer':
+    case 'number': {
+      const base = node.type === 'string' ? 'string' : node.type === 'integer' ? 'int' : 'number';
+      return [base, ...constraints(node)].join(' & ');
+    }
+    case 'boolean':
+      return 'bool';
+    case 'array':
+      return `[...${typeExpr(node.items ?? {}, indent)}]`;
+    case 'object': {
+      if (typeof node.additionalProperties === 'object' && !node.properties) {
+        return `{[string]: ${typeExpr(node.additionalProperties, indent)}}`;
+      }
+      return block(node, indent);
+    }
+    default:
+      return '_';
+  }
+}
+
+function field(parent: SchemaNode, name: string, node: SchemaNode, indent: string): string {
+  const lines: string[] = [];
+  if (node.description) lines.push(`${indent}// +usage=${node.description.replace(/\s+/g, ' ').trim()}`);
+  const inner = indent + '\t';
+  const type = typeExpr(node, inner);
+  let value: string;
+  if (node.default !== undefined && node.type !== 'object') {
+    value = `*${cueLiteral(node.default)} | ${type}`;
+  } else {
+    value = type;
+  }
+  // A defaulted object (default: {}) is always present, filled by its own
+  // field defaults; any other non-required field is optional.
+  const optional = isOptional(parent, name) && node.default === undefined;
+  lines.push(`${indent}${label(name)}${optional ? '?' : ''}: ${value}`);
+  return lines.join('\n');
+}
+
+function block(node: SchemaNode, indent: string): string {
+  const outer = indent.slice(0, -1);
+  const fields = Object.entries(node.properties ?? {}).map(([k, v]) => field(node, k, v, indent));
+  if (fields.length === 0) return '{...}';
+  return `{\n${fields.join('\n')}\n${outer}}`;
+}
+
+/** `parameter: { ... }` for an object schema (already in OpenAPI form). */
+export function cueParameter(schema: SchemaNode): string {
+  return `parameter: ${block(schema, '\t')}`;
+}

@@ -1,0 +1,132 @@
+/** Crossplane objects: XRDs, pipeline Compositions, Function packages, RBAC. */
+import { ApiObject } from 'cdk8s';
+import { PLATFORM } from '../functions/lib/platform.js';
+import type { PlatformApi } from '../functions/lib/api.js';
+import { toOpenApi } from '../functions/lib/schema/openapi.js';
+import type { FunctionEntry } from '../functions/catalog.js';
+import { newChart, yamlFile, type OutputFile } from './output.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyApi = PlatformApi<any>;
+
+export function functionObjectName(fn: FunctionEntry): string {
+  return `${PLATFORM.functionPrefix}-${fn.name}`;
+}
+
+export function xrd(api: AnyApi): OutputFile {
+  const chart = newChart();
+  new ApiObject(chart, 'xrd', {
+    apiVersion: 'apiextensions.crossplane.io/v1',
+    kind: 'CompositeResourceDefinition',
+    metadata: { name: api.xrdName },
+    spec: {
+      // LegacyCluster: the only scope that offers claims (the namespaced
+      // objects teams write) in Crossplane v2.
+      scope: 'LegacyCluster',
+      group: api.group,
+      names: { kind: api.compositeKind, plural: api.compositePlural },
+      claimNames: { kind: api.claimKind, plural: api.claimPlural },
+      defaultCompositionRef: { name: api.xrdName },
+      versions: [
+        {
+          name: PLATFORM.version,
+          served: true,
+          referenceable: true,
+          additionalPrinterColumns: api.printerColumns,
+          schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              description: api.description,
+              required: ['spec'],
+              properties: {
+                spec: toOpenApi(api.spec, api.rules),
+                status: toOpenApi(api.status),
+              },
+            },
+          },
+        },
+      ],
+    },
+  });
+  return yamlFile(`xrds/${api.xrdName}.yaml`, chart);
+}
+
+export function composition(api: AnyApi, fn: FunctionEntry): OutputFile {
+  const chart = newChart();
+  new ApiObject(chart, 'composition', {
+    apiVersion: 'apiextensions.crossplane.io/v1',
+    kind: 'Composition',
+    metadata: { name: api.xrdName, labels: { 'platform.example.org/function': fn.name } },
+    spec: {
+      compositeTypeRef: { apiVersion: api.apiVersion, kind: api.compositeKind },
+      mode: 'Pipeline',
+      pipeline: [{ step: 'compose', functionRef: { name: functionObjectName(fn) } }],
+    },
+  });
+  return yamlFile(`compositions/${api.xrdName}.yaml`, chart);
+}
+
+/** The `pkg.crossplane.io/v1` Function objects that install the packages. */
+export function functionPackages(fns: FunctionEntry[]): OutputFile {
+  const chart = newChart();
+  for (const fn of fns) {
+    new ApiObject(chart, fn.name, {
+      apiVersion: 'pkg.crossplane.io/v1',
+      kind: 'Function',
+      metadata: { name: functionObjectName(fn) },
+      spec: { package: `${PLATFORM.registry}/${functionObjectName(fn)}:${PLATFORM.packageVersion}` },
+    });
+  }
+  return yamlFile('install/functions.yaml', chart);
+}
+
+/**
+ * RBAC for every kind the functions compose. Crossplane's own role covers a
+ * few core kinds only; this role is aggregated into it by its label.
+ */
+export function rbac(fns: FunctionEntry[]): OutputFile {
+  const byGroup = new Map<string, Set<string>>();
+  for (const c of fns.flatMap((f) => f.composes)) {
+    const set = byGroup.get(c.apiGroup) ?? new Set<string>();
+    c.resources.forEach((r) => set.add(r));
+    byGroup.set(c.apiGroup, set);
+  }
+  const chart = newChart();
+  new ApiObject(chart, 'role', {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRole',
+    metadata: {
+      name: 'crossplane:platform-definitions:composed-resources',
+      labels: { 'rbac.crossplane.io/aggregate-to-crossplane': 'true' },
+    },
+    rules: [...byGroup.keys()].sort().map((group) => ({
+      apiGroups: [group],
+      resources: [...byGroup.get(group)!].sort(),
+      verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
+    })),
+  });
+  return yamlFile('install/rbac.yaml', chart);
+}
+
+/**
+ * The same Function objects, annotated for `crossplane render`: the
+ * Development runtime calls the function `make serve` runs on localhost.
+ */
+export function devFunctions(fns: FunctionEntry[]): OutputFile {
+  const chart = newChart();
+  for (const fn of fns) {
+    new ApiObject(chart, fn.name, {
+      apiVersion: 'pkg.crossplane.io/v1',
+      kind: 'Function',
+      metadata: {
+        name: functionObjectName(fn),
+        annotations: {
+          'render.crossplane.io/runtime': 'Development',
+          'render.crossplane.io/runtime-development-target': `dns:///localhost:${fn.devPort}`,
+        },
+      },
+      spec: { package: `${PLATFORM.registry}/${functionObjectName(fn)}:${PLATFORM.packageVersion}` },
+    });
+  }
+  return yamlFile('examples/functions.yaml', chart);
+}

@@ -1,0 +1,64 @@
+/** Builders for KubeVela definitions (core.oam.dev/v1beta1). */
+import { ApiObject } from 'cdk8s';
+import type { PlatformApi } from '../../functions/lib/api.js';
+import { cueParameter, needsStrings } from '../../functions/lib/schema/cue.js';
+import { toOpenApi } from '../../functions/lib/schema/openapi.js';
+import type { SchemaNode } from '../../functions/lib/schema/walk.js';
+import { newChart, yamlFile, type OutputFile } from '../output.js';
+
+/** KubeVela installs definitions into this namespace; they are visible to every app. */
+export const DEFINITION_NAMESPACE = 'vela-system';
+
+/** Joins CUE template parts, adding the imports the parts use. */
+export function cueTemplate(parts: string[], parameterSchema?: SchemaNode): string {
+  const imports = parameterSchema && needsStrings(parameterSchema) ? 'import "strings"\n\n' : '';
+  return imports + parts.map((p) => p.trimEnd()).join('\n\n') + '\n';
+}
+
+export interface ComponentDefinitionSpec {
+  name: string;
+  description: string;
+  template: string;
+  healthPolicy: string;
+  customStatus: string;
+}
+
+export function componentDefinition(def: ComponentDefinitionSpec): OutputFile {
+  const chart = newChart();
+  new ApiObject(chart, 'definition', {
+    apiVersion: 'core.oam.dev/v1beta1',
+    kind: 'ComponentDefinition',
+    metadata: {
+      name: def.name,
+      namespace: DEFINITION_NAMESPACE,
+      annotations: { 'definition.oam.dev/description': def.description },
+    },
+    spec: {
+      // autodetects: KubeVela does not look the output kind up when the
+      // definition is applied, so definitions can be installed before the
+      // XRDs or CRDs they emit exist.
+      workload: { type: 'autodetects.core.oam.dev' },
+      schematic: { cue: { template: def.template } },
+      status: { healthPolicy: def.healthPolicy, customStatus: def.customStatus },
+    },
+  });
+  return yamlFile(`definitions/components/${def.name}.yaml`, chart);
+}
+
+/** The CUE that emits a claim whose spec is exactly the definition's parameters. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function claimOutput(api: PlatformApi<any>, name = 'context.name'): string {
+  return `output: {
+	apiVersion: "${api.apiVersion}"
+	kind:       "${api.claimKind}"
+	metadata: name: ${name}
+	spec: parameter
+}`;
+}
+
+/** The parameter block of an API, from its schema. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function apiParameter(api: PlatformApi<any>): { cue: string; schema: SchemaNode } {
+  const schema = toOpenApi(api.spec);
+  return { cue: cueParameter(schema), schema };
+}

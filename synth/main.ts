@@ -1,0 +1,49 @@
+/**
+ * `make synth`: every generated file of the repository, from code.
+ *   tsx synth/main.ts            writes into the repository
+ *   tsx synth/main.ts --out DIR  writes into DIR (the drift check compares)
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { FUNCTIONS } from '../functions/catalog.js';
+import { composition, devFunctions, functionPackages, rbac, xrd } from './crossplane.js';
+import { apiPage } from './docs.js';
+import { eventDrivenServiceDefinition } from './kubevela/event-driven-service.js';
+import { writeAll, type OutputFile } from './output.js';
+import { eventDrivenService } from '../functions/event-driven-service/api.js';
+import { natsMonitoringNote } from '../functions/event-driven-service/compose.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export function generate(): OutputFile[] {
+  const files: OutputFile[] = [];
+  for (const fn of FUNCTIONS) {
+    for (const api of fn.apis) files.push(xrd(api), composition(api, fn));
+  }
+  files.push(functionPackages(FUNCTIONS), rbac(FUNCTIONS), devFunctions(FUNCTIONS));
+  files.push(eventDrivenServiceDefinition());
+  files.push(
+    apiPage({
+      api: eventDrivenService,
+      componentType: 'event-driven-service',
+      composes: [
+        'ServiceAccount `<claim>`',
+        'Deployment `<claim>`: the worker (port 8080, `/health` liveness, `/ready` readiness, resources from `size`, restricted pod security), with an init container only when `initContainer` is set',
+        'Service `<claim>` (ClusterIP, 8080)',
+        'KEDA ScaledObject `<claim>-scaler`: a `nats-jetstream` or `kafka` trigger on the consumer backlog',
+      ],
+      example: readFileSync(join(root, 'examples/event-driven-service/claim.yaml'), 'utf8'),
+      notes: natsMonitoringNote,
+    }),
+  );
+  return files.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({ options: { out: { type: 'string', default: root } } });
+  const files = generate();
+  writeAll(values.out!, files);
+  console.log(`synth: wrote ${files.length} files to ${values.out}`);
+}

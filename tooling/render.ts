@@ -1,0 +1,73 @@
+/**
+ * `make render`: `crossplane render` for every example claim (with --xrd so
+ * defaults apply, and with observed resources where an example has them).
+ * Starts the functions itself unless `make serve` already runs them.
+ *   tsx tooling/render.ts [claim.yaml ...]
+ */
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import type { KubeObject } from '../functions/lib/k8s/objects.js';
+import { apiFiles, claimToXr } from './claims.js';
+import { startAll, stopAll } from './servers.js';
+import { ROOT, runTool, type RunResult } from './tools.js';
+
+export interface RenderOptions {
+  observed?: string;
+  required?: string;
+}
+
+/** Render one claim file through crank; the claim's own XRD and Composition are used. */
+export function renderClaim(claimFile: string, opts: RenderOptions = {}): RunResult {
+  const claim = parse(readFileSync(claimFile, 'utf8')) as KubeObject;
+  const dir = mkdtempSync(join(tmpdir(), 'render-'));
+  const xrFile = join(dir, 'xr.yaml');
+  writeFileSync(xrFile, stringify(claimToXr(claim)));
+  const files = apiFiles(claim);
+  const args = ['render', xrFile, files.composition, join(ROOT, 'examples/functions.yaml'), '--xrd', files.xrd, '-r'];
+  if (opts.observed) args.push('-o', opts.observed);
+  if (opts.required) args.push('-e', opts.required);
+  return runTool('crank', args);
+}
+
+/**
+ * Every example claim (`claim*.yaml`, `invalid*.yaml`), and once more with
+ * its observed state where `observed<same suffix>.yaml` exists.
+ */
+export function exampleClaims(): { claim: string; observed?: string }[] {
+  const out: { claim: string; observed?: string }[] = [];
+  for (const dir of readdirSync(join(ROOT, 'examples'), { withFileTypes: true })) {
+    if (!dir.isDirectory()) continue;
+    const base = join(ROOT, 'examples', dir.name);
+    for (const f of readdirSync(base).filter((n) => /^(claim|invalid).*\.yaml$/.test(n)).sort()) {
+      out.push({ claim: join(base, f) });
+      const observed = join(base, f.replace(/^claim/, 'observed'));
+      if (f.startsWith('claim') && existsSync(observed)) out.push({ claim: join(base, f), observed });
+    }
+  }
+  return out;
+}
+
+if (basename(process.argv[1] ?? '') === 'render.ts') {
+  const requested = process.argv.slice(2);
+  const targets = requested.length ? requested.map((claim) => ({ claim, observed: undefined })) : exampleClaims();
+  const servers = await startAll();
+  let failed = 0;
+  try {
+    for (const t of targets) {
+      const label = `${t.claim.replace(ROOT + '/', '')}${t.observed ? ` (observed: ${basename(t.observed)})` : ''}`;
+      console.log(`# ---- crossplane render ${label}`);
+      const r = renderClaim(t.claim, { observed: t.observed });
+      process.stdout.write(r.stdout);
+      if (r.code !== 0) {
+        const expected = basename(t.claim).startsWith('invalid');
+        console.log(`# crossplane render exited ${r.code}${expected ? ' (expected: invalid example)' : ''}: ${r.stderr.trim()}`);
+        if (!expected) failed++;
+      }
+    }
+  } finally {
+    stopAll(servers);
+  }
+  if (failed) process.exit(1);
+}

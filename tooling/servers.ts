@@ -1,0 +1,55 @@
+/**
+ * Starting the composition functions locally, as `make serve` and the
+ * conformance tests do: insecure gRPC on the fixed ports of functions/catalog.ts.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { FUNCTIONS, type FunctionEntry } from '../functions/catalog.js';
+import { ROOT } from './tools.js';
+
+export function portOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((done) => {
+    const s = connect({ port, host });
+    s.once('connect', () => { s.destroy(); done(true); });
+    s.once('error', () => done(false));
+  });
+}
+
+export async function waitForPort(port: number, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await portOpen(port)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`nothing listens on localhost:${port} after ${timeoutMs} ms`);
+}
+
+/** Start one function (`--insecure`, localhost:port); resolves once it accepts connections. */
+export async function startFunction(fn: FunctionEntry, port = fn.devPort, extraArgs: string[] = []): Promise<ChildProcess> {
+  const child = spawn(
+    join(ROOT, 'node_modules/.bin/tsx'),
+    [join(ROOT, 'functions', fn.name, 'main.ts'), '--insecure', '--address', `localhost:${port}`, ...extraArgs],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (d) => { stderr += String(d); });
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`function ${fn.name} exited with ${code}: ${stderr}`))),
+  );
+  await Promise.race([waitForPort(port), exited]);
+  return child;
+}
+
+/** Start every function whose port is free; returns the ones started here. */
+export async function startAll(): Promise<ChildProcess[]> {
+  const started: ChildProcess[] = [];
+  for (const fn of FUNCTIONS) {
+    if (!(await portOpen(fn.devPort))) started.push(await startFunction(fn));
+  }
+  return started;
+}
+
+export function stopAll(children: ChildProcess[]): void {
+  for (const c of children) c.kill('SIGTERM');
+}

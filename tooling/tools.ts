@@ -1,0 +1,39 @@
+/**
+ * The pinned command-line tools (`make tools` builds them into .tools/bin)
+ * and how to run them. A missing tool is an error that says how to get it:
+ * conformance tests never skip silently.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+const TOOLS = {
+  crank: { env: 'CRANK', pinned: 'github.com/crossplane/crossplane/v2/cmd/crank v2.2.1 (tools/crank/go.mod)' },
+  cue: { env: 'CUE', pinned: 'cuelang.org/go/cmd/cue v0.9.2 (tools/cue/go.mod)' },
+} as const;
+
+export type ToolName = keyof typeof TOOLS;
+
+export function toolPath(name: ToolName): string {
+  const override = process.env[TOOLS[name].env];
+  const path = override ?? join(ROOT, '.tools/bin', name);
+  if (!existsSync(path)) {
+    throw new Error(`${name} not found at ${path}: run \`make tools\` to build ${TOOLS[name].pinned}, or set ${TOOLS[name].env}`);
+  }
+  return path;
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function runTool(name: ToolName, args: string[], input?: string, timeoutMs = 120_000): RunResult {
+  const r = spawnSync(toolPath(name), args, { input, encoding: 'utf8', cwd: ROOT, timeout: timeoutMs, maxBuffer: 64 << 20 });
+  if (r.error) throw r.error;
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
