@@ -9,7 +9,6 @@ import { FUNCTIONS } from '../functions/catalog.js';
 import type { KubeObject } from '../functions/lib/k8s/objects.js';
 import { ROOT } from './tools.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function apiOfClaim(claim: KubeObject) {
   const api = FUNCTIONS.flatMap((f) => f.apis).find((a) => a.claimKind === claim.kind && a.apiVersion === claim.apiVersion);
   if (!api) throw new Error(`no platform API has claim kind ${String(claim.apiVersion)} ${String(claim.kind)}`);

@@ -1,21 +1,20 @@
 /**
- * `make render`: `crossplane render` for every example claim (with --xrd so
- * defaults apply, and with observed resources where an example has them).
- * Starts the functions itself unless `make serve` already runs them.
- *   tsx tooling/render.ts [claim.yaml ...]
+ * Rendering claims with the real Crossplane CLI (`crank render`), as
+ * `make render` and the conformance tests do.
  */
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { KubeObject } from '../functions/lib/k8s/objects.js';
 import { apiFiles, claimToXr } from './claims.js';
-import { startAll, stopAll } from './servers.js';
 import { ROOT, runTool, type RunResult } from './tools.js';
 
 export interface RenderOptions {
   observed?: string;
   required?: string;
+  /** Print the whole XR (-x), as `crossplane beta validate` needs. */
+  fullXr?: boolean;
 }
 
 /** Render one claim file through crank; the claim's own XRD and Composition are used. */
@@ -28,6 +27,7 @@ export function renderClaim(claimFile: string, opts: RenderOptions = {}): RunRes
   const args = ['render', xrFile, files.composition, join(ROOT, 'examples/functions.yaml'), '--xrd', files.xrd, '-r'];
   if (opts.observed) args.push('-o', opts.observed);
   if (opts.required) args.push('-e', opts.required);
+  if (opts.fullXr) args.push('-x');
   return runTool('crank', args);
 }
 
@@ -49,25 +49,3 @@ export function exampleClaims(): { claim: string; observed?: string }[] {
   return out;
 }
 
-if (basename(process.argv[1] ?? '') === 'render.ts') {
-  const requested = process.argv.slice(2);
-  const targets = requested.length ? requested.map((claim) => ({ claim, observed: undefined })) : exampleClaims();
-  const servers = await startAll();
-  let failed = 0;
-  try {
-    for (const t of targets) {
-      const label = `${t.claim.replace(ROOT + '/', '')}${t.observed ? ` (observed: ${basename(t.observed)})` : ''}`;
-      console.log(`# ---- crossplane render ${label}`);
-      const r = renderClaim(t.claim, { observed: t.observed });
-      process.stdout.write(r.stdout);
-      if (r.code !== 0) {
-        const expected = basename(t.claim).startsWith('invalid');
-        console.log(`# crossplane render exited ${r.code}${expected ? ' (expected: invalid example)' : ''}: ${r.stderr.trim()}`);
-        if (!expected) failed++;
-      }
-    }
-  } finally {
-    stopAll(servers);
-  }
-  if (failed) process.exit(1);
-}

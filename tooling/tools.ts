@@ -4,7 +4,7 @@
  * conformance tests never skip silently.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -36,4 +36,25 @@ export function runTool(name: ToolName, args: string[], input?: string, timeoutM
   const r = spawnSync(toolPath(name), args, { input, encoding: 'utf8', cwd: ROOT, timeout: timeoutMs, maxBuffer: 64 << 20 });
   if (r.error) throw r.error;
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Version of the pinned Crossplane CLI, read from its go.mod. */
+export function crossplaneVersion(): string {
+  const mod = readFileSync(join(ROOT, 'tools/crank/go.mod'), 'utf8');
+  const m = /github\.com\/crossplane\/crossplane\/v2 (v[0-9.]+)/.exec(mod);
+  if (!m) throw new Error('tools/crank/go.mod does not pin github.com/crossplane/crossplane/v2');
+  return m[1];
+}
+
+/**
+ * `crossplane beta validate EXTENSIONS -` offline: Crossplane's own schemas
+ * come from the cache `make tools` seeds from the pinned module.
+ */
+export function validate(extensions: string[], resources: string): RunResult {
+  const cache = join(ROOT, '.tools/validate-cache');
+  const image = `xpkg.crossplane.io/crossplane/crossplane:${crossplaneVersion()}`;
+  if (!existsSync(join(cache, image.replace(':', '@'), 'package.yaml'))) {
+    throw new Error(`Crossplane schemas for ${image} are not cached in ${cache}: run \`make tools\``);
+  }
+  return runTool('crank', ['beta', 'validate', `--cache-dir=${cache}`, `--crossplane-image=${image}`, extensions.join(','), '-'], resources);
 }

@@ -1,0 +1,71 @@
+# platform-definitions: see README.md. Every target installs what it needs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+TOOLS_BIN := $(CURDIR)/.tools/bin
+TSX := node_modules/.bin/tsx
+VITEST := node_modules/.bin/vitest
+
+.PHONY: help install tools synth serve render typecheck lint unit drift conformance e2e test bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: node_modules/.package-lock.json ## Install the npm packages (npm ci)
+
+# The CLIs the conformance tests run, built from pinned Go modules (go.mod + go.sum).
+$(TOOLS_BIN)/crank: tools/crank/go.mod tools/crank/go.sum
+	cd tools/crank && go build -o $@ github.com/crossplane/crossplane/v2/cmd/crank
+$(TOOLS_BIN)/cue: tools/cue/go.mod tools/cue/go.sum
+	cd tools/cue && go build -o $@ cuelang.org/go/cmd/cue
+
+# `crossplane beta validate` loads Crossplane's own CRDs from the Crossplane
+# image, which cannot be pulled here; it reads its cache first, so seed the
+# cache with the same CRDs from the pinned module's source (cluster/crds).
+CROSSPLANE_VERSION := $(shell sed -nE 's|.*github.com/crossplane/crossplane/v2 (v[0-9.]+).*|\1|p' tools/crank/go.mod)
+VALIDATE_CACHE := $(CURDIR)/.tools/validate-cache
+CROSSPLANE_SCHEMAS := $(VALIDATE_CACHE)/xpkg.crossplane.io/crossplane/crossplane@$(CROSSPLANE_VERSION)/package.yaml
+$(CROSSPLANE_SCHEMAS): tools/crank/go.mod tools/crank/go.sum
+	mkdir -p $(dir $@)
+	cd tools/crank && go mod download github.com/crossplane/crossplane/v2 && \
+	  for f in $$(go list -m -f '{{.Dir}}' github.com/crossplane/crossplane/v2)/cluster/crds/*.yaml; do cat "$$f"; echo '---'; done > $@
+
+tools: $(TOOLS_BIN)/crank $(TOOLS_BIN)/cue $(CROSSPLANE_SCHEMAS) ## Build the pinned crossplane CLI (crank) and cue
+
+synth: install ## Regenerate every generated YAML and reference page from code
+	$(TSX) synth/main.ts
+
+serve: install ## Run every function locally (insecure gRPC, ports in functions/catalog.ts)
+	$(TSX) tooling/serve.ts
+
+render: install tools ## crossplane render every example claim
+	$(TSX) tooling/render-examples.ts
+
+typecheck: install ## tsc --noEmit (strict)
+	node_modules/.bin/tsc --noEmit -p .
+
+lint: install ## eslint
+	node_modules/.bin/eslint .
+
+unit: install ## Unit tests, including the synth drift check
+	$(VITEST) run --project unit
+
+drift: install ## Fail when committed YAML differs from what the code emits
+	$(VITEST) run --project unit test/unit/drift.test.ts
+
+conformance: install tools ## crossplane render / beta validate and cue against the generated files
+	$(VITEST) run --project conformance
+
+e2e: install ## kind end-to-end suite (needs a Docker engine; says why when there is none)
+	$(VITEST) run --project e2e
+
+test: typecheck lint unit conformance ## The whole suite (the README's test command)
+
+bench: install ## Throughput and latency of each function over gRPC against the no-op floor
+	$(TSX) bench/run.ts
+
+clean: ## Remove build outputs and the built tools
+	rm -rf dist .tools

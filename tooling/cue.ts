@@ -1,0 +1,79 @@
+/**
+ * Evaluating KubeVela definitions with the real `cue` (v0.9.2, KubeVela
+ * 1.10's CUE): the template, health policy or custom status of a generated
+ * definition, with `parameter` and `context` values as KubeVela supplies them.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { runTool } from './tools.js';
+
+export type CueResult = { ok: true; value: unknown } | { ok: false; error: string };
+
+/** `cue export -e EXPR` of one CUE source made of the given parts. */
+export function cueExport(parts: string[], expr: string): CueResult {
+  const file = join(mkdtempSync(join(tmpdir(), 'cue-')), 'eval.cue');
+  // Imports must come first; the template part carries them.
+  writeFileSync(file, parts.join('\n\n'));
+  const r = runTool('cue', ['export', file, '-e', expr, '--out', 'json']);
+  return r.code === 0 ? { ok: true, value: JSON.parse(r.stdout) } : { ok: false, error: r.stderr };
+}
+
+export interface DefinitionCue {
+  template: string;
+  healthPolicy?: string;
+  customStatus?: string;
+}
+
+/** The CUE parts of a generated definition file. */
+export function loadDefinition(path: string): DefinitionCue {
+  const def = parse(readFileSync(path, 'utf8')) as {
+    spec: { schematic: { cue: { template: string } }; status?: { healthPolicy?: string; customStatus?: string } };
+  };
+  return { template: def.spec.schematic.cue.template, ...def.spec.status };
+}
+
+/** A realistic KubeVela `context` for a component of an Application. */
+export function vcontext(name: string, namespace = 'team-a', appName = 'shop'): string {
+  return `context: ${JSON.stringify({
+    name,
+    namespace,
+    appName,
+    appRevision: `${appName}-v1`,
+    appRevisionNum: 1,
+    appLabels: { 'app.oam.dev/name': appName },
+    appAnnotations: {},
+    cluster: '',
+    clusterVersion: { major: '1', minor: '31', gitVersion: 'v1.31.0', platform: 'linux/amd64' },
+  })}`;
+}
+
+/** Evaluate a definition's output for the given parameters. */
+export function renderComponent(def: DefinitionCue, parameter: unknown, context = vcontext('my-component')): CueResult {
+  return cueExport([def.template, context, `parameter: ${JSON.stringify(parameter)}`], 'output');
+}
+
+/** Evaluate isHealth and the status message against a live output object. */
+export function healthOf(def: DefinitionCue, output: unknown): { isHealth: CueResult; message: CueResult } {
+  const ctx = `context: output: ${JSON.stringify(output)}`;
+  return {
+    isHealth: cueExport([def.healthPolicy ?? '', ctx], 'isHealth'),
+    message: cueExport([def.customStatus ?? '', ctx], 'message'),
+  };
+}
+
+/**
+ * The OpenAPI schema cue derives from a definition's `parameter` block, as
+ * KubeVela does to store the UI schema of a definition.
+ */
+export function parameterOpenApi(def: DefinitionCue): CueResult {
+  const dir = mkdtempSync(join(tmpdir(), 'cue-openapi-'));
+  const file = join(dir, 'parameter.cue');
+  const at = def.template.indexOf('parameter:');
+  const imports = def.template.slice(0, def.template.search(/^output:/m)).trim();
+  writeFileSync(file, `${imports}\n\n#${def.template.slice(at)}`);
+  const r = runTool('cue', ['def', file, '--out', 'openapi']);
+  if (r.code !== 0) return { ok: false, error: r.stderr };
+  return { ok: true, value: (JSON.parse(r.stdout) as { components: { schemas: Record<string, unknown> } }).components.schemas.parameter };
+}
