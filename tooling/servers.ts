@@ -27,15 +27,22 @@ export async function waitForPort(port: number, timeoutMs = 20_000): Promise<voi
 
 /** Start one function (`--insecure`, localhost:port); resolves once it accepts connections. */
 export async function startFunction(fn: FunctionEntry, port = fn.devPort, extraArgs: string[] = []): Promise<ChildProcess> {
-  const child = spawn(
-    join(ROOT, 'node_modules/.bin/tsx'),
-    [join(ROOT, 'functions', fn.name, 'main.ts'), '--insecure', '--address', `localhost:${port}`, ...extraArgs],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  return startServer(join(ROOT, 'functions', fn.name, 'main.ts'), port, extraArgs);
+}
+
+/**
+ * Start a function entry point (a .ts file serving with the SDK). One node
+ * process with tsx's loader, so signals and /proc figures are the function's own.
+ */
+export async function startServer(main: string, port: number, extraArgs: string[] = []): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', main, '--insecure', '--address', `localhost:${port}`, ...extraArgs], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.on('data', (d) => { stderr += String(d); });
   const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => reject(new Error(`function ${fn.name} exited with ${code}: ${stderr}`))),
+    child.once('exit', (code) => reject(new Error(`${main} exited with ${code}: ${stderr}`))),
   );
   await Promise.race([waitForPort(port), exited]);
   return child;
