@@ -5,6 +5,7 @@
  */
 import type { PlatformApi } from './lib/api.js';
 import { eventDrivenService } from './event-driven-service/api.js';
+import { realtimePlatform } from './realtime-platform/api.js';
 
 export interface FunctionEntry {
   /** Folder under functions/, and the suffix of the Function object's name. */
@@ -27,6 +28,18 @@ export const FUNCTIONS: FunctionEntry[] = [
       { apiGroup: '', resources: ['serviceaccounts', 'services'] },
       { apiGroup: 'apps', resources: ['deployments'] },
       { apiGroup: 'keda.sh', resources: ['scaledobjects'] },
+    ],
+  },
+  {
+    name: 'realtime-platform',
+    devPort: 9442,
+    apis: [realtimePlatform],
+    composes: [
+      { apiGroup: '', resources: ['namespaces', 'secrets', 'configmaps', 'services'] },
+      { apiGroup: 'apps', resources: ['deployments', 'statefulsets'] },
+      { apiGroup: 'batch', resources: ['jobs'] },
+      { apiGroup: 'networking.k8s.io', resources: ['networkpolicies'] },
+      { apiGroup: 'networking.istio.io', resources: ['gateways', 'virtualservices'] },
     ],
   },
 ];

@@ -10,14 +10,14 @@ import { startAll, stopAll } from './servers.js';
 import { ROOT } from './tools.js';
 
 const requested = process.argv.slice(2);
-const targets = requested.length ? requested.map((claim) => ({ claim, observed: undefined })) : exampleClaims();
+const targets = requested.length ? requested.map((claim) => ({ claim, observed: undefined, required: undefined })) : exampleClaims();
 const servers = await startAll();
 let failed = 0;
 try {
   for (const t of targets) {
     const label = `${t.claim.replace(ROOT + '/', '')}${t.observed ? ` (observed: ${basename(t.observed)})` : ''}`;
     console.log(`# ---- crossplane render ${label}`);
-    const r = renderClaim(t.claim, { observed: t.observed });
+    const r = renderClaim(t.claim, { observed: t.observed, required: t.required });
     process.stdout.write(r.stdout);
     if (r.code !== 0) {
       const expected = basename(t.claim).startsWith('invalid');

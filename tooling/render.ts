@@ -33,17 +33,20 @@ export function renderClaim(claimFile: string, opts: RenderOptions = {}): RunRes
 
 /**
  * Every example claim (`claim*.yaml`, `invalid*.yaml`), and once more with
- * its observed state where `observed<same suffix>.yaml` exists.
+ * its observed state where `observed<same suffix>.yaml` exists; with the
+ * folder's `required.yaml`, if any.
  */
-export function exampleClaims(): { claim: string; observed?: string }[] {
-  const out: { claim: string; observed?: string }[] = [];
+export function exampleClaims(): { claim: string; observed?: string; required?: string }[] {
+  const out: { claim: string; observed?: string; required?: string }[] = [];
   for (const dir of readdirSync(join(ROOT, 'examples'), { withFileTypes: true })) {
     if (!dir.isDirectory()) continue;
     const base = join(ROOT, 'examples', dir.name);
+    // Operator Secrets the claims reference, as `crossplane render -e` takes them.
+    const required = existsSync(join(base, 'required.yaml')) ? join(base, 'required.yaml') : undefined;
     for (const f of readdirSync(base).filter((n) => /^(claim|invalid).*\.yaml$/.test(n)).sort()) {
-      out.push({ claim: join(base, f) });
+      out.push({ claim: join(base, f), required });
       const observed = join(base, f.replace(/^claim/, 'observed'));
-      if (f.startsWith('claim') && existsSync(observed)) out.push({ claim: join(base, f), observed });
+      if (f.startsWith('claim') && existsSync(observed)) out.push({ claim: join(base, f), observed, required });
     }
   }
   return out;

@@ -21,6 +21,7 @@ function constraints(node: SchemaNode): string[] {
   const c: string[] = [];
   if (node.pattern !== undefined) c.push(`=~${cueLiteral(node.pattern)}`);
   if (node.minLength !== undefined && node.minLength > 0) c.push(`strings.MinRunes(${node.minLength})`);
+  if (node.maxLength !== undefined) c.push(`strings.MaxRunes(${node.maxLength})`);
   if (node.minimum !== undefined) c.push(`>=${node.minimum}`);
   if (node.maximum !== undefined) c.push(`<=${node.maximum}`);
   return c;
@@ -28,7 +29,7 @@ function constraints(node: SchemaNode): string[] {
 
 /** Whether the generated block calls into CUE's `strings` package. */
 export function needsStrings(node: SchemaNode): boolean {
-  if (node.minLength !== undefined && node.minLength > 0) return true;
+  if ((node.minLength !== undefined && node.minLength > 0) || node.maxLength !== undefined) return true;
   const children = [
     ...Object.values(node.properties ?? {}),
     ...(node.items ? [node.items] : []),

@@ -18,6 +18,7 @@ function rows(node: SchemaNode, prefix: string, out: string[]): void {
     const dflt = child.default === undefined ? '' : `\`${JSON.stringify(child.default)}\``;
     const limits = [
       child.pattern ? `pattern \`${child.pattern}\`` : '',
+      child.maxLength !== undefined ? `at most ${child.maxLength} characters` : '',
       child.minimum !== undefined ? `>= ${child.minimum}` : '',
       child.maximum !== undefined ? `<= ${child.maximum}` : '',
     ].filter(Boolean).join(', ');

@@ -47,6 +47,8 @@ function describe(error: ErrorObject, root: string): FieldError {
       return { field, rule: `must be <= ${String(p.limit)}` };
     case 'minLength':
       return { field, rule: p.limit === 1 ? 'must not be empty' : `must have at least ${String(p.limit)} characters` };
+    case 'maxLength':
+      return { field, rule: `must have at most ${String(p.limit)} characters` };
     case 'minItems':
       return { field, rule: `must have at least ${String(p.limit)} items` };
     default:

@@ -8,6 +8,7 @@ export interface SchemaNode {
   minimum?: number;
   maximum?: number;
   minLength?: number;
+  maxLength?: number;
   minItems?: number;
   properties?: Record<string, SchemaNode>;
   required?: string[];

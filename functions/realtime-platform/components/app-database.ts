@@ -1,0 +1,84 @@
+/**
+ * The applications' database when it is not the platform's PostgreSQL:
+ * a dedicated MySQL or MongoDB server (`spec.database`).
+ */
+import { secretEnv, service, statefulSet } from '../../lib/k8s/workloads.js';
+import { restrictedPodSecurity } from '../../lib/k8s/security.js';
+import { CREDENTIALS_SECRET, host, labels, readiness, res, resources, type Component, type Platform } from '../context.js';
+import { IMAGES } from '../images.js';
+import { POSTGRES_PORT } from './postgres.js';
+
+/** Both official images run as uid 999 when asked to, which satisfies `restricted`. */
+const DB_UID = 999;
+
+export interface AppDatabase {
+  type: string;
+  host: string;
+  port: number;
+  url: (password: string) => string;
+}
+
+export function appDatabaseEndpoint(p: Platform): AppDatabase {
+  switch (p.spec.database) {
+    case 'mysql':
+      return { type: 'mysql', host: host(p, 'app-db'), port: 3306, url: (pw) => `mysql://app:${encodeURIComponent(pw)}@${host(p, 'app-db')}:3306/app` };
+    case 'mongodb':
+      return { type: 'mongodb', host: host(p, 'app-db'), port: 27017, url: (pw) => `mongodb://app:${encodeURIComponent(pw)}@${host(p, 'app-db')}:27017/app?authSource=admin` };
+    default:
+      return { type: 'postgres', host: host(p, 'postgres'), port: POSTGRES_PORT, url: (pw) => `postgresql://app:${encodeURIComponent(pw)}@${host(p, 'postgres')}:${POSTGRES_PORT}/app` };
+  }
+}
+
+export function appDatabase(p: Platform): Component | undefined {
+  if (p.spec.database === 'postgres') return undefined;
+  const mysql = p.spec.database === 'mysql';
+  // Named after the engine: switching engines starts a new server with its
+  // own volume; the old StatefulSet goes, its volume claim stays (Retain).
+  const name = `app-db-${p.spec.database}`;
+  const l = labels(p, name);
+  const port = mysql ? 3306 : 27017;
+  const env = mysql
+    ? [
+        secretEnv('MYSQL_ROOT_PASSWORD', CREDENTIALS_SECRET, 'APP_DB_ROOT_PASSWORD'),
+        { name: 'MYSQL_DATABASE', value: 'app' },
+        { name: 'MYSQL_USER', value: 'app' },
+        secretEnv('MYSQL_PASSWORD', CREDENTIALS_SECRET, 'APP_DB_PASSWORD'),
+      ]
+    : [
+        { name: 'MONGO_INITDB_ROOT_USERNAME', value: 'app' },
+        secretEnv('MONGO_INITDB_ROOT_PASSWORD', CREDENTIALS_SECRET, 'APP_DB_PASSWORD'),
+        { name: 'MONGO_INITDB_DATABASE', value: 'app' },
+      ];
+  const probe = mysql
+    ? { exec: { command: ['mysqladmin', 'ping', '-h', '127.0.0.1'] } }
+    : { exec: { command: ['mongosh', '--quiet', '--eval', 'db.adminCommand("ping")'] } };
+  const sts = statefulSet(
+    {
+      name,
+      namespace: p.ns,
+      labels: l,
+      podSecurity: restrictedPodSecurity({ runAsUser: DB_UID, runAsGroup: DB_UID, fsGroup: DB_UID }),
+      containers: [
+        {
+          name: p.spec.database,
+          image: mysql ? IMAGES.mysql : IMAGES.mongodb,
+          ports: [{ name: 'db', containerPort: port }],
+          env,
+          readinessProbe: { ...probe, initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 5 },
+          livenessProbe: { ...probe, initialDelaySeconds: 60, periodSeconds: 20, timeoutSeconds: 5 },
+          resources: resources(p, 'appDatabase'),
+          volumeMounts: [{ name: 'data', mountPath: mysql ? '/var/lib/mysql' : '/data/db' }],
+        },
+      ],
+    },
+    [{ name: 'data', size: '5Gi' }],
+  );
+  const server = res(p, name, sts, readiness.statefulSet);
+  return {
+    resources: {
+      [name]: server,
+      'app-db-service': res(p, 'app-db-service', service('app-db', p.ns, l, [{ name: 'db', port }]), readiness.exists),
+    },
+    ready: server.ready!,
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * Eclipse Mosquitto with authentication, persistence and WebSockets, when
+ * IoT is on. Users: the generated `platform` user (the source connector and
+ * {name}-mqtt-secret) and spec.mqttUsers, whose passwords come from Secrets.
+ */
+import { MQTT_PORT, MQTT_WEBSOCKET_PORT, mosquittoConf, passwordFile } from '../../lib/mosquitto.js';
+import { digest, secretObject } from '../../lib/secrets.js';
+import { configMap, service, statefulSet } from '../../lib/k8s/workloads.js';
+import { restrictedPodSecurity } from '../../lib/k8s/security.js';
+import { labels, readiness, res, resources, type Component, type Platform } from '../context.js';
+import { IMAGES } from '../images.js';
+
+/** The image's mosquitto user; running as it satisfies `restricted`. */
+const MOSQUITTO_UID = 1883;
+export const MQTT_PLATFORM_USER = 'platform';
+
+/** Users whose passwords are known now, and the Secrets still awaited. */
+export function mqttUsers(p: Platform): { users: { username: string; password: string }[]; missing: string[] } {
+  const users = [{ username: MQTT_PLATFORM_USER, password: p.passwords.MQTT_PLATFORM_PASSWORD }];
+  const missing: string[] = [];
+  for (const u of p.spec.mqttUsers ?? []) {
+    const password = u.password ?? (u.passwordSecretRef && p.secret(u.passwordSecretRef));
+    if (password) users.push({ username: u.username, password });
+    else missing.push(`Secret ${u.passwordSecretRef!.name} key ${u.passwordSecretRef!.key} (user ${u.username})`);
+  }
+  return { users, missing };
+}
+
+export function mqtt(p: Platform): Component | undefined {
+  if (!p.iot) return undefined;
+  const l = labels(p, 'mqtt');
+  const { users, missing } = mqttUsers(p);
+  const passwords = passwordFile(users);
+  const conf = mosquittoConf({ websockets: p.spec.mqtt.websockets, persistence: true });
+  const ports = [{ name: 'mqtt', port: MQTT_PORT }, ...(p.spec.mqtt.websockets ? [{ name: 'websockets', port: MQTT_WEBSOCKET_PORT }] : [])];
+  const sts = statefulSet(
+    {
+      name: 'mqtt',
+      namespace: p.ns,
+      labels: l,
+      // Restart on a changed user list or config: mosquitto reads both at start.
+      annotations: { 'platform.example.org/config-digest': digest(conf, passwords) },
+      podSecurity: restrictedPodSecurity({ runAsUser: MOSQUITTO_UID, runAsGroup: MOSQUITTO_UID, fsGroup: MOSQUITTO_UID }),
+      containers: [
+        {
+          name: 'mosquitto',
+          image: IMAGES.mosquitto,
+          command: ['mosquitto', '-c', '/mosquitto/config/mosquitto.conf'],
+          ports: ports.map((x) => ({ name: x.name, containerPort: x.port })),
+          readinessProbe: { tcpSocket: { port: MQTT_PORT }, periodSeconds: 5 },
+          livenessProbe: { tcpSocket: { port: MQTT_PORT }, initialDelaySeconds: 15, periodSeconds: 20 },
+          resources: resources(p, 'mosquitto'),
+          volumeMounts: [
+            { name: 'config', mountPath: '/mosquitto/config', readOnly: true },
+            { name: 'auth', mountPath: '/mosquitto/auth', readOnly: true },
+            { name: 'data', mountPath: '/mosquitto/data' },
+          ],
+        },
+      ],
+      volumes: [
+        { name: 'config', configMap: { name: 'mosquitto-config' } },
+        { name: 'auth', secret: { secretName: 'mosquitto-passwords', defaultMode: 0o440 } },
+      ],
+    },
+    [{ name: 'data', size: '1Gi' }],
+  );
+  const broker = res(p, 'mqtt', sts, readiness.statefulSet);
+  return {
+    resources: {
+      'mosquitto-config': res(p, 'mosquitto-config', configMap('mosquitto-config', p.ns, l, { 'mosquitto.conf': conf }), readiness.exists),
+      'mosquitto-passwords': res(p, 'mosquitto-passwords', secretObject('mosquitto-passwords', p.ns, { passwords }, l), readiness.exists),
+      mqtt: broker,
+      'mqtt-service': res(p, 'mqtt-service', service('mqtt', p.ns, l, ports), readiness.exists),
+    },
+    ready: broker.ready!,
+    waiting: missing.length ? `mqtt users wait for ${missing.join(', ')}` : undefined,
+  };
+}

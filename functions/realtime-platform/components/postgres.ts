@@ -1,0 +1,108 @@
+/**
+ * PostgreSQL: the platform's own store (Lenses HQ and agents, the dashboard)
+ * and, with `database: postgres`, the applications' database. Databases and
+ * roles come from an idempotent setup script that a Job runs against the
+ * server; it runs again (a new Job) whenever the script changes.
+ */
+import { digest } from '../../lib/secrets.js';
+import { configMap, job, secretEnv, service, statefulSet } from '../../lib/k8s/workloads.js';
+import { restrictedPodSecurity } from '../../lib/k8s/security.js';
+import { CREDENTIALS_SECRET, host, labels, readiness, res, resources, type Component, type Platform } from '../context.js';
+import { IMAGES } from '../images.js';
+
+export const POSTGRES_PORT = 5432;
+/** The official image's postgres user; running as it satisfies `restricted`. */
+const PG_UID = 999;
+
+/** Role → databases it owns, and the credentials key of its password. */
+export function postgresDatabases(p: Platform): { role: string; passwordKey: string; databases: string[] }[] {
+  return [
+    { role: 'lenses', passwordKey: 'LENSES_DB_PASSWORD', databases: ['hq', 'agent1', 'agent2'] },
+    { role: 'dashboard', passwordKey: 'DASHBOARD_DB_PASSWORD', databases: ['metabaseappdb', 'grafana'] },
+    ...(p.spec.database === 'postgres' ? [{ role: 'app', passwordKey: 'APP_DB_PASSWORD', databases: ['app'] }] : []),
+  ];
+}
+
+/** psql script: create missing roles and databases, (re)set passwords. Safe to run any number of times. */
+export function setupScript(p: Platform): string {
+  const lines = ['set -eu', `until pg_isready -h "$PGHOST" -U postgres; do echo waiting for postgres; sleep 3; done`];
+  const sql: string[] = [];
+  const vars: string[] = [];
+  for (const { role, passwordKey, databases } of postgresDatabases(p)) {
+    vars.push(`-v ${role}_pw="$${passwordKey}"`);
+    sql.push(`SELECT 'CREATE ROLE ${role} LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${role}')\\gexec`);
+    sql.push(`ALTER ROLE ${role} PASSWORD :'${role}_pw';`);
+    for (const db of databases) {
+      sql.push(`SELECT 'CREATE DATABASE ${db} OWNER ${role}' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '${db}')\\gexec`);
+    }
+  }
+  lines.push(`psql -v ON_ERROR_STOP=1 -U postgres ${vars.join(' ')} <<'SQL'`, ...sql, 'SQL');
+  return lines.join('\n') + '\n';
+}
+
+export function postgres(p: Platform): Component {
+  const l = labels(p, 'postgres');
+  const podSecurity = restrictedPodSecurity({ runAsUser: PG_UID, runAsGroup: PG_UID, fsGroup: PG_UID });
+  const sts = statefulSet(
+    {
+      name: 'postgres',
+      namespace: p.ns,
+      labels: l,
+      podSecurity,
+      containers: [
+        {
+          name: 'postgres',
+          image: IMAGES.postgres,
+          ports: [{ name: 'postgres', containerPort: POSTGRES_PORT }],
+          env: [
+            secretEnv('POSTGRES_PASSWORD', CREDENTIALS_SECRET, 'POSTGRES_PASSWORD'),
+            // A subdirectory: the volume's root holds lost+found, which initdb refuses.
+            { name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' },
+          ],
+          readinessProbe: { exec: { command: ['pg_isready', '-U', 'postgres', '-h', '127.0.0.1'] }, periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 5 },
+          livenessProbe: { exec: { command: ['pg_isready', '-U', 'postgres', '-h', '127.0.0.1'] }, initialDelaySeconds: 30, periodSeconds: 10, timeoutSeconds: 5 },
+          resources: resources(p, 'postgres'),
+          volumeMounts: [{ name: 'data', mountPath: '/var/lib/postgresql/data' }, { name: 'run', mountPath: '/var/run/postgresql' }],
+        },
+      ],
+      volumes: [{ name: 'run', emptyDir: {} }],
+    },
+    [{ name: 'data', size: '5Gi' }],
+  );
+  const script = setupScript(p);
+  const setupName = `postgres-setup-${digest(script)}`;
+  const setup = job({
+    name: setupName,
+    namespace: p.ns,
+    labels: labels(p, 'postgres-setup'),
+    podSecurity,
+    containers: [
+      {
+        name: 'setup',
+        image: IMAGES.postgres,
+        command: ['/bin/sh', '/scripts/setup.sh'],
+        env: [
+          { name: 'PGHOST', value: host(p, 'postgres') },
+          secretEnv('PGPASSWORD', CREDENTIALS_SECRET, 'POSTGRES_PASSWORD'),
+          ...postgresDatabases(p).map((d) => secretEnv(d.passwordKey, CREDENTIALS_SECRET, d.passwordKey)),
+        ],
+        resources: resources(p, 'job'),
+        volumeMounts: [{ name: 'scripts', mountPath: '/scripts' }],
+      },
+    ],
+    volumes: [{ name: 'scripts', configMap: { name: 'postgres-setup' } }],
+  });
+  const server = res(p, 'postgres', sts, readiness.statefulSet);
+  // The Job's composition resource name carries the digest too, so a changed
+  // script replaces the old Job instead of orphaning it.
+  const setupJob = res(p, setupName, setup, readiness.job);
+  return {
+    resources: {
+      postgres: server,
+      'postgres-service': res(p, 'postgres-service', service('postgres', p.ns, l, [{ name: 'postgres', port: POSTGRES_PORT }]), readiness.exists),
+      'postgres-setup-script': res(p, 'postgres-setup-script', configMap('postgres-setup', p.ns, l, { 'setup.sh': script }), readiness.exists),
+      [setupName]: setupJob,
+    },
+    ready: server.ready! && setupJob.ready!,
+  };
+}

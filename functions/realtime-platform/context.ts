@@ -1,0 +1,96 @@
+/**
+ * What every component of the platform needs to know: names, hosts, labels,
+ * resources, the kept passwords and the operator's secrets.
+ */
+import type { DesiredResource } from '../lib/function/compose.js';
+import { conditionTrue, standardLabels, type KubeObject } from '../lib/k8s/objects.js';
+import type { Resources } from '../lib/k8s/workloads.js';
+import { keptPasswords, requiredSecretValue, type SecretKeyRef } from '../lib/secrets.js';
+import type { RealtimePlatformSpec } from './api.js';
+import { RESOURCES } from './images.js';
+
+/** Every generated password, kept in the `platform-credentials` Secret. */
+export const PASSWORD_KEYS = [
+  'POSTGRES_PASSWORD',
+  'LENSES_DB_PASSWORD',
+  'DASHBOARD_DB_PASSWORD',
+  'APP_DB_ROOT_PASSWORD',
+  'APP_DB_PASSWORD',
+  'LENSES_ADMIN_PASSWORD',
+  'MQTT_PLATFORM_PASSWORD',
+  'DASHBOARD_ADMIN_PASSWORD',
+] as const;
+export type PasswordKey = (typeof PASSWORD_KEYS)[number];
+
+/** Composition resource name of the Secret that keeps the generated passwords. */
+export const CREDENTIALS = 'credentials';
+export const CREDENTIALS_SECRET = 'platform-credentials';
+
+export interface Platform {
+  spec: RealtimePlatformSpec;
+  name: string;
+  /** The platform's own namespace, `{name}-realtime`. */
+  ns: string;
+  claimNs: string;
+  passwords: Record<PasswordKey, string>;
+  observed: Record<string, KubeObject | undefined>;
+  /** Operator secret values, once Crossplane supplied them. */
+  secret: (ref: SecretKeyRef) => string | undefined;
+  iot: boolean;
+}
+
+export function platformOf(
+  spec: RealtimePlatformSpec,
+  claimNs: string,
+  observed: Record<string, KubeObject | undefined>,
+  required: Record<string, KubeObject[]>,
+): Platform {
+  return {
+    spec,
+    name: spec.name,
+    ns: `${spec.name}-realtime`,
+    claimNs,
+    passwords: keptPasswords(observed[CREDENTIALS], PASSWORD_KEYS),
+    observed,
+    secret: (ref) => requiredSecretValue(required, ref, claimNs),
+    iot: spec.iot && spec.mqtt.enabled,
+  };
+}
+
+export function host(p: Platform, service: string): string {
+  return `${service}.${p.ns}.svc.cluster.local`;
+}
+
+export function labels(p: Platform, component: string): Record<string, string> {
+  return { ...standardLabels(p.name, component), 'app.kubernetes.io/part-of': 'realtime-platform' };
+}
+
+export function resources(p: Platform, component: keyof typeof RESOURCES): Resources {
+  const res = RESOURCES[component][p.spec.resources];
+  return { requests: { ...res.requests }, limits: { ...res.limits } };
+}
+
+/** A component: its composed resources and whether it is ready. */
+export interface Component {
+  resources: Record<string, DesiredResource>;
+  /** Ready for users; undefined when the component waits for input (see `waiting`). */
+  ready: boolean;
+  /** Why it cannot be ready yet, for the status message. */
+  waiting?: string;
+}
+
+/** Readiness of common kinds from their observed state. */
+export const readiness = {
+  exists: (o: KubeObject | undefined) => o !== undefined,
+  statefulSet: (o: KubeObject | undefined) => {
+    const s = o?.status as { readyReplicas?: number; replicas?: number } | undefined;
+    return (s?.readyReplicas ?? 0) >= 1 && s?.readyReplicas === s?.replicas;
+  },
+  deployment: (o: KubeObject | undefined) => conditionTrue(o, 'Available'),
+  job: (o: KubeObject | undefined) => conditionTrue(o, 'Complete'),
+};
+
+/** A resource with readiness judged from its observed counterpart of the same name. */
+export function res(p: Platform, name: string, resource: DesiredResource['resource'], judge: (o: KubeObject | undefined) => boolean): DesiredResource {
+  return { resource, ready: judge(p.observed[name]) };
+}

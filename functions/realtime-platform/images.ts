@@ -1,0 +1,41 @@
+/**
+ * Images of the platform, pinned. The PRD names `latest` for several; a
+ * platform must not change versions under its users, so each is a fixed tag.
+ */
+export const IMAGES = {
+  postgres: 'postgres:16.4',
+  kafka: 'lensesio/fast-data-dev:3.9.0',
+  kafkaTools: 'apache/kafka:3.9.0',
+  lensesHq: 'lensting/lenses-hq:6-preview',
+  lensesAgent: 'lensting/lenses-agent:6-preview',
+  mosquitto: 'eclipse-mosquitto:2.0.20',
+  metabase: 'metabase/metabase:v0.50.25',
+  grafana: 'grafana/grafana:11.2.0',
+  mysql: 'mysql:8.4.2',
+  mongodb: 'mongo:7.0.14',
+  curl: 'curlimages/curl:8.10.1',
+} as const;
+
+type Profile = 'small' | 'medium' | 'large';
+type Res = { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } };
+const r = (rc: string, rm: string, lc: string, lm: string): Res => ({ requests: { cpu: rc, memory: rm }, limits: { cpu: lc, memory: lm } });
+
+/** Requests and limits per component and profile (spec.resources). */
+export const RESOURCES: Record<string, Record<Profile, Res>> = {
+  postgres: { small: r('100m', '256Mi', '500m', '512Mi'), medium: r('250m', '512Mi', '1', '1Gi'), large: r('500m', '1Gi', '2', '2Gi') },
+  kafka: { small: r('500m', '2Gi', '2', '3Gi'), medium: r('1', '3Gi', '2', '4Gi'), large: r('2', '4Gi', '4', '8Gi') },
+  lensesHq: { small: r('100m', '256Mi', '500m', '512Mi'), medium: r('250m', '512Mi', '1', '1Gi'), large: r('500m', '1Gi', '2', '2Gi') },
+  // The agent's heap (LENSES_HEAP_OPTS) is sized to fit under its limit.
+  lensesAgent: { small: r('250m', '1Gi', '1', '1536Mi'), medium: r('500m', '2Gi', '2', '2Gi'), large: r('1', '3Gi', '4', '4Gi') },
+  mosquitto: { small: r('50m', '64Mi', '250m', '128Mi'), medium: r('100m', '128Mi', '500m', '256Mi'), large: r('250m', '256Mi', '1', '512Mi') },
+  metabase: { small: r('250m', '1Gi', '1', '1536Mi'), medium: r('500m', '1536Mi', '2', '2Gi'), large: r('1', '2Gi', '4', '4Gi') },
+  grafana: { small: r('100m', '128Mi', '500m', '256Mi'), medium: r('250m', '256Mi', '1', '512Mi'), large: r('500m', '512Mi', '2', '1Gi') },
+  appDatabase: { small: r('100m', '256Mi', '500m', '512Mi'), medium: r('250m', '512Mi', '1', '1Gi'), large: r('500m', '1Gi', '2', '2Gi') },
+  job: { small: r('10m', '64Mi', '500m', '256Mi'), medium: r('10m', '64Mi', '500m', '256Mi'), large: r('10m', '64Mi', '500m', '256Mi') },
+};
+
+/** Java heap of the Lenses Agent per profile, inside its memory limit. */
+export const AGENT_HEAP: Record<Profile, string> = { small: '-Xmx1g -Xms512m', medium: '-Xmx1536m -Xms512m', large: '-Xmx3g -Xms1g' };
+
+/** Kafka tools image heap: the CLIs need little. */
+export const TOOLS_HEAP = '-Xmx128m';
