@@ -11,9 +11,12 @@ import { FUNCTIONS } from '../functions/catalog.js';
 import { composition, devFunctions, functionPackages, rbac, xrd } from './crossplane.js';
 import { apiPage } from './docs.js';
 import { eventDrivenServiceDefinition } from './kubevela/event-driven-service.js';
+import { realtimePlatformDefinition } from './kubevela/realtime-platform.js';
+import { realtimePlatform } from '../functions/realtime-platform/api.js';
 import { writeAll, type OutputFile } from './output.js';
 import { eventDrivenService } from '../functions/event-driven-service/api.js';
 import { natsMonitoringNote } from '../functions/event-driven-service/compose.js';
+import { REALTIME_COMPOSES, REALTIME_NOTES } from './docs-realtime-platform.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -23,7 +26,7 @@ export function generate(): OutputFile[] {
     for (const api of fn.apis) files.push(xrd(api), composition(api, fn));
   }
   files.push(functionPackages(FUNCTIONS), rbac(FUNCTIONS), devFunctions(FUNCTIONS));
-  files.push(eventDrivenServiceDefinition());
+  files.push(eventDrivenServiceDefinition(), realtimePlatformDefinition());
   files.push(
     apiPage({
       api: eventDrivenService,
@@ -36,6 +39,13 @@ export function generate(): OutputFile[] {
       ],
       example: readFileSync(join(root, 'examples/event-driven-service/claim.yaml'), 'utf8'),
       notes: natsMonitoringNote,
+    }),
+    apiPage({
+      api: realtimePlatform,
+      componentType: 'realtime-platform',
+      composes: REALTIME_COMPOSES,
+      example: readFileSync(join(root, 'examples/realtime-platform/claim.yaml'), 'utf8'),
+      notes: REALTIME_NOTES,
     }),
   );
   return files.sort((a, b) => a.path.localeCompare(b.path));

@@ -13,6 +13,12 @@ export const PLATFORM = {
   packageVersion: 'v0.1.0',
   /** Name prefix of the installed Function objects (`<prefix>-<function>`). */
   functionPrefix: 'function-platform',
+  /**
+   * Default image of the real-time service the realtime-platform component
+   * runs (WebSockets + Kafka consumers, built from the PRD's realtime_service
+   * template); components override it with `serviceImage`.
+   */
+  realtimeServiceImage: 'ghcr.io/example-org/realtime-service:0.1.0',
 } as const;
 
 export const apiVersion = `${PLATFORM.group}/${PLATFORM.version}`;

@@ -9,10 +9,18 @@ import { newChart, yamlFile, type OutputFile } from '../output.js';
 /** KubeVela installs definitions into this namespace; they are visible to every app. */
 export const DEFINITION_NAMESPACE = 'vela-system';
 
-/** Joins CUE template parts, adding the imports the parts use. */
-export function cueTemplate(parts: string[], parameterSchema?: SchemaNode): string {
-  const imports = parameterSchema && needsStrings(parameterSchema) ? 'import "strings"\n\n' : '';
-  return imports + parts.map((p) => p.trimEnd()).join('\n\n') + '\n';
+/** `import` clause for CUE packages (none, one, or a group). */
+export function cueImports(packages: string[]): string {
+  const unique = [...new Set(packages)].sort();
+  if (unique.length === 0) return '';
+  if (unique.length === 1) return `import "${unique[0]}"\n\n`;
+  return `import (\n${unique.map((p) => `\t"${p}"`).join('\n')}\n)\n\n`;
+}
+
+/** Joins CUE template parts, importing `strings` when the parameter block uses it, and `imports`. */
+export function cueTemplate(parts: string[], parameterSchema?: SchemaNode, imports: string[] = []): string {
+  const all = [...imports, ...(parameterSchema && needsStrings(parameterSchema) ? ['strings'] : [])];
+  return cueImports(all) + parts.map((p) => p.trimEnd()).join('\n\n') + '\n';
 }
 
 export interface ComponentDefinitionSpec {

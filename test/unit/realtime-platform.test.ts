@@ -1,0 +1,276 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { Ready, Severity, type RunFunctionResponse } from '@crossplane-org/function-sdk-typescript';
+import { parse, parseAllDocuments } from 'yaml';
+import { compose } from '../../functions/realtime-platform/function.js';
+import { processorSql, retentionMs } from '../../functions/realtime-platform/components/pipeline.js';
+import { setupScript } from '../../functions/realtime-platform/components/postgres.js';
+import { platformOf } from '../../functions/realtime-platform/context.js';
+import { realtimePlatform } from '../../functions/realtime-platform/api.js';
+import { secretData } from '../../functions/lib/secrets.js';
+import type { KubeObject } from '../../functions/lib/k8s/objects.js';
+import { FUNCTIONS } from '../../functions/catalog.js';
+import { claim, desired, fatals, requestFor, run } from '../support/request.js';
+import { observedFrom } from '../support/cluster.js';
+import { ROOT } from '../../tooling/tools.js';
+
+const NS = 'health';
+const operatorSecrets: KubeObject[] = parseAllDocuments(readFileSync(`${ROOT}/examples/realtime-platform/required.yaml`, 'utf8')).map((d) => d.toJSON());
+const exampleSpec = (parse(readFileSync(`${ROOT}/examples/realtime-platform/claim.yaml`, 'utf8')) as KubeObject).spec as Record<string, unknown>;
+
+/** Required resources as Crossplane supplies them, keyed by the requirement names the function asked for. */
+function requiredFor(rsp: RunFunctionResponse): Record<string, KubeObject[]> {
+  const out: Record<string, KubeObject[]> = {};
+  for (const [name, sel] of Object.entries(rsp.requirements?.resources ?? {})) {
+    out[name] = operatorSecrets.filter((s) => s.metadata?.name === sel.matchName && s.metadata?.namespace === sel.namespace);
+  }
+  return out;
+}
+
+/** Reconcile like Crossplane: first call, fetch what it requires, then call with observed state. */
+async function reconcile(spec: object, opts: { rounds?: number; ready?: boolean } = {}) {
+  const c = claim('RealtimePlatformClaim', 'health-data', NS, spec);
+  let rsp = await run(compose, requestFor(c));
+  const required = requiredFor(rsp);
+  for (let i = 0; i < (opts.rounds ?? 2); i++) rsp = await run(compose, requestFor(c, observedFrom(rsp, opts.ready ?? true), required));
+  return { rsp, out: desired(rsp), required, claim: c };
+}
+
+type Pod = { securityContext?: Record<string, unknown>; containers: Record<string, any>[]; initContainers?: Record<string, any>[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
+function podOf(o: KubeObject): Pod | undefined {
+  return (o.spec as { template?: { spec: Pod } } | undefined)?.template?.spec;
+}
+
+describe('realtime-platform: what it composes', () => {
+  it('puts the platform in {name}-realtime and the connection Secrets in both namespaces', async () => {
+    const { out, rsp } = await reconcile(exampleSpec);
+    expect(fatals(rsp)).toEqual([]);
+    expect(out.namespace).toMatchObject({ kind: 'Namespace', metadata: { name: 'health-data-realtime' } });
+    for (const kind of ['mqtt', 'kafka', 'db', 'metabase', 'lenses']) {
+      expect(out[`${kind}-secret`].metadata).toMatchObject({ name: `health-data-${kind}-secret`, namespace: NS });
+      expect(out[`${kind}-secret-platform`].metadata).toMatchObject({ name: `health-data-${kind}-secret`, namespace: 'health-data-realtime' });
+    }
+    const platformObjects = Object.entries(out).filter(([n]) => !/-secret$/.test(n) && n !== 'namespace');
+    for (const [, o] of platformObjects) expect(o.metadata?.namespace).toBe('health-data-realtime');
+    const kinds = Object.values(out).map((o) => `${o.kind}/${o.metadata?.name}`);
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        'StatefulSet/postgres', 'StatefulSet/kafka', 'StatefulSet/mqtt', 'Deployment/lenses-hq', 'Deployment/lenses-agent',
+        'Deployment/metabase', 'Gateway/health-data-gateway', 'VirtualService/lenses-hq', 'VirtualService/metabase',
+        'VirtualService/mqtt-tcp', 'VirtualService/mqtt-websockets', 'NetworkPolicy/default-deny-ingress',
+      ]),
+    );
+    for (const job of ['postgres-setup', 'topics', 'health-schema', 'mqtt-source', 'sql-processors', 'metabase-setup']) {
+      expect(kinds.some((k) => k.startsWith(`Job/${job}-`))).toBe(true);
+    }
+  });
+
+  it('builds objects that pass their Kubernetes schemas', async () => {
+    const { rsp } = await reconcile(exampleSpec);
+    // Re-run the compose logic directly to get the typed models.
+    const { composeRealtimePlatform } = await import('../../functions/realtime-platform/compose.js');
+    const v = realtimePlatform.validateSpec(exampleSpec);
+    if (!v.ok) throw new Error('example invalid');
+    const observed = Object.fromEntries(Object.entries(rsp.desired!.resources).map(([n, r]) => [n, r.resource as KubeObject]));
+    const out = composeRealtimePlatform({ spec: v.value, claim: { name: 'health-data', namespace: NS }, xr: {}, observed, required: {} });
+    let validated = 0;
+    for (const r of Object.values(out.resources)) {
+      const m = r.resource as { validate?: () => void };
+      if (typeof m.validate === 'function') {
+        expect(() => m.validate!()).not.toThrow();
+        validated++;
+      }
+    }
+    expect(validated).toBeGreaterThan(15);
+  });
+
+  it('runs every pod under `restricted` except fast-data-dev, with requests and limits on every container', async () => {
+    const { out } = await reconcile({ ...exampleSpec, database: 'mysql', snowflake: { enabled: false } });
+    for (const [name, o] of Object.entries(out)) {
+      const pod = podOf(o);
+      if (!pod) continue;
+      for (const c of [...pod.containers, ...(pod.initContainers ?? [])]) {
+        expect(c.resources?.requests && c.resources?.limits, `${name}/${c.name} resources`).toBeTruthy();
+      }
+      if (name === 'kafka') {
+        expect(pod.securityContext).toEqual({ seccompProfile: { type: 'RuntimeDefault' } });
+        continue;
+      }
+      expect(pod.securityContext, name).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+      for (const c of pod.containers) expect(c.securityContext, `${name}/${c.name}`).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    }
+  });
+
+  it('sets up the PRD databases with an idempotent script', () => {
+    const v = realtimePlatform.validateSpec({ name: 'x' });
+    if (!v.ok) throw new Error();
+    const script = setupScript(platformOf(v.value, NS, {}, {}));
+    for (const db of ['hq', 'agent1', 'agent2', 'metabaseappdb', 'app']) {
+      expect(script).toContain(`SELECT 'CREATE DATABASE ${db} OWNER`);
+      expect(script).toContain(`WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '${db}')\\gexec`);
+    }
+    expect(script).not.toMatch(/[A-Za-z0-9_-]{32}/); // passwords come from the environment, not the script
+  });
+
+  it('writes the PRD SQL processors', () => {
+    // The PRD's blood-pressure statement, checked by hand against the seed.
+    expect(processorSql('blood_pressure_device_topic', ['_value.systolic AS systolic', '_value.diastolic AS diastolic'])).toBe(
+      `INSERT INTO blood_pressure_device_topic
+STORE KEY AS STRING VALUE AS AVRO
+SELECT STREAM
+    _value.deviceId AS _key,
+    _value.deviceId AS deviceId,
+    _value.systolic AS systolic,
+    _value.diastolic AS diastolic,
+    _value.latitude AS latitude,
+    _value.longitude AS longitude,
+    _value.timestamp AS createdTime
+FROM device_data;`,
+    );
+  });
+
+  it('turns dataRetention into retention.ms', () => {
+    expect(retentionMs('7d')).toBe(604_800_000);
+    expect(retentionMs('2w')).toBe(1_209_600_000);
+    expect(retentionMs('6m')).toBe(15_552_000_000);
+  });
+
+  it('lists every composed kind in its RBAC', async () => {
+    const { out } = await reconcile({ ...exampleSpec, snowflake: { enabled: false } });
+    const entry = FUNCTIONS.find((f) => f.name === 'realtime-platform')!;
+    const plural = (k: string) => (/[^aeiou]y$/.test(k) ? `${k.slice(0, -1)}ies` : `${k}s`);
+    for (const o of Object.values(out)) {
+      const group = o.apiVersion!.includes('/') ? o.apiVersion!.split('/')[0] : '';
+      expect(entry.composes.find((c) => c.apiGroup === group)?.resources, `${o.apiVersion} ${o.kind}`).toContain(plural(o.kind!.toLowerCase()));
+    }
+  });
+});
+
+describe('realtime-platform: stability', () => {
+  it('generates passwords once: once converged, a thousand reconciles give the same response', async () => {
+    // Two rounds converge: the first observes the resources the operator
+    // Secrets unlocked, the second sees them ready.
+    const { rsp, claim: c, required } = await reconcile(exampleSpec, { rounds: 2 });
+    const first = JSON.stringify(rsp.desired);
+    let current = rsp;
+    for (let i = 0; i < 1000; i++) current = await run(compose, requestFor(c, observedFrom(current), required));
+    expect(JSON.stringify(current.desired)).toBe(first);
+  });
+
+  it('generates only a missing password and keeps the others', async () => {
+    const { rsp, claim: c, required } = await reconcile(exampleSpec);
+    const observed = observedFrom(rsp);
+    const before = secretData(observed.credentials);
+    const data = { ...(observed.credentials.data as Record<string, string>) };
+    delete data.DASHBOARD_ADMIN_PASSWORD;
+    observed.credentials = { ...observed.credentials, data };
+    const after = secretData(desired(await run(compose, requestFor(c, observed, required))).credentials);
+    expect(after.DASHBOARD_ADMIN_PASSWORD).not.toBe(before.DASHBOARD_ADMIN_PASSWORD);
+    for (const k of Object.keys(before).filter((k) => k !== 'DASHBOARD_ADMIN_PASSWORD')) expect(after[k]).toBe(before[k]);
+  });
+
+  it.each([
+    ['iot off', { iot: false }, /^(mqtt|mosquitto-|mqtt-source-|health-schema-|vs-mqtt|netpol-allow-mqtt)/],
+    ['mqtt.enabled off', { mqtt: { enabled: false } }, /^(mqtt|mosquitto-|mqtt-source-|health-schema-|vs-mqtt|netpol-allow-mqtt)/],
+    ['lenses off', { lenses: { enabled: false } }, /^(lenses|sql-processors-|vs-lenses|netpol-allow-lenses)/],
+    ['snowflake on then off', { snowflake: { enabled: false } }, /^(snowflake)/],
+  ])('%s removes only what it added; stateful parts are untouched', async (_label, change, removable) => {
+    const base = { ...exampleSpec, snowflake: { enabled: true, credentialsSecret: 'snowflake-creds' } };
+    operatorSecrets.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'snowflake-creds', namespace: NS }, data: {
+      SNOWFLAKE_URL: 'dXJs', SNOWFLAKE_USER: 'dXNlcg==', SNOWFLAKE_PRIVATE_KEY: 'a2V5' } });
+    const { rsp, claim: c } = await reconcile(base);
+    const before = desired(rsp);
+    const changed = { ...c, spec: { ...base, ...change } };
+    let next = await run(compose, requestFor(changed, observedFrom(rsp), requiredFor(rsp)));
+    next = await run(compose, requestFor(changed, observedFrom(next), requiredFor(next)));
+    const after = desired(next);
+    const removed = Object.keys(before).filter((k) => !(k in after));
+    expect(removed.length).toBeGreaterThan(0);
+    for (const k of removed) expect(k, `${k} removed`).toMatch(new RegExp(`${removable.source}|-secret(-platform)?$`));
+    for (const k of ['postgres', 'kafka', 'credentials', 'namespace', 'postgres-service', 'kafka-service']) {
+      expect(JSON.stringify(after[k]), k).toBe(JSON.stringify(before[k]));
+    }
+    operatorSecrets.pop();
+  });
+
+  it('keeps the PostgreSQL data and passwords when the app database moves to mysql', async () => {
+    const { rsp, claim: c, required } = await reconcile(exampleSpec);
+    const next = desired(await run(compose, requestFor({ ...c, spec: { ...exampleSpec, database: 'mysql' } }, observedFrom(rsp), required)));
+    expect(next['app-db-mysql'].kind).toBe('StatefulSet');
+    expect(JSON.stringify(next.postgres)).toBe(JSON.stringify(desired(rsp).postgres));
+    expect(next.credentials).toEqual(desired(rsp).credentials);
+    expect(secretData(next['db-secret'])).toMatchObject({ DB_TYPE: 'mysql', DB_HOST: 'app-db.health-data-realtime.svc.cluster.local', DB_PORT: '3306' });
+  });
+});
+
+describe('realtime-platform: readiness, status and secrets', () => {
+  it('is ready only when every component is, and says what is missing', async () => {
+    const { rsp, claim: c, required } = await reconcile(exampleSpec);
+    expect(rsp.desired!.composite!.ready).toBe(Ready.READY_TRUE);
+    expect(rsp.desired!.composite!.resource!.status).toMatchObject({
+      ready: true,
+      message: 'platform ready',
+      secrets: { mqtt: 'health-data-mqtt-secret', kafka: 'health-data-kafka-secret', database: 'health-data-db-secret', metabase: 'health-data-metabase-secret', lenses: 'health-data-lenses-secret' },
+      endpoints: { lensesUI: 'http://lenses-hq.health-data-realtime.local', metabaseUI: 'http://metabase.health-data-realtime.local', mqttWebSocket: 'ws://mqtt.health-data-realtime.local/mqtt' },
+    });
+    const observed = observedFrom(rsp);
+    observed.kafka.status = { replicas: 1, readyReplicas: 0 };
+    const next = await run(compose, requestFor(c, observed, required));
+    expect(next.desired!.composite!.ready).toBe(Ready.READY_FALSE);
+    expect(next.desired!.composite!.resource!.status).toMatchObject({ ready: false, message: 'waiting for: kafka', components: { kafka: false, postgres: true } });
+  });
+
+  it('asks Crossplane for the operator Secrets and waits for them, naming each', async () => {
+    const c = claim('RealtimePlatformClaim', 'health-data', NS, exampleSpec);
+    const rsp = await run(compose, requestFor(c));
+    expect(Object.values(rsp.requirements!.resources).map((s) => s.matchName).sort()).toEqual(['lenses-agent-key', 'lenses-api-token', 'lenses-license', 'mqtt-device1']);
+    const out = desired(rsp);
+    expect(out['lenses-hq']).toBeUndefined();
+    const status = rsp.desired!.composite!.resource!.status;
+    expect(status.message).toContain('lenses needs Secret lenses-license key LICENSE_KEY and Secret lenses-agent-key key AGENT_KEY');
+    expect(status.message).toContain('mqtt users wait for Secret mqtt-device1 key password (user device1)');
+    expect(status.message).toContain('SQL processors wait for Secret lenses-api-token key API_TOKEN');
+  });
+
+  it('writes the MQTT users into a mosquitto password file', async () => {
+    const { out } = await reconcile(exampleSpec);
+    const lines = secretData(out['mosquitto-passwords']).passwords.trim().split('\n');
+    expect(lines.map((l) => l.split(':')[0])).toEqual(['device1', 'platform']);
+    for (const l of lines) expect(l).toMatch(/^[a-z0-9]+:\$7\$101\$[A-Za-z0-9+/]{16}\$[A-Za-z0-9+/]{86}==$/);
+  });
+
+  it('accepts an inline MQTT password with a warning that does not repeat it', async () => {
+    const { rsp } = await reconcile({ name: 'health-data', lenses: { enabled: false }, mqttUsers: [{ username: 'user1', password: 'hunter2-inline' }] });
+    const warnings = rsp.results.filter((r) => r.severity === Severity.SEVERITY_WARNING).map((r) => r.message);
+    expect(warnings).toEqual(['spec.mqttUsers: user user1 has its password in clear text in the claim; move it to a Secret and use passwordSecretRef']);
+    expect(JSON.stringify(rsp.results)).not.toContain('hunter2');
+  });
+
+  it('never puts a secret value into status or results', async () => {
+    const { rsp, out, required } = await reconcile(exampleSpec);
+    const values = [
+      ...Object.values(secretData(out.credentials)),
+      ...Object.values(required).flat().flatMap((s) => Object.values(secretData(s))),
+    ];
+    expect(values.length).toBeGreaterThan(8);
+    const visible = JSON.stringify([rsp.desired!.composite!.resource!.status, rsp.results]);
+    for (const v of values) expect(visible).not.toContain(v);
+  });
+});
+
+describe('realtime-platform: invalid input is a Fatal result naming the field', () => {
+  it.each([
+    ['a bad retention', { name: 'x', dataRetention: '1 week' }, 'spec.dataRetention: must match ^[0-9]+[dwm]$'],
+    ['a name with capitals', { name: 'Health' }, 'spec.name: must match'],
+    ['three Kafka brokers', { name: 'x', kafka: { replicas: 3 } }, 'spec.kafka.replicas: must be <= 1'],
+    ['an unknown database', { name: 'x', database: 'oracle' }, 'spec.database: must be one of postgres, mysql, mongodb'],
+    ['snowflake without credentials', { name: 'x', snowflake: { enabled: true } }, 'spec.snowflake.credentialsSecret: credentialsSecret is required when enabled'],
+    ['a user with both password forms', { name: 'x', mqttUsers: [{ username: 'u', password: 'p', passwordSecretRef: { name: 's' } }] }, 'spec.mqttUsers: each MQTT user needs exactly one of passwordSecretRef and password'],
+    ['the reserved user', { name: 'x', mqttUsers: [{ username: 'platform', password: 'p' }] }, 'spec.mqttUsers: the user name platform is reserved'],
+    ['a missing name', { database: 'postgres' }, 'spec.name: is required'],
+  ])('%s', async (_label, spec, message) => {
+    const rsp = await run(compose, requestFor(claim('RealtimePlatformClaim', 'c', NS, spec)));
+    expect(fatals(rsp)[0]).toContain(message);
+    expect(Object.keys(rsp.desired!.resources)).toEqual([]);
+  });
+});
