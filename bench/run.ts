@@ -12,11 +12,9 @@ import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parse, parseAllDocuments } from 'yaml';
 import { FUNCTIONS } from '../functions/catalog.js';
-import type { KubeObject } from '../functions/lib/k8s/objects.js';
-import { requestFor } from '../test/support/request.js';
 import { startServer } from '../tooling/servers.js';
+import { composeOf, convergedRequest } from './requests.js';
 import { ROOT } from '../tooling/tools.js';
 
 const { values } = parseArgs({ options: { requests: { type: 'string', default: '3000' }, concurrency: { type: 'string', default: '16' } } });
@@ -24,25 +22,11 @@ const REQUESTS = Number(values.requests);
 const CONCURRENCY = Number(values.concurrency);
 const BASE_PORT = 9540;
 
-/** What each function is driven with: an example claim with its observed state. */
+/** What each function is driven with. */
 export interface BenchCase {
   name: string;
   main: string;
   request: RunFunctionRequest;
-}
-
-function observedOf(file: string): Record<string, KubeObject> {
-  const out: Record<string, KubeObject> = {};
-  for (const d of parseAllDocuments(readFileSync(file, 'utf8'))) {
-    const o = d.toJSON() as KubeObject;
-    out[o.metadata!.annotations!['crossplane.io/composition-resource-name']] = o;
-  }
-  return out;
-}
-
-function exampleRequest(fn: string): RunFunctionRequest {
-  const dir = join(ROOT, 'examples', fn);
-  return requestFor(parse(readFileSync(join(dir, 'claim.yaml'), 'utf8')), observedOf(join(dir, 'observed.yaml')));
 }
 
 const Client = grpc.makeGenericClientConstructor(FunctionRunnerServiceService, 'FunctionRunnerService');
@@ -99,19 +83,25 @@ async function measure(c: BenchCase, port: number): Promise<Figures> {
   }
 }
 
+const requests = Object.fromEntries(
+  await Promise.all(FUNCTIONS.map(async (fn) => [fn.name, await convergedRequest(fn.name, await composeOf(fn.name))] as const)),
+);
 const cases: BenchCase[] = [
-  { name: 'noop (floor)', main: join(ROOT, 'bench/noop.ts'), request: exampleRequest('event-driven-service') },
-  ...FUNCTIONS.map((fn) => ({ name: fn.name, main: join(ROOT, 'functions', fn.name, 'main.ts'), request: exampleRequest(fn.name) })),
+  { name: 'noop (floor)', main: join(ROOT, 'bench/noop.ts'), request: requests['event-driven-service'] },
+  { name: 'encode realtime (floor)', main: join(ROOT, 'bench/encode-floor.ts'), request: requests['realtime-platform'] },
+  ...FUNCTIONS.map((fn) => ({ name: fn.name, main: join(ROOT, 'functions', fn.name, 'main.ts'), request: requests[fn.name] })),
 ];
 
 console.log(`bench: ${REQUESTS} requests, concurrency ${CONCURRENCY}, ${cpus().length} cores (${cpus()[0]?.model}), ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`);
 const results: Figures[] = [];
 for (const [i, c] of cases.entries()) results.push(await measure(c, BASE_PORT + i));
 const floor = results[0];
+const encodeFloor = results[1];
 const pad = (s: string | number, n: number) => String(s).padStart(n);
-console.log(`${'function'.padEnd(24)}${pad('resources', 10)}${pad('req/s', 9)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('RSS MiB', 9)}${pad('rps/floor', 11)}${pad('p50/floor', 11)}`);
+console.log(`${'function'.padEnd(26)}${pad('resources', 10)}${pad('req/s', 9)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('RSS MiB', 9)}${pad('rps/noop', 10)}${pad('rps/encode', 12)}`);
 for (const r of results) {
+  const vsEncode = r.name === 'realtime-platform' || r === encodeFloor ? (r.rps / encodeFloor.rps).toFixed(2) : '';
   console.log(
-    `${r.name.padEnd(24)}${pad(r.resources, 10)}${pad(r.rps.toFixed(0), 9)}${pad(r.p50.toFixed(2), 9)}${pad(r.p99.toFixed(2), 9)}${pad(r.rssMiB.toFixed(0), 9)}${pad((r.rps / floor.rps).toFixed(2), 11)}${pad((r.p50 / floor.p50).toFixed(2), 11)}`,
+    `${r.name.padEnd(26)}${pad(r.resources, 10)}${pad(r.rps.toFixed(0), 9)}${pad(r.p50.toFixed(2), 9)}${pad(r.p99.toFixed(2), 9)}${pad(r.rssMiB.toFixed(0), 9)}${pad((r.rps / floor.rps).toFixed(2), 10)}${pad(vsEncode, 12)}`,
   );
 }

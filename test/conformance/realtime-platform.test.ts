@@ -39,7 +39,7 @@ function observedFile(rendered: KubeObject[]): string {
   return file;
 }
 
-const xrOf = (out: KubeObject[]) => out.find((o) => o.kind === 'XRealtimePlatform') as KubeObject & { status: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+const xrOf = (out: KubeObject[]) => out.find((o) => o.kind === 'XRealtimePlatform') as unknown as { spec: object; status: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 const credentials = (out: KubeObject[]) => secretData(out.find((o) => o.kind === 'Secret' && o.metadata?.name === 'platform-credentials'));
 
 describe('crossplane render: realtime-platform', () => {

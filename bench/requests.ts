@@ -1,0 +1,35 @@
+/**
+ * The request each function is benchmarked with: its example claim in the
+ * converged state (observed resources present and ready, operator Secrets
+ * supplied), which is what Crossplane sends on every steady-state reconcile.
+ */
+import type { ComposeFunction, RunFunctionRequest } from '@crossplane-org/function-sdk-typescript';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
+import type { KubeObject } from '../functions/lib/k8s/objects.js';
+import { observedFrom } from '../test/support/cluster.js';
+import { requestFor, run } from '../test/support/request.js';
+import { ROOT } from '../tooling/tools.js';
+
+function yamlDocs(file: string): KubeObject[] {
+  return parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJSON() as KubeObject);
+}
+
+export async function convergedRequest(fn: string, compose: ComposeFunction): Promise<RunFunctionRequest> {
+  const dir = join(ROOT, 'examples', fn);
+  const claim = parse(readFileSync(join(dir, 'claim.yaml'), 'utf8')) as KubeObject;
+  const secrets = existsSync(join(dir, 'required.yaml')) ? yamlDocs(join(dir, 'required.yaml')) : [];
+  let rsp = await run(compose, requestFor(claim));
+  const required: Record<string, KubeObject[]> = {};
+  for (const [name, sel] of Object.entries(rsp.requirements?.resources ?? {})) {
+    required[name] = secrets.filter((s) => s.metadata?.name === sel.matchName && s.metadata?.namespace === sel.namespace);
+  }
+  for (let i = 0; i < 2; i++) rsp = await run(compose, requestFor(claim, observedFrom(rsp), required));
+  return requestFor(claim, observedFrom(rsp), required);
+}
+
+/** Each function's compose, loaded lazily so a bench process loads only what it runs. */
+export async function composeOf(fn: string): Promise<ComposeFunction> {
+  return ((await import(`../functions/${fn}/function.js`)) as { compose: ComposeFunction }).compose;
+}
