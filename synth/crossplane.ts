@@ -66,17 +66,19 @@ export function composition(api: AnyApi, fn: FunctionEntry): OutputFile {
   return yamlFile(`compositions/${api.xrdName}.yaml`, chart);
 }
 
-/** The `pkg.crossplane.io/v1` Function objects that install the packages. */
+/** The `pkg.crossplane.io/v1` Function object that installs a function's package. */
+function functionObject(chart: ReturnType<typeof newChart>, fn: FunctionEntry, annotations?: Record<string, string>): void {
+  new ApiObject(chart, fn.name, {
+    apiVersion: 'pkg.crossplane.io/v1',
+    kind: 'Function',
+    metadata: { name: functionObjectName(fn), annotations },
+    spec: { package: `${PLATFORM.registry}/${functionObjectName(fn)}:${PLATFORM.packageVersion}` },
+  });
+}
+
 export function functionPackages(fns: FunctionEntry[]): OutputFile {
   const chart = newChart();
-  for (const fn of fns) {
-    new ApiObject(chart, fn.name, {
-      apiVersion: 'pkg.crossplane.io/v1',
-      kind: 'Function',
-      metadata: { name: functionObjectName(fn) },
-      spec: { package: `${PLATFORM.registry}/${functionObjectName(fn)}:${PLATFORM.packageVersion}` },
-    });
-  }
+  for (const fn of fns) functionObject(chart, fn);
   return yamlFile('install/functions.yaml', chart);
 }
 
@@ -115,17 +117,9 @@ export function rbac(fns: FunctionEntry[]): OutputFile {
 export function devFunctions(fns: FunctionEntry[]): OutputFile {
   const chart = newChart();
   for (const fn of fns) {
-    new ApiObject(chart, fn.name, {
-      apiVersion: 'pkg.crossplane.io/v1',
-      kind: 'Function',
-      metadata: {
-        name: functionObjectName(fn),
-        annotations: {
-          'render.crossplane.io/runtime': 'Development',
-          'render.crossplane.io/runtime-development-target': `dns:///localhost:${fn.devPort}`,
-        },
-      },
-      spec: { package: `${PLATFORM.registry}/${functionObjectName(fn)}:${PLATFORM.packageVersion}` },
+    functionObject(chart, fn, {
+      'render.crossplane.io/runtime': 'Development',
+      'render.crossplane.io/runtime-development-target': `dns:///localhost:${fn.devPort}`,
     });
   }
   return yamlFile('examples/functions.yaml', chart);

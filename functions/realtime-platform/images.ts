@@ -16,6 +16,13 @@ export const IMAGES = {
   curl: 'curlimages/curl:8.10.1',
 } as const;
 
+/**
+ * Numeric users of the tool images: they declare named users (curl_user,
+ * appuser), which the kubelet cannot check against runAsNonRoot, so pods
+ * name the uid explicitly.
+ */
+export const IMAGE_UIDS: Partial<Record<string, number>> = { [IMAGES.curl]: 100, [IMAGES.kafkaTools]: 1000 };
+
 type Profile = 'small' | 'medium' | 'large';
 type Res = { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } };
 const r = (rc: string, rm: string, lc: string, lm: string): Res => ({ requests: { cpu: rc, memory: rm }, limits: { cpu: lc, memory: lm } });

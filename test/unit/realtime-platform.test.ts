@@ -7,6 +7,7 @@ import { processorSql, retentionMs } from '../../functions/realtime-platform/com
 import { setupScript } from '../../functions/realtime-platform/components/postgres.js';
 import { platformOf } from '../../functions/realtime-platform/context.js';
 import { realtimePlatform } from '../../functions/realtime-platform/api.js';
+import { IMAGE_UIDS } from '../../functions/realtime-platform/images.js';
 import { secretData } from '../../functions/lib/secrets.js';
 import type { KubeObject } from '../../functions/lib/k8s/objects.js';
 import { FUNCTIONS } from '../../functions/catalog.js';
@@ -97,6 +98,9 @@ describe('realtime-platform: what it composes', () => {
         continue;
       }
       expect(pod.securityContext, name).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+      // Images with a named USER need a numeric uid, or the kubelet refuses runAsNonRoot.
+      const uid = IMAGE_UIDS[pod.containers[0].image];
+      if (uid !== undefined) expect(pod.securityContext!.runAsUser, name).toBe(uid);
       for (const c of pod.containers) expect(c.securityContext, `${name}/${c.name}`).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
     }
   });

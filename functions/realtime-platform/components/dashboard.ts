@@ -8,7 +8,7 @@ import { digest } from '../../lib/secrets.js';
 import { deployment, job, secretEnv, service } from '../../lib/k8s/workloads.js';
 import { restrictedPodSecurity } from '../../lib/k8s/security.js';
 import { CREDENTIALS_SECRET, host, labels, readiness, res, resources, type Component, type Platform } from '../context.js';
-import { IMAGES } from '../images.js';
+import { IMAGE_UIDS, IMAGES } from '../images.js';
 import { POSTGRES_PORT } from './postgres.js';
 
 export const DASHBOARD_PORT = 3000;
@@ -41,6 +41,8 @@ export function dashboard(p: Platform): Component {
     kind === 'metabase'
       ? [
           { name: 'MB_DB_TYPE', value: 'postgres' },
+          // Metabase unpacks its drivers at start; /plugins is not writable by its user.
+          { name: 'MB_PLUGINS_DIR', value: '/tmp/plugins' },
           { name: 'MB_DB_HOST', value: db.host },
           { name: 'MB_DB_PORT', value: db.port },
           { name: 'MB_DB_DBNAME', value: 'metabaseappdb' },
@@ -96,6 +98,7 @@ export function dashboard(p: Platform): Component {
         name,
         namespace: p.ns,
         labels: labels(p, 'metabase-setup'),
+        podSecurity: restrictedPodSecurity({ runAsUser: IMAGE_UIDS[IMAGES.curl] }),
         containers: [
           {
             name: 'setup',

@@ -10,7 +10,8 @@ import { digest, secretObject } from '../../lib/secrets.js';
 import { job, secretEnv } from '../../lib/k8s/workloads.js';
 import type { IContainer } from 'kubernetes-models/v1';
 import { CREDENTIALS_SECRET, host, labels, readiness, res, resources, type Component, type Platform } from '../context.js';
-import { IMAGES, TOOLS_HEAP } from '../images.js';
+import { IMAGE_UIDS, IMAGES, TOOLS_HEAP } from '../images.js';
+import { restrictedPodSecurity } from '../../lib/k8s/security.js';
 import { kafkaUrls } from './kafka.js';
 import { HQ_HTTP_PORT, LENSES_ENVIRONMENT } from './lenses.js';
 import { MQTT_PLATFORM_USER } from './mqtt.js';
@@ -167,6 +168,7 @@ function pipelineJob(p: Platform, step: string, script: string, image: string, e
         name,
         namespace: p.ns,
         labels: labels(p, 'pipeline'),
+        podSecurity: restrictedPodSecurity({ runAsUser: IMAGE_UIDS[image] }),
         containers: [{ name: step, image, command: ['/bin/sh', '-c', script], env, resources: resources(p, 'job') }],
       }),
       readiness.job,
