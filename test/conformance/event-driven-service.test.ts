@@ -5,7 +5,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { renderClaim } from '../../tooling/render.js';
@@ -109,14 +108,5 @@ describe('crossplane beta validate: event-driven-service', () => {
     const v = validate([join(ROOT, 'xrds')], stringify(xr));
     expect(v.code).not.toBe(0);
     expect(v.stdout).toContain(message);
-  });
-
-  it('the generated XRDs, Compositions and Function objects are valid Crossplane objects', () => {
-    const files = ['xrds/xeventdrivenservices.platform.example.org.yaml', 'compositions/xeventdrivenservices.platform.example.org.yaml', 'install/functions.yaml', 'examples/functions.yaml'];
-    const input = files.map((f) => readFileSync(join(ROOT, f), 'utf8')).join('\n---\n');
-    const v = validate([join(ROOT, 'xrds')], input);
-    expect(v.stdout).toContain('0 missing schemas');
-    expect(v.stdout).toContain('0 failure cases');
-    expect(v.code).toBe(0);
   });
 });
