@@ -55,7 +55,11 @@ export function secretObject(
   };
 }
 
-/** A reference to a key of a Secret the operator provides. */
+/**
+ * A reference to a key of a Secret the operator provides. APIs expose no
+ * namespace to claim authors (their Secrets are read in the claim's
+ * namespace); `namespace` is for references the platform itself makes.
+ */
 export interface SecretKeyRef {
   name: string;
   key: string;

@@ -14,9 +14,10 @@ const SecretKeyRef = (what: string, defaultKey: string) =>
     {
       name: Type.String({ minLength: 1, description: 'Secret name.' }),
       key: Type.String({ default: defaultKey, minLength: 1, description: 'Key in the Secret.' }),
-      namespace: Type.Optional(Type.String({ minLength: 1, description: "Secret namespace; default: the claim's namespace." })),
     },
-    { description: what },
+    // No namespace field, on purpose: Crossplane reads these Secrets with its
+    // own rights, so a claim may only name Secrets of its own namespace.
+    { description: `${what} A Secret in the claim's namespace.` },
   );
 
 const MqttUser = Type.Object({

@@ -236,6 +236,12 @@ describe('realtime-platform: readiness, status and secrets', () => {
     expect(status.message).toContain('SQL processors wait for Secret lenses-api-token key API_TOKEN');
   });
 
+  it("reads operator Secrets only from the claim's namespace, even if a namespace is smuggled in", async () => {
+    const spec = { name: 'x', lenses: { licenseSecretRef: { name: 'lic', namespace: 'kube-system' }, agentKeySecretRef: { name: 'ak' } } };
+    const rsp = await run(compose, requestFor(claim('RealtimePlatformClaim', 'x', NS, spec)));
+    expect(Object.values(rsp.requirements!.resources).map((s) => s.namespace)).toEqual([NS, NS]);
+  });
+
   it('writes the MQTT users into a mosquitto password file', async () => {
     const { out } = await reconcile(exampleSpec);
     const lines = secretData(out['mosquitto-passwords']).passwords.trim().split('\n');

@@ -65,6 +65,11 @@ describe('specValidator', () => {
     const r = validate({ name: 'x' });
     expect(r).toEqual({ ok: true, value: { name: 'x', tier: 'a', limits: { max: 3 } } });
   });
+  it('drops unknown fields, as the API server prunes them, but keeps map entries', () => {
+    const r = validate({ name: 'x', surprise: 1, limits: { max: 2, extra: true }, labels: { a: 'b' } });
+    expect(r).toEqual({ ok: true, value: { name: 'x', tier: 'a', limits: { max: 2 }, labels: { a: 'b' } } });
+  });
+
   it('does not change its input', () => {
     const input = { name: 'x' };
     validate(input);

@@ -10,6 +10,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import type { TSchema } from '@sinclair/typebox';
 import { toOpenApi } from './openapi.js';
+import type { SchemaNode } from './walk.js';
 import type { CrossFieldRule } from './types.js';
 
 export interface FieldError {
@@ -56,15 +57,31 @@ function describe(error: ErrorObject, root: string): FieldError {
   }
 }
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true });
+/**
+ * Marks every object with declared properties as closed, so that ajv's
+ * removeAdditional drops unknown fields from the validated copy, as the API
+ * server prunes them under a structural schema. The function then never acts
+ * on a field the API does not have, whoever created the XR.
+ */
+function pruning(node: SchemaNode): SchemaNode {
+  if (node.properties && !node['x-kubernetes-preserve-unknown-fields']) {
+    for (const child of Object.values(node.properties)) pruning(child);
+    node.additionalProperties = false;
+  }
+  if (typeof node.additionalProperties === 'object') pruning(node.additionalProperties);
+  if (node.items) pruning(node.items);
+  return node;
+}
+
+const ajv = new Ajv({ allErrors: true, useDefaults: true, removeAdditional: true, strict: true });
 ajv.addVocabulary(['x-kubernetes-validations', 'x-kubernetes-preserve-unknown-fields']);
 
 /**
- * A validator for `spec`: returns a defaulted deep copy typed as the resolved
- * spec, or every field error found.
+ * A validator for `spec`: returns a defaulted, pruned deep copy typed as the
+ * resolved spec, or every field error found.
  */
 export function specValidator<T>(schema: TSchema, rules: CrossFieldRule<T>[] = []) {
-  const check = ajv.compile(toOpenApi(schema, rules));
+  const check = ajv.compile(pruning(toOpenApi(schema, rules)));
   return (input: unknown): Validation<T> => {
     const value = structuredClone(input ?? {}) as T;
     if (!check(value)) {
