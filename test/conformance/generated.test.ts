@@ -19,7 +19,7 @@ describe('generated Crossplane objects', () => {
   });
 
   it('every Composition calls a Function that install/functions.yaml installs', () => {
-    const installed = [...readFileSync(join(ROOT, 'install/functions.yaml'), 'utf8').matchAll(/^  name: (\S+)$/gm)].map((m) => m[1]);
+    const installed = [...readFileSync(join(ROOT, 'install/functions.yaml'), 'utf8').matchAll(/^ {2}name: (\S+)$/gm)].map((m) => m[1]);
     for (const f of files.filter((x) => x.startsWith('compositions/'))) {
       const ref = /functionRef:\n\s+name: (\S+)/.exec(readFileSync(join(ROOT, f), 'utf8'))![1];
       expect(installed, f).toContain(ref);
