@@ -54,19 +54,25 @@ typecheck: install ## tsc --noEmit (strict)
 lint: install ## eslint
 	node_modules/.bin/eslint .
 
+REPORTS := $(CURDIR)/.tools/reports
+REPORT = --reporter=default --reporter=json --outputFile.json=$(REPORTS)/$@.json
+
 unit: install ## Unit tests, including the synth drift check
-	$(VITEST) run --project unit
+	@mkdir -p $(REPORTS)
+	$(VITEST) run --project unit $(REPORT)
 
 drift: install ## Fail when committed YAML differs from what the code emits
 	$(VITEST) run --project unit test/unit/drift.test.ts
 
 conformance: install tools ## crossplane render / beta validate and cue against the generated files
-	$(VITEST) run --project conformance
+	@mkdir -p $(REPORTS)
+	$(VITEST) run --project conformance $(REPORT)
 
 e2e: install ## kind end-to-end suite (needs a Docker engine; says why when there is none)
 	$(VITEST) run --project e2e
 
 test: typecheck lint unit conformance ## The whole suite (the README's test command)
+	@$(TSX) tooling/summary.ts $(REPORTS)/unit.json $(REPORTS)/conformance.json
 
 bench: install ## Throughput and latency of each function over gRPC against the no-op floor
 	$(TSX) bench/run.ts
