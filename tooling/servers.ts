@@ -37,7 +37,8 @@ export async function startFunction(fn: FunctionEntry, port = fn.devPort, extraA
 export async function startServer(main: string, port: number, extraArgs: string[] = []): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', main, '--insecure', '--address', `localhost:${port}`, ...extraArgs], {
     cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // stderr is kept for the error message; stdout (pino's logs) is not read, so not piped.
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
   child.stderr?.on('data', (d) => { stderr += String(d); });
@@ -45,6 +46,8 @@ export async function startServer(main: string, port: number, extraArgs: string[
     child.once('exit', (code) => reject(new Error(`${main} exited with ${code}: ${stderr}`))),
   );
   await Promise.race([waitForPort(port), exited]);
+  // From here on an exit is a normal stop, not a failure to start.
+  exited.catch(() => undefined);
   return child;
 }
 
