@@ -3,12 +3,11 @@
  * (8080) and a KEDA ScaledObject, all in the claim's namespace and named after
  * the claim. Readiness and XR status come from the observed objects.
  */
-import { Deployment } from 'kubernetes-models/apps/v1';
-import { Service, ServiceAccount, type IContainer, type IEnvVar } from 'kubernetes-models/v1';
+import { ServiceAccount, type IContainer, type IEnvVar } from 'kubernetes-models/v1';
 import { ScaledObject, type IScaleTriggers } from '@kubernetes-models/keda/keda.sh/v1alpha1';
 import type { ComposeInput, ComposeOutput } from '../lib/function/compose.js';
 import { condition, conditionTrue, standardLabels, type KubeObject } from '../lib/k8s/objects.js';
-import { restrictedContainerSecurity, restrictedPodSecurity } from '../lib/k8s/security.js';
+import { deployment, service } from '../lib/k8s/workloads.js';
 import { SIZES, type EventDrivenServiceSpec } from './api.js';
 
 const HTTP_PORT = 8080;
@@ -87,11 +86,9 @@ function describeTrigger(spec: EventDrivenServiceSpec): string {
 export function composeEventDrivenService({ spec, claim, observed }: ComposeInput<EventDrivenServiceSpec>): ComposeOutput {
   const { name, namespace } = claim;
   const labels = standardLabels(name, 'event-driven-service');
-  const selector = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': 'event-driven-service' };
   const resources = SIZES[spec.size];
   const env = brokerEnv(spec);
   const envFrom = spec.secretName ? [{ secretRef: { name: spec.secretName } }] : undefined;
-  const securityContext = restrictedContainerSecurity();
 
   const worker: IContainer = {
     name: 'worker',
@@ -102,7 +99,6 @@ export function composeEventDrivenService({ spec, claim, observed }: ComposeInpu
     resources: { requests: { ...resources.requests }, limits: { ...resources.limits } },
     livenessProbe: { httpGet: { path: '/health', port: HTTP_PORT }, initialDelaySeconds: 30, periodSeconds: 10 },
     readinessProbe: { httpGet: { path: '/ready', port: HTTP_PORT }, initialDelaySeconds: 10, periodSeconds: 5 },
-    securityContext,
   };
   const initContainers: IContainer[] | undefined = spec.initContainer
     ? [
@@ -113,38 +109,23 @@ export function composeEventDrivenService({ spec, claim, observed }: ComposeInpu
           env,
           envFrom,
           resources: { requests: { ...resources.requests }, limits: { ...resources.limits } },
-          securityContext,
         },
       ]
     : undefined;
 
   const serviceAccount = new ServiceAccount({ metadata: { name, namespace, labels } });
-  const deployment = new Deployment({
-    metadata: { name, namespace, labels },
-    spec: {
-      // No `replicas`: KEDA's HPA owns the count, and a desired value here would
-      // make Crossplane and the HPA fight over it.
-      selector: { matchLabels: selector },
-      template: {
-        metadata: { labels },
-        spec: {
-          serviceAccountName: name,
-          securityContext: restrictedPodSecurity(),
-          imagePullSecrets: spec.imagePullSecrets?.map((s) => ({ name: s.name })),
-          initContainers,
-          containers: [worker],
-        },
-      },
-    },
+  // No `replicas`: KEDA's HPA owns the count, and a desired value here would
+  // make Crossplane and the HPA fight over it.
+  const deploymentObject = deployment({
+    name,
+    namespace,
+    labels,
+    serviceAccountName: name,
+    imagePullSecrets: spec.imagePullSecrets?.map((s) => ({ name: s.name })),
+    initContainers,
+    containers: [worker],
   });
-  const service = new Service({
-    metadata: { name, namespace, labels },
-    spec: {
-      type: 'ClusterIP',
-      selector,
-      ports: [{ name: 'http', port: HTTP_PORT, targetPort: HTTP_PORT, protocol: 'TCP' }],
-    },
-  });
+  const serviceObject = service(name, namespace, labels, [{ name: 'http', port: HTTP_PORT }]);
   const scaledObject = new ScaledObject({
     metadata: { name: `${name}-scaler`, namespace, labels },
     spec: {
@@ -162,8 +143,8 @@ export function composeEventDrivenService({ spec, claim, observed }: ComposeInpu
   return {
     resources: {
       serviceaccount: { resource: serviceAccount, ready: observed.serviceaccount !== undefined },
-      deployment: { resource: deployment, ready: conditionTrue(observedDeployment, 'Available') },
-      service: { resource: service, ready: observed.service !== undefined },
+      deployment: { resource: deploymentObject, ready: conditionTrue(observedDeployment, 'Available') },
+      service: { resource: serviceObject, ready: observed.service !== undefined },
       scaledobject: { resource: scaledObject, ready: conditionTrue(observedScaler, 'Ready') },
     },
     status: {

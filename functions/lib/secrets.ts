@@ -56,33 +56,37 @@ export function secretObject(
 }
 
 /**
- * A reference to a key of a Secret the operator provides. APIs expose no
- * namespace to claim authors (their Secrets are read in the claim's
- * namespace); `namespace` is for references the platform itself makes.
+ * A reference to a key of a Secret the operator provides. It has no
+ * namespace: Crossplane reads it with its own rights, so a claim may only
+ * name Secrets of the claim's own namespace.
  */
 export interface SecretKeyRef {
   name: string;
   key: string;
-  namespace?: string;
+}
+
+/** How status messages name a referenced Secret key. */
+export function describeRef(ref: SecretKeyRef): string {
+  return `Secret ${ref.name} key ${ref.key}`;
 }
 
 /** Requirement name under which a referenced Secret is fetched. */
-export function requirementName(ref: SecretKeyRef, defaultNamespace: string): string {
-  return `secret-${ref.namespace ?? defaultNamespace}-${ref.name}`;
+export function requirementName(ref: SecretKeyRef, namespace: string): string {
+  return `secret-${namespace}-${ref.name}`;
 }
 
 /** The selector asking Crossplane for a referenced Secret. */
-export function secretRequirement(ref: SecretKeyRef, defaultNamespace: string): ResourceSelector {
-  return { apiVersion: 'v1', kind: 'Secret', matchName: ref.name, namespace: ref.namespace ?? defaultNamespace };
+export function secretRequirement(ref: SecretKeyRef, namespace: string): ResourceSelector {
+  return { apiVersion: 'v1', kind: 'Secret', matchName: ref.name, namespace };
 }
 
 /** The value of a referenced Secret key, once Crossplane has supplied the Secret. */
 export function requiredSecretValue(
   required: Record<string, KubeObject[]>,
   ref: SecretKeyRef,
-  defaultNamespace: string,
+  namespace: string,
 ): string | undefined {
-  const [secret] = required[requirementName(ref, defaultNamespace)] ?? [];
+  const [secret] = required[requirementName(ref, namespace)] ?? [];
   const value = secretData(secret)[ref.key];
   return value === '' ? undefined : value;
 }

@@ -21,8 +21,10 @@ import { pipeline } from './components/pipeline.js';
 import { postgres } from './components/postgres.js';
 
 function namespace(p: Platform): Component {
-  const ns = res(
-    p,
+  return {
+    resources: {
+      namespace: res(
+        p,
     'namespace',
     {
       apiVersion: 'v1',
@@ -40,9 +42,10 @@ function namespace(p: Platform): Component {
         },
       },
     },
-    readiness.exists,
-  );
-  return { resources: { namespace: ns }, ready: ns.ready! };
+        readiness.exists,
+      ),
+    },
+  };
 }
 
 /** Every operator Secret the spec refers to. */
@@ -75,7 +78,7 @@ export function composeRealtimePlatform({ spec, claim, observed, required }: Com
   for (const [name, c] of Object.entries(components)) {
     if (!c) continue;
     Object.assign(resources, c.resources);
-    componentReady[name] = c.ready && Object.values(c.resources).every((r) => r.ready !== false) && !c.waiting;
+    componentReady[name] = Object.values(c.resources).every((r) => r.ready !== false) && !c.waiting;
     if (c.waiting) waiting.push(c.waiting);
   }
   const notReady = Object.entries(componentReady).filter(([, ok]) => !ok).map(([n]) => n);
@@ -88,8 +91,9 @@ export function composeRealtimePlatform({ spec, claim, observed, required }: Com
     .filter((u) => u.password !== undefined)
     .map((u) => `spec.mqttUsers: user ${u.username} has its password in clear text in the claim; move it to a Secret and use passwordSecretRef`);
 
-  const kinds = secretKinds(p);
-  const secretStatus = (kind: Parameters<typeof secretName>[1]) => (kinds.includes(kind) ? secretName(p, kind) : undefined);
+  // status.secrets uses the PRD's field names; `database` is the db Secret.
+  const statusField = { mqtt: 'mqtt', kafka: 'kafka', db: 'database', metabase: 'metabase', lenses: 'lenses' } as const;
+  const secrets = Object.fromEntries(secretKinds(p).map((kind) => [statusField[kind], secretName(p, kind)]));
   return {
     resources,
     ready,
@@ -100,15 +104,7 @@ export function composeRealtimePlatform({ spec, claim, observed, required }: Com
       message: ready ? 'platform ready' : [`waiting for: ${notReady.join(', ')}`, ...waiting].join('; '),
       namespace: p.ns,
       components: componentReady,
-      secrets: JSON.parse(
-        JSON.stringify({
-          mqtt: secretStatus('mqtt'),
-          kafka: secretStatus('kafka'),
-          database: secretStatus('db'),
-          metabase: secretStatus('metabase'),
-          lenses: secretStatus('lenses'),
-        }),
-      ),
+      secrets,
       endpoints: endpoints(p),
     },
   };

@@ -70,12 +70,13 @@ export function resources(p: Platform, component: keyof typeof RESOURCES): Resou
   return { requests: { ...res.requests }, limits: { ...res.limits } };
 }
 
-/** A component: its composed resources and whether it is ready. */
+/**
+ * A component: its composed resources, each with its readiness. The
+ * component is ready when all of them are and it waits for nothing.
+ */
 export interface Component {
   resources: Record<string, DesiredResource>;
-  /** Ready for users; undefined when the component waits for input (see `waiting`). */
-  ready: boolean;
-  /** Why it cannot be ready yet, for the status message. */
+  /** Why it cannot be ready yet (an operator Secret it needs), for the status message. */
   waiting?: string;
 }
 

@@ -28,6 +28,7 @@ export interface WorkloadSpec {
   /** Pod security; default: restricted, no fixed user. */
   podSecurity?: IPodSecurityContext;
   serviceAccountName?: string;
+  imagePullSecrets?: { name: string }[];
   /** Extra pod-template annotations (e.g. a config checksum that rolls pods). */
   annotations?: Record<string, string>;
 }
@@ -45,6 +46,7 @@ function podSpec(w: WorkloadSpec) {
   return {
     serviceAccountName: w.serviceAccountName,
     securityContext: w.podSecurity ?? restrictedPodSecurity(),
+    imagePullSecrets: w.imagePullSecrets,
     initContainers: secured(w.initContainers),
     containers: secured(w.containers)!,
     volumes: w.volumes,
@@ -66,7 +68,7 @@ export function deployment(w: WorkloadSpec, replicas?: number): Deployment {
  * A StatefulSet whose volume claims outlive it: deleting or scaling it
  * (an option turned off) keeps the data for when it comes back.
  */
-export function statefulSet(w: WorkloadSpec, storage: { name: string; size: string; mountPath?: string }[]): StatefulSet {
+export function statefulSet(w: WorkloadSpec, storage: { name: string; size: string }[]): StatefulSet {
   return new StatefulSet({
     metadata: { name: w.name, namespace: w.namespace, labels: w.labels },
     spec: {
@@ -102,12 +104,11 @@ export function service(
   namespace: string,
   labels: Record<string, string>,
   ports: { name: string; port: number }[],
-  headless = false,
 ): Service {
   return new Service({
     metadata: { name, namespace, labels },
     spec: {
-      ...(headless ? { clusterIP: 'None' } : { type: 'ClusterIP' }),
+      type: 'ClusterIP',
       selector: selectorOf(labels),
       ports: ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.port, protocol: 'TCP' })),
     },

@@ -73,12 +73,10 @@ export function appDatabase(p: Platform): Component | undefined {
     },
     [{ name: 'data', size: '5Gi' }],
   );
-  const server = res(p, name, sts, readiness.statefulSet);
   return {
     resources: {
-      [name]: server,
+      [name]: res(p, name, sts, readiness.statefulSet),
       'app-db-service': res(p, 'app-db-service', service('app-db', p.ns, l, [{ name: 'db', port }]), readiness.exists),
     },
-    ready: server.ready!,
   };
 }

@@ -82,5 +82,5 @@ export function connectionSecrets(p: Platform): Component {
     out[`${kind}-secret`] = res(p, `${kind}-secret`, secretObject(name, p.claimNs, data, l), readiness.exists);
     out[`${kind}-secret-platform`] = res(p, `${kind}-secret-platform`, secretObject(name, p.ns, data, l), readiness.exists);
   }
-  return { resources: out, ready: true };
+  return { resources: out };
 }

@@ -82,16 +82,14 @@ export function dashboard(p: Platform): Component {
     },
     1,
   );
-  const app = res(p, kind, dep, readiness.deployment);
   const parts: Component['resources'] = {
-    [kind]: app,
+    [kind]: res(p, kind, dep, readiness.deployment),
     [`${kind}-service`]: res(p, `${kind}-service`, service(kind, p.ns, l, [{ name: 'http', port: DASHBOARD_PORT }]), readiness.exists),
   };
-  let ready = app.ready!;
   if (kind === 'metabase') {
     const script = metabaseSetupScript(p);
     const name = `metabase-setup-${digest(script)}`;
-    const setup = res(
+    parts[name] = res(
       p,
       name,
       job({
@@ -111,8 +109,6 @@ export function dashboard(p: Platform): Component {
       }),
       readiness.job,
     );
-    parts[name] = setup;
-    ready = ready && setup.ready!;
   }
-  return { resources: parts, ready };
+  return { resources: parts };
 }

@@ -61,8 +61,9 @@ export function kafka(p: Platform): Component {
     },
     [{ name: 'data', size: p.spec.kafka.storage }],
   );
-  const parts = {
-    kafka: res(p, 'kafka', sts, readiness.statefulSet),
+  return {
+    resources: {
+      kafka: res(p, 'kafka', sts, readiness.statefulSet),
     'kafka-service': res(
       p,
       'kafka-service',
@@ -71,8 +72,8 @@ export function kafka(p: Platform): Component {
         { name: 'schema-registry', port: SCHEMA_REGISTRY_PORT },
         { name: 'connect', port: CONNECT_PORT },
       ]),
-      readiness.exists,
-    ),
+        readiness.exists,
+      ),
+    },
   };
-  return { resources: parts, ready: parts.kafka.ready! };
 }

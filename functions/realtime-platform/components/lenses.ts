@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import { stringify } from 'yaml';
-import { digest, secretObject } from '../../lib/secrets.js';
+import { describeRef, digest, secretObject } from '../../lib/secrets.js';
 import { deployment, secretEnv, service } from '../../lib/k8s/workloads.js';
 import { CREDENTIALS_SECRET, host, labels, readiness, res, resources, type Component, type Platform } from '../context.js';
 import { AGENT_HEAP, IMAGES } from '../images.js';
@@ -74,9 +74,9 @@ export function lenses(p: Platform): Component | undefined {
   const missing: string[] = [];
   const license = opts.licenseSecretRef && p.secret(opts.licenseSecretRef);
   const agentKey = opts.agentKeySecretRef && p.secret(opts.agentKeySecretRef);
-  if (!license) missing.push(opts.licenseSecretRef ? `Secret ${opts.licenseSecretRef.name} key ${opts.licenseSecretRef.key}` : 'spec.lenses.licenseSecretRef');
-  if (!agentKey) missing.push(opts.agentKeySecretRef ? `Secret ${opts.agentKeySecretRef.name} key ${opts.agentKeySecretRef.key}` : 'spec.lenses.agentKeySecretRef');
-  if (!license || !agentKey) return { resources: {}, ready: false, waiting: `lenses needs ${missing.join(' and ')}` };
+  if (!license) missing.push(opts.licenseSecretRef ? describeRef(opts.licenseSecretRef) : 'spec.lenses.licenseSecretRef');
+  if (!agentKey) missing.push(opts.agentKeySecretRef ? describeRef(opts.agentKeySecretRef) : 'spec.lenses.agentKeySecretRef');
+  if (!license || !agentKey) return { resources: {}, waiting: `lenses needs ${missing.join(' and ')}` };
 
   const hqLabels = labels(p, 'lenses-hq');
   const config = hqConfig(p, license);
@@ -132,12 +132,10 @@ export function lenses(p: Platform): Component | undefined {
     },
     1,
   );
-  const hqDeployment = res(p, 'lenses-hq', hq, readiness.deployment);
-  const agentDeployment = res(p, 'lenses-agent', agent, readiness.deployment);
   return {
     resources: {
       'lenses-hq-config': res(p, 'lenses-hq-config', secretObject('lenses-hq-config', p.ns, { 'config.yaml': config }, hqLabels), readiness.exists),
-      'lenses-hq': hqDeployment,
+      'lenses-hq': res(p, 'lenses-hq', hq, readiness.deployment),
       'lenses-hq-service': res(
         p,
         'lenses-hq-service',
@@ -150,8 +148,7 @@ export function lenses(p: Platform): Component | undefined {
         secretObject('lenses-agent-provisioning', p.ns, { 'provisioning.yaml': provisioning }, labels(p, 'lenses-agent')),
         readiness.exists,
       ),
-      'lenses-agent': agentDeployment,
+      'lenses-agent': res(p, 'lenses-agent', agent, readiness.deployment),
     },
-    ready: hqDeployment.ready! && agentDeployment.ready!,
   };
 }

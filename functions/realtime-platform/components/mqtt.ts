@@ -4,7 +4,7 @@
  * {name}-mqtt-secret) and spec.mqttUsers, whose passwords come from Secrets.
  */
 import { MQTT_PORT, MQTT_WEBSOCKET_PORT, mosquittoConf, passwordFile } from '../../lib/mosquitto.js';
-import { digest, secretObject } from '../../lib/secrets.js';
+import { describeRef, digest, secretObject } from '../../lib/secrets.js';
 import { configMap, service, statefulSet } from '../../lib/k8s/workloads.js';
 import { restrictedPodSecurity } from '../../lib/k8s/security.js';
 import { labels, readiness, res, resources, type Component, type Platform } from '../context.js';
@@ -21,7 +21,7 @@ export function mqttUsers(p: Platform): { users: { username: string; password: s
   for (const u of p.spec.mqttUsers ?? []) {
     const password = u.password ?? (u.passwordSecretRef && p.secret(u.passwordSecretRef));
     if (password) users.push({ username: u.username, password });
-    else missing.push(`Secret ${u.passwordSecretRef!.name} key ${u.passwordSecretRef!.key} (user ${u.username})`);
+    else missing.push(`${describeRef(u.passwordSecretRef!)} (user ${u.username})`);
   }
   return { users, missing };
 }
@@ -64,15 +64,13 @@ export function mqtt(p: Platform): Component | undefined {
     },
     [{ name: 'data', size: '1Gi' }],
   );
-  const broker = res(p, 'mqtt', sts, readiness.statefulSet);
   return {
     resources: {
       'mosquitto-config': res(p, 'mosquitto-config', configMap('mosquitto-config', p.ns, l, { 'mosquitto.conf': conf }), readiness.exists),
       'mosquitto-passwords': res(p, 'mosquitto-passwords', secretObject('mosquitto-passwords', p.ns, { passwords }, l), readiness.exists),
-      mqtt: broker,
+      mqtt: res(p, 'mqtt', sts, readiness.statefulSet),
       'mqtt-service': res(p, 'mqtt-service', service('mqtt', p.ns, l, ports), readiness.exists),
     },
-    ready: broker.ready!,
     waiting: missing.length ? `mqtt users wait for ${missing.join(', ')}` : undefined,
   };
 }

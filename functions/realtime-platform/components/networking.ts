@@ -122,5 +122,5 @@ function networkPolicies(p: Platform): Component['resources'] {
 }
 
 export function networking(p: Platform): Component {
-  return { resources: { ...networkPolicies(p), ...(p.spec.ingress.enabled ? istio(p) : {}) }, ready: true };
+  return { resources: { ...networkPolicies(p), ...(p.spec.ingress.enabled ? istio(p) : {}) } };
 }

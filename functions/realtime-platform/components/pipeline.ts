@@ -6,7 +6,7 @@
  * so a change (say, dataRetention) runs a new Job; an unchanged one is left
  * alone.
  */
-import { digest, secretObject } from '../../lib/secrets.js';
+import { describeRef, digest, secretObject } from '../../lib/secrets.js';
 import { job, secretEnv } from '../../lib/k8s/workloads.js';
 import type { IContainer } from 'kubernetes-models/v1';
 import { CREDENTIALS_SECRET, host, labels, readiness, res, resources, type Component, type Platform } from '../context.js';
@@ -195,7 +195,7 @@ export function pipeline(p: Platform): Component {
       extra['lenses-api-token'] = res(p, 'lenses-api-token', secretObject('lenses-api-token', p.ns, { API_TOKEN: token }, labels(p, 'pipeline')), readiness.exists);
       jobs.push(pipelineJob(p, 'sql-processors', processorsScript(p), IMAGES.curl, [secretEnv('LENSES_API_TOKEN', 'lenses-api-token', 'API_TOKEN')]));
     } else {
-      waiting.push(`SQL processors wait for Secret ${lensesOpts.apiTokenSecretRef.name} key ${lensesOpts.apiTokenSecretRef.key}`);
+      waiting.push(`SQL processors wait for ${describeRef(lensesOpts.apiTokenSecretRef)}`);
     }
   }
   if (p.spec.snowflake.enabled) {
@@ -230,7 +230,6 @@ export function pipeline(p: Platform): Component {
   for (const j of jobs) resourcesOut[j.name] = j.resource;
   return {
     resources: resourcesOut,
-    ready: jobs.every((j) => j.resource.ready),
     waiting: waiting.length ? waiting.join('; ') : undefined,
   };
 }

@@ -92,17 +92,14 @@ export function postgres(p: Platform): Component {
     ],
     volumes: [{ name: 'scripts', configMap: { name: 'postgres-setup' } }],
   });
-  const server = res(p, 'postgres', sts, readiness.statefulSet);
-  // The Job's composition resource name carries the digest too, so a changed
-  // script replaces the old Job instead of orphaning it.
-  const setupJob = res(p, setupName, setup, readiness.job);
   return {
     resources: {
-      postgres: server,
+      postgres: res(p, 'postgres', sts, readiness.statefulSet),
       'postgres-service': res(p, 'postgres-service', service('postgres', p.ns, l, [{ name: 'postgres', port: POSTGRES_PORT }]), readiness.exists),
       'postgres-setup-script': res(p, 'postgres-setup-script', configMap('postgres-setup', p.ns, l, { 'setup.sh': script }), readiness.exists),
-      [setupName]: setupJob,
+      // The Job's composition resource name carries the digest too, so a
+      // changed script replaces the old Job instead of orphaning it.
+      [setupName]: res(p, setupName, setup, readiness.job),
     },
-    ready: server.ready! && setupJob.ready!,
   };
 }
