@@ -39,7 +39,8 @@ describe('event-driven-service ComponentDefinition (cue)', () => {
     const out = renderComponent(def, minimal);
     if (!out.ok) throw new Error(out.error);
     const expected = eventDrivenService.validateSpec(minimal);
-    expect(expected.ok && (out.value as { spec: unknown }).spec).toEqual(expected.ok && expected.value);
+    if (!expected.ok) throw new Error('minimal parameters are invalid');
+    expect((out.value as { spec: unknown }).spec).toEqual(expected.value);
     expect((out.value as { spec: Record<string, unknown> }).spec).toMatchObject({
       size: 'medium',
       scaling: { minReplicas: 1, maxReplicas: 10, lagThreshold: '5' },

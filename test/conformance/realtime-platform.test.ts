@@ -97,11 +97,12 @@ describe('realtime-platform ComponentDefinition (cue)', () => {
     const out = renderComponent(def, params, vcontext('health-pipeline', 'health'));
     if (!out.ok) throw new Error(out.error);
     const expected = realtimePlatform.validateSpec(params);
+    if (!expected.ok) throw new Error('PRD parameters are invalid');
     expect(out.value).toEqual({
       apiVersion: 'platform.example.org/v1alpha1',
       kind: 'RealtimePlatformClaim',
       metadata: { name: 'health-pipeline' },
-      spec: expected.ok && expected.value,
+      spec: expected.value,
     });
   });
 
