@@ -26,6 +26,6 @@ try {
     }
   }
 } finally {
-  stopAll(servers);
+  await stopAll(servers);
 }
 if (failed) process.exit(1);

@@ -60,6 +60,21 @@ export async function startAll(): Promise<ChildProcess[]> {
   return started;
 }
 
-export function stopAll(children: ChildProcess[]): void {
-  for (const c of children) c.kill('SIGTERM');
+/**
+ * Stop functions and wait until they have exited. Functions shut down
+ * gracefully, so a port stays open for a moment after SIGTERM; returning
+ * earlier would let the next startAll() find the port busy and reuse a
+ * server that is about to disappear.
+ */
+export async function stopAll(children: ChildProcess[]): Promise<void> {
+  await Promise.all(
+    children.map((c) =>
+      c.exitCode !== null || c.signalCode !== null
+        ? Promise.resolve()
+        : new Promise<void>((done) => {
+            c.once('exit', () => done());
+            c.kill('SIGTERM');
+          }),
+    ),
+  );
 }

@@ -57,10 +57,15 @@ describe('crossplane render: realtime-platform', () => {
   });
 
   it('converges: rendered against its own applied state, the XR is Ready and the passwords are the same', () => {
-    const first = docs(renderClaim(join(EX, 'claim.yaml'), { required: REQUIRED }).stdout);
-    const second = docs(renderClaim(join(EX, 'claim.yaml'), { required: REQUIRED, observed: observedFile(first) }).stdout);
-    const third = renderClaim(join(EX, 'claim.yaml'), { required: REQUIRED, observed: observedFile(second) });
-    expect(third.code).toBe(0);
+    const render = (observed?: string) => {
+      const r = renderClaim(join(EX, 'claim.yaml'), { required: REQUIRED, observed });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      return r;
+    };
+    const first = docs(render().stdout);
+    const second = docs(render(observedFile(first)).stdout);
+    const third = render(observedFile(second));
     const out = docs(third.stdout);
     const xr = xrOf(out);
     expect(xr.status).toMatchObject({ ready: true, message: 'platform ready' });
