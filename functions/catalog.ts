@@ -6,6 +6,9 @@
 import type { PlatformApi } from './lib/api.js';
 import { eventDrivenService } from './event-driven-service/api.js';
 import { realtimePlatform } from './realtime-platform/api.js';
+import { application } from './application/api.js';
+import { GITHUB_PROVIDER } from './application/github.js';
+import { defaultSettingsInput } from './application/settings.js';
 
 export interface FunctionEntry {
   /** Folder under functions/, and the suffix of the Function object's name. */
@@ -17,6 +20,12 @@ export interface FunctionEntry {
   apis: PlatformApi<any>[];
   /** Kinds the function composes: Crossplane needs RBAC for each of them. */
   composes: { apiGroup: string; resources: string[] }[];
+  /** Kinds it asks Crossplane to read (resource requirements): read-only RBAC. */
+  reads?: { apiGroup: string; resources: string[] }[];
+  /** The Composition step's `input` (function settings), when the function takes one. */
+  input?: Record<string, unknown>;
+  /** Crossplane packages the composed kinds come from (package dependencies). */
+  dependsOn?: { provider: string; package: string; version: string; minimum: string }[];
 }
 
 export const FUNCTIONS: FunctionEntry[] = [
@@ -41,5 +50,18 @@ export const FUNCTIONS: FunctionEntry[] = [
       { apiGroup: 'networking.k8s.io', resources: ['networkpolicies'] },
       { apiGroup: 'networking.istio.io', resources: ['gateways', 'virtualservices'] },
     ],
+  },
+  {
+    name: 'application',
+    devPort: 9444,
+    apis: [application],
+    composes: [
+      { apiGroup: '', resources: ['secrets', 'services'] },
+      { apiGroup: 'apps', resources: ['statefulsets'] },
+      { apiGroup: GITHUB_PROVIDER.apiGroup, resources: ['repositories', 'repositoryfiles'] },
+    ],
+    reads: [{ apiGroup: 'core.oam.dev', resources: ['applications'] }],
+    input: defaultSettingsInput(),
+    dependsOn: [{ provider: GITHUB_PROVIDER.name, package: GITHUB_PROVIDER.package, version: GITHUB_PROVIDER.version, minimum: GITHUB_PROVIDER.minimum }],
   },
 ];

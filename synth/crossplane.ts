@@ -60,7 +60,7 @@ export function composition(api: AnyApi, fn: FunctionEntry): OutputFile {
     spec: {
       compositeTypeRef: { apiVersion: api.apiVersion, kind: api.compositeKind },
       mode: 'Pipeline',
-      pipeline: [{ step: 'compose', functionRef: { name: functionObjectName(fn) } }],
+      pipeline: [{ step: 'compose', functionRef: { name: functionObjectName(fn) }, ...(fn.input ? { input: fn.input } : {}) }],
     },
   });
   return yamlFile(`compositions/${api.xrdName}.yaml`, chart);
@@ -87,12 +87,15 @@ export function functionPackages(fns: FunctionEntry[]): OutputFile {
  * few core kinds only; this role is aggregated into it by its label.
  */
 export function rbac(fns: FunctionEntry[]): OutputFile {
-  const byGroup = new Map<string, Set<string>>();
-  for (const c of fns.flatMap((f) => f.composes)) {
-    const set = byGroup.get(c.apiGroup) ?? new Set<string>();
-    c.resources.forEach((r) => set.add(r));
-    byGroup.set(c.apiGroup, set);
-  }
+  const rules = (kinds: { apiGroup: string; resources: string[] }[], verbs: string[]) => {
+    const byGroup = new Map<string, Set<string>>();
+    for (const c of kinds) {
+      const set = byGroup.get(c.apiGroup) ?? new Set<string>();
+      c.resources.forEach((r) => set.add(r));
+      byGroup.set(c.apiGroup, set);
+    }
+    return [...byGroup.keys()].sort().map((group) => ({ apiGroups: [group], resources: [...byGroup.get(group)!].sort(), verbs }));
+  };
   const chart = newChart();
   new ApiObject(chart, 'role', {
     apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -101,13 +104,28 @@ export function rbac(fns: FunctionEntry[]): OutputFile {
       name: 'crossplane:platform-definitions:composed-resources',
       labels: { 'rbac.crossplane.io/aggregate-to-crossplane': 'true' },
     },
-    rules: [...byGroup.keys()].sort().map((group) => ({
-      apiGroups: [group],
-      resources: [...byGroup.get(group)!].sort(),
-      verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
-    })),
+    rules: [
+      ...rules(fns.flatMap((f) => f.composes), ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete']),
+      // Resources functions only read through their requirements.
+      ...rules(fns.flatMap((f) => f.reads ?? []), ['get', 'list', 'watch']),
+    ],
   });
   return yamlFile('install/rbac.yaml', chart);
+}
+
+/** The Crossplane providers the functions' composed kinds come from. */
+export function providers(fns: FunctionEntry[]): OutputFile {
+  const chart = newChart();
+  const deps = new Map(fns.flatMap((f) => f.dependsOn ?? []).map((d) => [d.provider, d]));
+  for (const d of deps.values()) {
+    new ApiObject(chart, d.provider, {
+      apiVersion: 'pkg.crossplane.io/v1',
+      kind: 'Provider',
+      metadata: { name: d.provider },
+      spec: { package: `${d.package}:${d.version}` },
+    });
+  }
+  return yamlFile('install/providers.yaml', chart);
 }
 
 /**

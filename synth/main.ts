@@ -8,8 +8,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { FUNCTIONS } from '../functions/catalog.js';
-import { composition, devFunctions, functionPackages, rbac, xrd } from './crossplane.js';
+import { composition, devFunctions, functionPackages, providers, rbac, xrd } from './crossplane.js';
 import { apiPage } from './docs.js';
+import { applicationInfrastructureDefinition, webserviceDefinition } from './kubevela/application.js';
+import { APPLICATION_PAGES } from './docs-application.js';
 import { eventDrivenServiceDefinition } from './kubevela/event-driven-service.js';
 import { realtimePlatformDefinition } from './kubevela/realtime-platform.js';
 import { realtimePlatform } from '../functions/realtime-platform/api.js';
@@ -25,8 +27,9 @@ export function generate(): OutputFile[] {
   for (const fn of FUNCTIONS) {
     for (const api of fn.apis) files.push(xrd(api), composition(api, fn));
   }
-  files.push(functionPackages(FUNCTIONS), rbac(FUNCTIONS), devFunctions(FUNCTIONS));
-  files.push(eventDrivenServiceDefinition(), realtimePlatformDefinition());
+  files.push(functionPackages(FUNCTIONS), rbac(FUNCTIONS), providers(FUNCTIONS), devFunctions(FUNCTIONS));
+  files.push(eventDrivenServiceDefinition(), realtimePlatformDefinition(), webserviceDefinition(), applicationInfrastructureDefinition());
+  files.push(...APPLICATION_PAGES());
   files.push(
     apiPage({
       api: eventDrivenService,

@@ -33,6 +33,9 @@ export function claimToXr(claim: KubeObject): KubeObject {
     kind: api.compositeKind,
     metadata: {
       name: xrName,
+      // Crossplane copies the claim's annotations to the XR; functions read
+      // some of them (webservice.oam.dev/source).
+      ...(claim.metadata?.annotations ? { annotations: { ...claim.metadata.annotations } } : {}),
       labels: {
         'crossplane.io/claim-name': name,
         'crossplane.io/claim-namespace': namespace,

@@ -11,12 +11,12 @@ import { runTool } from './tools.js';
 
 export type CueResult = { ok: true; value: unknown } | { ok: false; error: string };
 
-/** `cue export -e EXPR` of one CUE source made of the given parts. */
+/** `cue export -e EXPR` of one CUE source made of the given parts (the whole value when expr is empty). */
 export function cueExport(parts: string[], expr: string): CueResult {
   const file = join(mkdtempSync(join(tmpdir(), 'cue-')), 'eval.cue');
   // Imports must come first; the template part carries them.
   writeFileSync(file, parts.join('\n\n'));
-  const r = runTool('cue', ['export', file, '-e', expr, '--out', 'json']);
+  const r = runTool('cue', ['export', file, ...(expr ? ['-e', expr] : []), '--out', 'json']);
   return r.code === 0 ? { ok: true, value: JSON.parse(r.stdout) } : { ok: false, error: r.stderr };
 }
 
@@ -52,6 +52,18 @@ export function vcontext(name: string, namespace = 'team-a', appName = 'shop'): 
 /** Evaluate a definition's output for the given parameters. */
 export function renderComponent(def: DefinitionCue, parameter: unknown, context = vcontext('my-component')): CueResult {
   return cueExport([def.template, context, `parameter: ${JSON.stringify(parameter)}`], 'output');
+}
+
+/** Evaluate a definition's `output` and `outputs` (empty when it has none) together. */
+export function renderOutputs(
+  def: DefinitionCue,
+  parameter: unknown,
+  context = vcontext('my-component'),
+): { ok: true; output: unknown; outputs: Record<string, unknown> } | { ok: false; error: string } {
+  const all = cueExport([def.template, context, `parameter: ${JSON.stringify(parameter)}`], '');
+  if (!all.ok) return all;
+  const value = all.value as { output: unknown; outputs?: Record<string, unknown> };
+  return { ok: true, output: value.output, outputs: value.outputs ?? {} };
 }
 
 /** Evaluate isHealth and the status message against a live output object. */

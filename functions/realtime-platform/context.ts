@@ -80,16 +80,7 @@ export interface Component {
   waiting?: string;
 }
 
-/** Readiness of common kinds from their observed state. */
-export const readiness = {
-  exists: (o: KubeObject | undefined) => o !== undefined,
-  statefulSet: (o: KubeObject | undefined) => {
-    const s = o?.status as { readyReplicas?: number; replicas?: number } | undefined;
-    return (s?.readyReplicas ?? 0) >= 1 && s?.readyReplicas === s?.replicas;
-  },
-  deployment: (o: KubeObject | undefined) => conditionTrue(o, 'Available'),
-  job: (o: KubeObject | undefined) => conditionTrue(o, 'Complete'),
-};
+export { readiness } from '../lib/k8s/readiness.js';
 
 /** A resource with readiness judged from its observed counterpart of the same name. */
 export function res(p: Platform, name: string, resource: DesiredResource['resource'], judge: (o: KubeObject | undefined) => boolean): DesiredResource {

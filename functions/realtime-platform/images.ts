@@ -2,8 +2,10 @@
  * Images of the platform, pinned. The PRD names `latest` for several; a
  * platform must not change versions under its users, so each is a fixed tag.
  */
+import { SHARED_IMAGES } from '../lib/images.js';
+
 export const IMAGES = {
-  postgres: 'postgres:16.4',
+  postgres: SHARED_IMAGES.postgres,
   kafka: 'lensesio/fast-data-dev:3.9.0',
   kafkaTools: 'apache/kafka:3.9.0',
   lensesHq: 'lensting/lenses-hq:6-preview',

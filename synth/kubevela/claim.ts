@@ -5,10 +5,15 @@
  * and a status message built from the claim's own status fields.
  */
 
-/** Binds `_status` (the claim's status or {}) and `_ready` for the expressions below. */
-const PRELUDE = `_status: *{} | {...}
-if context.output.status != _|_ {
-	_status: context.output.status
+/**
+ * Binds `_status` (the object's status or {}) and `_ready` (a `Ready`
+ * condition with status "True") for `object`, a CUE reference such as
+ * `context.output`. Claims and Knative Services both report readiness so.
+ */
+export function readyPrelude(object = 'context.output'): string {
+  return `_status: *{} | {...}
+if ${object}.status != _|_ {
+	_status: ${object}.status
 }
 _conditions: *[] | [...]
 if _status.conditions != _|_ {
@@ -16,6 +21,9 @@ if _status.conditions != _|_ {
 }
 _ready: len([for c in _conditions if c.type == "Ready" && c.status == "True" {c}]) > 0
 `;
+}
+
+const PRELUDE = readyPrelude();
 
 export const CLAIM_HEALTH_POLICY = `${PRELUDE}isHealth: _ready
 `;

@@ -37,6 +37,8 @@ export interface ComposeInput<Spec> {
   observed: Record<string, KubeObject | undefined>;
   /** Resources Crossplane fetched because a previous response asked for them. */
   required: Record<string, KubeObject[]>;
+  /** The pipeline step's `input` from the Composition (function settings), if any. */
+  input?: unknown;
 }
 
 /** A kubernetes-models object (typed, with validate()) or a plain object. */
@@ -111,7 +113,7 @@ export function runCompose<Spec>(
 
   let out: ComposeOutput;
   try {
-    out = logic({ spec: valid.value, claim, xr, observed: observedOf(req), required: requiredOf(req) });
+    out = logic({ spec: valid.value, claim, xr, observed: observedOf(req), required: requiredOf(req), input: req.input });
   } catch (err) {
     // Compose logic throws SpecError for rules the schema cannot express;
     // anything else is a bug, reported without a stack or values.

@@ -77,15 +77,16 @@ const ajv = new Ajv({ allErrors: true, useDefaults: true, removeAdditional: true
 ajv.addVocabulary(['x-kubernetes-validations', 'x-kubernetes-preserve-unknown-fields']);
 
 /**
- * A validator for `spec`: returns a defaulted, pruned deep copy typed as the
+ * A validator for `spec` (or another object named by `root`, such as a
+ * function's input): returns a defaulted, pruned deep copy typed as the
  * resolved spec, or every field error found.
  */
-export function specValidator<T>(schema: TSchema, rules: CrossFieldRule<T>[] = []) {
+export function specValidator<T>(schema: TSchema, rules: CrossFieldRule<T>[] = [], root = 'spec') {
   const check = ajv.compile(pruning(toOpenApi(schema, rules)));
   return (input: unknown): Validation<T> => {
     const value = structuredClone(input ?? {}) as T;
     if (!check(value)) {
-      return { ok: false, errors: (check.errors ?? []).map((e) => describe(e, 'spec')) };
+      return { ok: false, errors: (check.errors ?? []).map((e) => describe(e, root)) };
     }
     const broken = rules.filter((r) => !r.holds(value));
     if (broken.length > 0) {

@@ -4,12 +4,11 @@
  */
 import { secretEnv, service, statefulSet } from '../../lib/k8s/workloads.js';
 import { restrictedPodSecurity } from '../../lib/k8s/security.js';
+import { OFFICIAL_DB_UID } from '../../lib/images.js';
 import { CREDENTIALS_SECRET, host, labels, readiness, res, resources, type Component, type Platform } from '../context.js';
 import { IMAGES } from '../images.js';
 import { POSTGRES_PORT } from './postgres.js';
 
-/** Both official images run as uid 999 when asked to, which satisfies `restricted`. */
-const DB_UID = 999;
 
 export interface AppDatabase {
   type: string;
@@ -57,7 +56,7 @@ export function appDatabase(p: Platform): Component | undefined {
       name,
       namespace: p.ns,
       labels: l,
-      podSecurity: restrictedPodSecurity({ runAsUser: DB_UID, runAsGroup: DB_UID, fsGroup: DB_UID }),
+      podSecurity: restrictedPodSecurity({ runAsUser: OFFICIAL_DB_UID, runAsGroup: OFFICIAL_DB_UID, fsGroup: OFFICIAL_DB_UID }),
       containers: [
         {
           name: p.spec.database,

@@ -6,6 +6,7 @@
  * `envFrom` all five without collisions.
  */
 import { MQTT_PORT, MQTT_WEBSOCKET_PORT } from '../../lib/mosquitto.js';
+import { realtimeSecretName, type RealtimeSecretKind } from '../../lib/realtime.js';
 import { secretObject } from '../../lib/secrets.js';
 import { CREDENTIALS, CREDENTIALS_SECRET, host, labels, readiness, res, type Component, type Platform } from '../context.js';
 import { appDatabaseEndpoint } from './app-database.js';
@@ -15,10 +16,10 @@ import { HQ_HTTP_PORT, LENSES_ADMIN } from './lenses.js';
 import { MQTT_PLATFORM_USER } from './mqtt.js';
 import { endpoints } from './networking.js';
 
-export type SecretKind = 'mqtt' | 'kafka' | 'db' | 'metabase' | 'lenses';
+export type SecretKind = RealtimeSecretKind;
 
 export function secretName(p: Platform, kind: SecretKind): string {
-  return `${p.name}-${kind}-secret`;
+  return realtimeSecretName(p.name, kind);
 }
 
 /** Which connection Secrets exist for this spec (MQTT only with IoT, Lenses only when enabled). */

@@ -7,12 +7,11 @@
 import { digest } from '../../lib/secrets.js';
 import { configMap, job, secretEnv, service, statefulSet } from '../../lib/k8s/workloads.js';
 import { restrictedPodSecurity } from '../../lib/k8s/security.js';
+import { OFFICIAL_DB_UID } from '../../lib/images.js';
 import { CREDENTIALS_SECRET, host, labels, readiness, res, resources, type Component, type Platform } from '../context.js';
 import { IMAGES } from '../images.js';
 
 export const POSTGRES_PORT = 5432;
-/** The official image's postgres user; running as it satisfies `restricted`. */
-const PG_UID = 999;
 
 /** Role → databases it owns, and the credentials key of its password. */
 export function postgresDatabases(p: Platform): { role: string; passwordKey: string; databases: string[] }[] {
@@ -42,7 +41,7 @@ export function setupScript(p: Platform): string {
 
 export function postgres(p: Platform): Component {
   const l = labels(p, 'postgres');
-  const podSecurity = restrictedPodSecurity({ runAsUser: PG_UID, runAsGroup: PG_UID, fsGroup: PG_UID });
+  const podSecurity = restrictedPodSecurity({ runAsUser: OFFICIAL_DB_UID, runAsGroup: OFFICIAL_DB_UID, fsGroup: OFFICIAL_DB_UID });
   const sts = statefulSet(
     {
       name: 'postgres',

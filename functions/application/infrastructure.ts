@@ -1,0 +1,179 @@
+/**
+ * The app's own data services, in the claim's namespace: PostgreSQL
+ * (`database: postgres`) and Redis (`cache: redis`), each a one-replica
+ * StatefulSet with a Service and a connection Secret the app reads with
+ * envFrom. Passwords are generated once and read back from the observed
+ * Secret on every later call.
+ *
+ * Turning an option off removes the server but keeps its Secret and (by the
+ * StatefulSet's retention policy) its volume: turning it back on finds the
+ * data with the password it was created with.
+ */
+import type { DesiredResource } from '../lib/function/compose.js';
+import { OFFICIAL_DB_UID, SHARED_IMAGES } from '../lib/images.js';
+import { standardLabels, type KubeObject } from '../lib/k8s/objects.js';
+import { readiness } from '../lib/k8s/readiness.js';
+import { restrictedPodSecurity } from '../lib/k8s/security.js';
+import { secretEnv, service, statefulSet, type Resources } from '../lib/k8s/workloads.js';
+import { keptPasswords, secretObject } from '../lib/secrets.js';
+import type { ApplicationSpec } from './api.js';
+
+export const POSTGRES_PORT = 5432;
+export const REDIS_PORT = 6379;
+
+const RESOURCES: Resources = { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } };
+const dbSecurity = () => restrictedPodSecurity({ runAsUser: OFFICIAL_DB_UID, runAsGroup: OFFICIAL_DB_UID, fsGroup: OFFICIAL_DB_UID });
+
+/** Composition resource names. */
+export const RESOURCE = {
+  dbSecret: 'db-secret',
+  db: 'db',
+  dbService: 'db-service',
+  cacheSecret: 'cache-secret',
+  cache: 'cache',
+  cacheService: 'cache-service',
+} as const;
+
+export const dbSecretName = (name: string) => `${name}-db-secret`;
+export const cacheSecretName = (name: string) => `${name}-cache-secret`;
+
+export interface Part {
+  resources: Record<string, DesiredResource>;
+  /** Secret the app reads, when the part has one. */
+  secret?: string;
+  ready: boolean;
+  message?: string;
+}
+
+interface Context {
+  spec: ApplicationSpec;
+  namespace: string;
+  observed: Record<string, KubeObject | undefined>;
+}
+
+const host = (name: string, namespace: string) => `${name}.${namespace}.svc.cluster.local`;
+
+/** The part's connection Secret; its password is the observed one, or new on first creation. */
+function connectionSecret(
+  c: Context,
+  key: string,
+  secret: string,
+  passwordKey: string,
+  values: (password: string) => Record<string, string>,
+): DesiredResource {
+  const password = keptPasswords(c.observed[key], [passwordKey])[passwordKey];
+  return {
+    resource: secretObject(secret, c.namespace, values(password), standardLabels(c.spec.name, key)),
+    ready: c.observed[key] !== undefined,
+  };
+}
+
+export function database(c: Context): Part | undefined {
+  const on = c.spec.database === 'postgres';
+  if (!on && !c.observed[RESOURCE.dbSecret]) return undefined;
+  const name = `${c.spec.name}-db`;
+  const secret = dbSecretName(c.spec.name);
+  const dbName = c.spec.name.replace(/-/g, '_');
+  const hostName = host(name, c.namespace);
+  const secretResource = connectionSecret(c, RESOURCE.dbSecret, secret, 'DATABASE_PASSWORD', (pw) => ({
+    DATABASE_HOST: hostName,
+    DATABASE_PORT: String(POSTGRES_PORT),
+    DATABASE_NAME: dbName,
+    DATABASE_USER: 'app',
+    DATABASE_PASSWORD: pw,
+    DATABASE_URL: `postgresql://app:${encodeURIComponent(pw)}@${hostName}:${POSTGRES_PORT}/${dbName}`,
+  }));
+  if (!on) return { resources: { [RESOURCE.dbSecret]: secretResource }, ready: true, message: 'database: none; the Secret and volume are kept' };
+  const labels = standardLabels(c.spec.name, 'database');
+  const sts = statefulSet(
+    {
+      name,
+      namespace: c.namespace,
+      labels,
+      podSecurity: dbSecurity(),
+      containers: [
+        {
+          name: 'postgres',
+          image: SHARED_IMAGES.postgres,
+          ports: [{ name: 'postgres', containerPort: POSTGRES_PORT }],
+          // The image creates user and database on first start from these.
+          env: [
+            { name: 'POSTGRES_USER', value: 'app' },
+            { name: 'POSTGRES_DB', value: dbName },
+            secretEnv('POSTGRES_PASSWORD', secret, 'DATABASE_PASSWORD'),
+            // A subdirectory: the volume's root holds lost+found, which initdb refuses.
+            { name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' },
+          ],
+          readinessProbe: { exec: { command: ['pg_isready', '-U', 'app', '-d', dbName, '-h', '127.0.0.1'] }, periodSeconds: 5, timeoutSeconds: 5 },
+          livenessProbe: { exec: { command: ['pg_isready', '-U', 'app', '-d', dbName, '-h', '127.0.0.1'] }, initialDelaySeconds: 30, periodSeconds: 10, timeoutSeconds: 5 },
+          resources: RESOURCES,
+          volumeMounts: [{ name: 'data', mountPath: '/var/lib/postgresql/data' }, { name: 'run', mountPath: '/var/run/postgresql' }],
+        },
+      ],
+      volumes: [{ name: 'run', emptyDir: {} }],
+    },
+    [{ name: 'data', size: '5Gi' }],
+  );
+  const ready = readiness.statefulSet(c.observed[RESOURCE.db]);
+  return {
+    secret,
+    ready,
+    ...(ready ? {} : { message: `waiting for StatefulSet ${name}` }),
+    resources: {
+      [RESOURCE.dbSecret]: secretResource,
+      [RESOURCE.db]: { resource: sts, ready },
+      [RESOURCE.dbService]: { resource: service(name, c.namespace, labels, [{ name: 'postgres', port: POSTGRES_PORT }]), ready: c.observed[RESOURCE.dbService] !== undefined },
+    },
+  };
+}
+
+export function cache(c: Context): Part | undefined {
+  const on = c.spec.cache === 'redis';
+  if (!on && !c.observed[RESOURCE.cacheSecret]) return undefined;
+  const name = `${c.spec.name}-cache`;
+  const secret = cacheSecretName(c.spec.name);
+  const hostName = host(name, c.namespace);
+  const secretResource = connectionSecret(c, RESOURCE.cacheSecret, secret, 'REDIS_PASSWORD', (pw) => ({
+    REDIS_HOST: hostName,
+    REDIS_PORT: String(REDIS_PORT),
+    REDIS_PASSWORD: pw,
+    REDIS_URL: `redis://:${encodeURIComponent(pw)}@${hostName}:${REDIS_PORT}/0`,
+  }));
+  if (!on) return { resources: { [RESOURCE.cacheSecret]: secretResource }, ready: true, message: 'cache: none; the Secret and volume are kept' };
+  const labels = standardLabels(c.spec.name, 'cache');
+  const ping = { exec: { command: ['sh', '-c', 'redis-cli --no-auth-warning -a "$REDIS_PASSWORD" ping | grep -q PONG'] } };
+  const sts = statefulSet(
+    {
+      name,
+      namespace: c.namespace,
+      labels,
+      podSecurity: dbSecurity(),
+      containers: [
+        {
+          name: 'redis',
+          image: SHARED_IMAGES.redis,
+          // $(VAR) is expanded by the kubelet, so the password never sits in the spec.
+          args: ['redis-server', '--requirepass', '$(REDIS_PASSWORD)', '--appendonly', 'yes', '--dir', '/data'],
+          env: [secretEnv('REDIS_PASSWORD', secret, 'REDIS_PASSWORD')],
+          ports: [{ name: 'redis', containerPort: REDIS_PORT }],
+          readinessProbe: { ...ping, periodSeconds: 5, timeoutSeconds: 5 },
+          livenessProbe: { ...ping, initialDelaySeconds: 20, periodSeconds: 10, timeoutSeconds: 5 },
+          resources: RESOURCES,
+          volumeMounts: [{ name: 'data', mountPath: '/data' }],
+        },
+      ],
+    },
+    [{ name: 'data', size: '1Gi' }],
+  );
+  const ready = readiness.statefulSet(c.observed[RESOURCE.cache]);
+  return {
+    secret,
+    ready,
+    ...(ready ? {} : { message: `waiting for StatefulSet ${name}` }),
+    resources: {
+      [RESOURCE.cacheSecret]: secretResource,
+      [RESOURCE.cache]: { resource: sts, ready },
+      [RESOURCE.cacheService]: { resource: service(name, c.namespace, labels, [{ name: 'redis', port: REDIS_PORT }]), ready: c.observed[RESOURCE.cacheService] !== undefined },
+    },
+  };
+}
