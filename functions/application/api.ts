@@ -71,7 +71,7 @@ export const ApplicationSpec = Type.Object({
     }),
   ),
   image: Type.Optional(
-    Type.String({ minLength: 1, description: "Container image of the app. Default: {imageRegistry}/{repository}:latest, what the repository's CI pushes." }),
+    Type.String({ minLength: 1, description: "Container image of the app. Default: {imageRegistry}/{name}:latest, what the repository's CI pushes." }),
   ),
   port: Type.Integer({ minimum: 1, maximum: 65535, default: 8080, description: 'Port the app listens on.' }),
   env: Type.Optional(StringMap({ description: 'Extra environment variables of the app.' })),

@@ -142,7 +142,7 @@ function gitops(
       reason: `skipped: Application ${claim.namespace}/${appName} already has component ${spec.name}`,
     };
   }
-  const image = spec.image ?? `${settings.imageRegistry}/${repositoryName(spec)}:latest`;
+  const image = spec.image ?? `${settings.imageRegistry}/${spec.name}:latest`;
   const app = applicationManifest(appName, claim.namespace, source, appComponent(spec, image, secrets), existing.state === 'present' ? existing.app : undefined);
   const verb = existing.state === 'present' ? `add component ${spec.name} to` : 'create';
   const resource = repositoryFile({

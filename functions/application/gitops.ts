@@ -95,6 +95,8 @@ export function manifestFile(app: KubeObject, claimRef: string): string {
   return [
     `# Written by the platform for ApplicationClaim ${claimRef}.`,
     '# Git owns this file now: the platform does not overwrite later edits.',
-    stringify(app, { sortMapEntries: false }),
+    // Sorted keys: objects that came through protobuf Structs have no stable
+    // key order, and the same Application must give the same file.
+    stringify(app, { sortMapEntries: true }),
   ].join('\n');
 }

@@ -15,6 +15,8 @@ export function observedFrom(rsp: RunFunctionResponse, ready = true): Record<str
       if (obj.kind === 'StatefulSet') obj.status = { replicas: 1, readyReplicas: 1 };
       if (obj.kind === 'Deployment') obj.status = { conditions: [{ type: 'Available', status: 'True' }] };
       if (obj.kind === 'Job') obj.status = { conditions: [{ type: 'Complete', status: 'True' }] };
+      // Crossplane managed resources (the GitHub provider's) report Ready.
+      if (obj.apiVersion?.includes('.upbound.io/')) obj.status = { conditions: [{ type: 'Ready', status: 'True' }] };
     }
     out[name] = obj;
   }
