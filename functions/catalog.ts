@@ -3,12 +3,13 @@
  * synth code reads this to emit Compositions, Function objects and RBAC; the
  * Makefile and tests read it for the local ports `make serve` uses.
  */
+import type { TSchema } from '@sinclair/typebox';
 import type { PlatformApi } from './lib/api.js';
 import { eventDrivenService } from './event-driven-service/api.js';
 import { realtimePlatform } from './realtime-platform/api.js';
 import { application } from './application/api.js';
 import { GITHUB_PROVIDER } from './application/github.js';
-import { defaultSettingsInput } from './application/settings.js';
+import { Settings, defaultSettingsInput } from './application/settings.js';
 
 export interface FunctionEntry {
   /** Folder under functions/, and the suffix of the Function object's name. */
@@ -24,6 +25,8 @@ export interface FunctionEntry {
   reads?: { apiGroup: string; resources: string[] }[];
   /** The Composition step's `input` (function settings), when the function takes one. */
   input?: Record<string, unknown>;
+  /** Schema of that input, for the input CRD its package ships. */
+  inputSchema?: TSchema;
   /** Crossplane packages the composed kinds come from (package dependencies). */
   dependsOn?: { provider: string; package: string; version: string; minimum: string }[];
 }
@@ -62,6 +65,7 @@ export const FUNCTIONS: FunctionEntry[] = [
     ],
     reads: [{ apiGroup: 'core.oam.dev', resources: ['applications'] }],
     input: defaultSettingsInput(),
+    inputSchema: Settings,
     dependsOn: [{ provider: GITHUB_PROVIDER.name, package: GITHUB_PROVIDER.package, version: GITHUB_PROVIDER.version, minimum: GITHUB_PROVIDER.minimum }],
   },
 ];

@@ -142,3 +142,28 @@ export function devFunctions(fns: FunctionEntry[]): OutputFile {
   }
   return yamlFile('examples/functions.yaml', chart);
 }
+
+/**
+ * The CRD of a function's input (its settings in the Composition step), as
+ * Crossplane function packages ship it: `crossplane beta validate` checks
+ * Composition inputs against it. Never installed as a served API.
+ */
+export function inputCrd(fn: FunctionEntry): OutputFile | undefined {
+  if (!fn.inputSchema || !fn.input) return undefined;
+  const [group, version] = String(fn.input.apiVersion).split('/');
+  const kind = String(fn.input.kind);
+  const plural = kind.toLowerCase().endsWith('s') ? kind.toLowerCase() : `${kind.toLowerCase()}s`;
+  const chart = newChart();
+  new ApiObject(chart, 'input', {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${plural}.${group}` },
+    spec: {
+      group,
+      names: { kind, plural, singular: kind.toLowerCase(), categories: ['crossplane', 'function'] },
+      scope: 'Namespaced',
+      versions: [{ name: version, served: true, storage: true, schema: { openAPIV3Schema: toOpenApi(fn.inputSchema) } }],
+    },
+  });
+  return yamlFile(`install/inputs/${plural}.${group}.yaml`, chart);
+}

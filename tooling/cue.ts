@@ -83,7 +83,7 @@ export function parameterOpenApi(def: DefinitionCue): CueResult {
   const dir = mkdtempSync(join(tmpdir(), 'cue-openapi-'));
   const file = join(dir, 'parameter.cue');
   const at = def.template.indexOf('parameter:');
-  const imports = def.template.slice(0, def.template.search(/^output:/m)).trim();
+  const imports = /^import (\([^)]*\)|"[^"]+")/m.exec(def.template)?.[0] ?? '';
   writeFileSync(file, `${imports}\n\n#${def.template.slice(at)}`);
   const r = runTool('cue', ['def', file, '--out', 'openapi']);
   if (r.code !== 0) return { ok: false, error: r.stderr };

@@ -48,6 +48,5 @@ export function settingsOf(input: unknown): Settings {
 
 /** The input object `make synth` puts in the Composition: every default spelled out. */
 export function defaultSettingsInput(): Record<string, unknown> {
-  const { apiVersion: _a, kind: _k, ...values } = settingsOf({});
-  return { apiVersion: SETTINGS_API_VERSION, kind: SETTINGS_KIND, ...values };
+  return { ...settingsOf({}), apiVersion: SETTINGS_API_VERSION, kind: SETTINGS_KIND };
 }

@@ -3,7 +3,7 @@
  * resources, the kept passwords and the operator's secrets.
  */
 import type { DesiredResource } from '../lib/function/compose.js';
-import { conditionTrue, standardLabels, type KubeObject } from '../lib/k8s/objects.js';
+import { standardLabels, type KubeObject } from '../lib/k8s/objects.js';
 import type { Resources } from '../lib/k8s/workloads.js';
 import { keptPasswords, requiredSecretValue, type SecretKeyRef } from '../lib/secrets.js';
 import type { RealtimePlatformSpec } from './api.js';
