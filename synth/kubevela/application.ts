@@ -127,13 +127,15 @@ if parameter.scaling.minScale > parameter.scaling.maxScale {
 			}
 		}
 		spec: containers: [{
-			name:  "app"
+			name:  context.name
 			image: parameter.image
 			ports: [{containerPort: parameter.port}]
 			env: list.Concat([_env, _customEnv])
+			// Later sources win (Kubernetes): the app's own database and cache
+			// Secrets come last, so their DATABASE_URL beats the realtime one.
 			envFrom: list.Concat([
-				[for s in _secrets {secretRef: name: s}],
 				[for s in _realtimeSecrets {secretRef: s}],
+				[for s in _secrets {secretRef: name: s}],
 			])
 			resources: {
 				requests: {cpu: parameter.resources.cpu, memory: parameter.resources.memory}

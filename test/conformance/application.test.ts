@@ -212,13 +212,14 @@ describe('webservice and application-infrastructure ComponentDefinitions (cue)',
       { name: 'WEBSOCKET_ENABLED', value: 'true' },
       { name: 'FEATURE', value: 'on' },
     ]);
+    // The app's own database Secret last: its DATABASE_URL wins over the realtime one.
     expect(container.envFrom).toEqual([
-      { secretRef: { name: 'health-app-db-secret' } },
       { secretRef: { name: 'health-data-kafka-secret', optional: false } },
       { secretRef: { name: 'health-data-db-secret', optional: false } },
       { secretRef: { name: 'health-data-metabase-secret', optional: false } },
       { secretRef: { name: 'health-data-mqtt-secret', optional: true } },
       { secretRef: { name: 'health-data-lenses-secret', optional: true } },
+      { secretRef: { name: 'health-app-db-secret' } },
     ]);
   });
 
@@ -230,8 +231,8 @@ describe('webservice and application-infrastructure ComponentDefinitions (cue)',
     if (!r.ok) throw new Error(r.error);
     expect(r.outputs).toEqual({});
     expect((r.output as Any).spec.template.spec.containers[0].envFrom.map((e: Any) => e.secretRef.name)).toEqual([
-      'my-health-service-db-secret', 'my-health-service-cache-secret',
       ...['kafka', 'db', 'metabase', 'mqtt', 'lenses'].map((k) => `health-streaming-${k}-secret`),
+      'my-health-service-db-secret', 'my-health-service-cache-secret',
     ]);
   });
 
