@@ -12,6 +12,7 @@ import { composition, devFunctions, functionPackages, inputCrd, providers, rbac,
 import { apiPage } from './docs.js';
 import { applicationInfrastructureDefinition, webserviceDefinition } from './kubevela/application.js';
 import { APPLICATION_PAGES } from './docs-application.js';
+import { catalogFiles } from './kubevela/catalog/index.js';
 import { eventDrivenServiceDefinition } from './kubevela/event-driven-service.js';
 import { realtimePlatformDefinition } from './kubevela/realtime-platform.js';
 import { realtimePlatform } from '../functions/realtime-platform/api.js';
@@ -31,7 +32,7 @@ export function generate(): OutputFile[] {
   }
   files.push(functionPackages(FUNCTIONS), rbac(FUNCTIONS), providers(FUNCTIONS), devFunctions(FUNCTIONS));
   files.push(eventDrivenServiceDefinition(), realtimePlatformDefinition(), webserviceDefinition(), applicationInfrastructureDefinition());
-  files.push(...APPLICATION_PAGES());
+  files.push(...APPLICATION_PAGES(), ...catalogFiles());
   files.push(
     apiPage({
       api: eventDrivenService,

@@ -5,7 +5,7 @@
  * function writes `webservice` components into the GitOps repository that
  * must satisfy the same schema (the unit tests check that).
  */
-import { StringEnum, StringMap, Type, type Static } from '../lib/schema/types.js';
+import { ContainerResources, StringEnum, StringMap, Type, type Static } from '../lib/schema/types.js';
 import { ApplicationSpec, SOURCES } from './api.js';
 
 const spec = ApplicationSpec.properties;
@@ -44,15 +44,7 @@ export const WebserviceParameters = Type.Object({
     },
     { default: {}, description: 'Knative autoscaling.' },
   ),
-  resources: Type.Object(
-    {
-      cpu: Type.String({ default: '100m', description: 'CPU request.' }),
-      memory: Type.String({ default: '128Mi', description: 'Memory request.' }),
-      cpuLimit: Type.String({ default: '1', description: 'CPU limit.' }),
-      memoryLimit: Type.String({ default: '512Mi', description: 'Memory limit.' }),
-    },
-    { default: {}, description: 'Requests and limits of the container.' },
-  ),
+  resources: ContainerResources({ cpu: '100m', memory: '128Mi', cpuLimit: '1', memoryLimit: '512Mi' }),
 });
 export type WebserviceParameters = Static<typeof WebserviceParameters>;
 

@@ -6,6 +6,9 @@
 import { createHash, pbkdf2Sync } from 'node:crypto';
 
 export const MQTT_PORT = 1883;
+/** Eclipse Mosquitto, pinned; it runs as its own user, uid/gid 1883, which satisfies `restricted`. */
+export const MOSQUITTO_IMAGE = 'eclipse-mosquitto:2.0.20';
+export const MOSQUITTO_UID = 1883;
 export const MQTT_WEBSOCKET_PORT = 9001;
 
 export interface MosquittoOptions {
@@ -13,23 +16,55 @@ export interface MosquittoOptions {
   persistence: boolean;
 }
 
-/** mosquitto.conf: authenticated listeners, persistence under /mosquitto/data, logs to stdout. */
-export function mosquittoConf(opts: MosquittoOptions): string {
-  return [
-    'per_listener_settings false',
-    'allow_anonymous false',
-    'password_file /mosquitto/auth/passwords',
-    `listener ${MQTT_PORT}`,
-    'protocol mqtt',
-    ...(opts.websockets ? [`listener ${MQTT_WEBSOCKET_PORT}`, 'protocol websockets'] : []),
-    ...(opts.persistence ? ['persistence true', 'persistence_location /mosquitto/data/'] : ['persistence false']),
-    'log_dest stdout',
-    'log_type error',
-    'log_type warning',
-    'log_type notice',
-    '',
-  ].join('\n');
+/** A line of mosquitto.conf and the option it depends on, if any. */
+export interface ConfLine {
+  line: string;
+  when?: 'websockets' | 'persistence' | 'no-persistence';
 }
+
+/**
+ * Every line mosquitto.conf can have: authenticated listeners, persistence
+ * under /mosquitto/data, logs to stdout. The functions filter it with
+ * mosquittoConf; the iot-broker KubeVela definition turns the conditions into
+ * CUE, so both write the same configuration.
+ */
+export const MOSQUITTO_CONF_LINES: ConfLine[] = [
+  { line: 'per_listener_settings false' },
+  { line: 'allow_anonymous false' },
+  { line: 'password_file /mosquitto/auth/passwords' },
+  { line: `listener ${MQTT_PORT}` },
+  { line: 'protocol mqtt' },
+  { line: `listener ${MQTT_WEBSOCKET_PORT}`, when: 'websockets' },
+  { line: 'protocol websockets', when: 'websockets' },
+  { line: 'persistence true', when: 'persistence' },
+  { line: 'persistence_location /mosquitto/data/', when: 'persistence' },
+  { line: 'persistence false', when: 'no-persistence' },
+  { line: 'log_dest stdout' },
+  { line: 'log_type error' },
+  { line: 'log_type warning' },
+  { line: 'log_type notice' },
+];
+
+/** mosquitto.conf for the given options. */
+export function mosquittoConf(opts: MosquittoOptions): string {
+  const holds = (when: ConfLine['when']) =>
+    when === undefined || (when === 'websockets' && opts.websockets) || (when === 'persistence' && opts.persistence) || (when === 'no-persistence' && !opts.persistence);
+  return MOSQUITTO_CONF_LINES.filter((l) => holds(l.when)).map((l) => l.line).join('\n') + '\n';
+}
+
+/**
+ * Turns a file of `user:password` lines (mode 0600, writable) into
+ * mosquitto's hashed password file in place, with the broker's own tool.
+ * The iot-broker definition runs it in an init container, from a Secret
+ * whose keys are user names and values their passwords.
+ */
+export const HASH_PASSWORDS_SCRIPT = [
+  'set -eu',
+  'umask 077',
+  ': > "$PASSWORD_FILE"',
+  'for f in "$CREDENTIALS_DIR"/*; do printf \'%s:%s\\n\' "$(basename "$f")" "$(cat "$f")" >> "$PASSWORD_FILE"; done',
+  'mosquitto_passwd -U "$PASSWORD_FILE"',
+].join('\n');
 
 /**
  * One password-file line as `mosquitto_passwd` writes it since 2.0:

@@ -3,6 +3,7 @@
  * platform must not change versions under its users, so each is a fixed tag.
  */
 import { SHARED_IMAGES } from '../lib/images.js';
+import { MOSQUITTO_IMAGE } from '../lib/mosquitto.js';
 
 export const IMAGES = {
   postgres: SHARED_IMAGES.postgres,
@@ -10,7 +11,7 @@ export const IMAGES = {
   kafkaTools: 'apache/kafka:3.9.0',
   lensesHq: 'lensting/lenses-hq:6-preview',
   lensesAgent: 'lensting/lenses-agent:6-preview',
-  mosquitto: 'eclipse-mosquitto:2.0.20',
+  mosquitto: MOSQUITTO_IMAGE,
   metabase: 'metabase/metabase:v0.50.25',
   grafana: 'grafana/grafana:11.2.0',
   mysql: 'mysql:8.4.2',

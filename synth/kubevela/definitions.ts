@@ -31,26 +31,19 @@ export interface ComponentDefinitionSpec {
   customStatus: string;
 }
 
+/**
+ * A ComponentDefinition. Its workload is `autodetects.core.oam.dev`: KubeVela
+ * does not look the output kind up when the definition is applied, so
+ * definitions can be installed before the XRDs or CRDs they emit exist.
+ */
 export function componentDefinition(def: ComponentDefinitionSpec): OutputFile {
-  const chart = newChart();
-  new ApiObject(chart, 'definition', {
-    apiVersion: 'core.oam.dev/v1beta1',
+  return definitionObject({
     kind: 'ComponentDefinition',
-    metadata: {
-      name: def.name,
-      namespace: DEFINITION_NAMESPACE,
-      annotations: { 'definition.oam.dev/description': def.description },
-    },
-    spec: {
-      // autodetects: KubeVela does not look the output kind up when the
-      // definition is applied, so definitions can be installed before the
-      // XRDs or CRDs they emit exist.
-      workload: { type: 'autodetects.core.oam.dev' },
-      schematic: { cue: { template: def.template } },
-      status: { healthPolicy: def.healthPolicy, customStatus: def.customStatus },
-    },
+    name: def.name,
+    description: def.description,
+    template: def.template,
+    status: { healthPolicy: def.healthPolicy, customStatus: def.customStatus },
   });
-  return yamlFile(`definitions/components/${def.name}.yaml`, chart);
 }
 
 /** The CUE that emits a claim whose spec is exactly the definition's parameters. */
@@ -69,4 +62,39 @@ export function claimOutput(api: PlatformApi<any>, name = 'context.name'): strin
 export function apiParameter(api: PlatformApi<any>): { cue: string; schema: SchemaNode } {
   const schema = toOpenApi(api.spec);
   return { cue: cueParameter(schema), schema };
+}
+
+/** Where each kind of definition is written. */
+const FOLDER = { ComponentDefinition: 'components', TraitDefinition: 'traits', PolicyDefinition: 'policies' } as const;
+export type DefinitionKind = keyof typeof FOLDER;
+
+export interface DefinitionObject {
+  kind: DefinitionKind;
+  name: string;
+  description: string;
+  template: string;
+  status?: { healthPolicy: string; customStatus: string };
+  /** Traits: the workload kinds they can patch, `<resource>.<group>`. */
+  appliesToWorkloads?: string[];
+  /** Traits: whether applying the trait restarts the pods. */
+  podDisruptive?: boolean;
+}
+
+/** Any KubeVela definition object, written to definitions/<components|traits|policies>/<name>.yaml. */
+export function definitionObject(def: DefinitionObject): OutputFile {
+  const chart = newChart();
+  const spec: Record<string, unknown> = { schematic: { cue: { template: def.template } } };
+  if (def.kind === 'ComponentDefinition') spec.workload = { type: 'autodetects.core.oam.dev' };
+  if (def.kind === 'TraitDefinition') {
+    spec.appliesToWorkloads = def.appliesToWorkloads;
+    spec.podDisruptive = def.podDisruptive ?? false;
+  }
+  if (def.status) spec.status = def.status;
+  new ApiObject(chart, 'definition', {
+    apiVersion: 'core.oam.dev/v1beta1',
+    kind: def.kind,
+    metadata: { name: def.name, namespace: DEFINITION_NAMESPACE, annotations: { 'definition.oam.dev/description': def.description } },
+    spec,
+  });
+  return yamlFile(`definitions/${FOLDER[def.kind]}/${def.name}.yaml`, chart);
 }

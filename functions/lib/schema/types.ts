@@ -42,3 +42,16 @@ export interface CrossFieldRule<Spec> {
   field: string;
   holds: (spec: Spec) => boolean;
 }
+
+/** Requests and limits of one container, as flat parameters with defaults. */
+export function ContainerResources(defaults: { cpu: string; memory: string; cpuLimit: string; memoryLimit: string }) {
+  return Type.Object(
+    {
+      cpu: Type.String({ default: defaults.cpu, description: 'CPU request.' }),
+      memory: Type.String({ default: defaults.memory, description: 'Memory request.' }),
+      cpuLimit: Type.String({ default: defaults.cpuLimit, description: 'CPU limit.' }),
+      memoryLimit: Type.String({ default: defaults.memoryLimit, description: 'Memory limit.' }),
+    },
+    { default: {}, description: 'Requests and limits.' },
+  );
+}

@@ -3,15 +3,13 @@
  * IoT is on. Users: the generated `platform` user (the source connector and
  * {name}-mqtt-secret) and spec.mqttUsers, whose passwords come from Secrets.
  */
-import { MQTT_PORT, MQTT_WEBSOCKET_PORT, mosquittoConf, passwordFile } from '../../lib/mosquitto.js';
+import { MOSQUITTO_UID, MQTT_PORT, MQTT_WEBSOCKET_PORT, mosquittoConf, passwordFile } from '../../lib/mosquitto.js';
 import { describeRef, digest, secretObject } from '../../lib/secrets.js';
 import { configMap, service, statefulSet } from '../../lib/k8s/workloads.js';
 import { restrictedPodSecurity } from '../../lib/k8s/security.js';
 import { labels, readiness, res, resources, type Component, type Platform } from '../context.js';
 import { IMAGES } from '../images.js';
 
-/** The image's mosquitto user; running as it satisfies `restricted`. */
-const MOSQUITTO_UID = 1883;
 export const MQTT_PLATFORM_USER = 'platform';
 
 /** Users whose passwords are known now, and the Secrets still awaited. */

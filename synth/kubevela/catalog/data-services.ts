@@ -1,0 +1,183 @@
+/**
+ * `kafka`, `redis`, `mongodb`: Bitnami Helm charts installed by Flux's
+ * helm-controller as `HelmRelease`s (seed Table 2). Flux, not an ArgoCD
+ * Application, because a HelmRelease is a namespaced object in the app's
+ * namespace with a standard `Ready` condition KubeVela's health check reads,
+ * and it needs no access to ArgoCD's namespace. It needs Flux's
+ * source-controller and helm-controller, and the HelmRepository `bitnami`
+ * from install/flux-sources.yaml.
+ *
+ * Bitnami charts run their pods as uid 1001 with a restricted security
+ * context by default; the values below keep that and set requests/limits.
+ */
+import { ContainerResources, Type } from '../../../functions/lib/schema/types.js';
+import type { CatalogEntry } from '../catalog.js';
+import { helmReleaseCue, readyHealth, readyStatus, resourcesCue } from '../snippets.js';
+
+/** Chart versions, pinned (kafka's is the seed's). */
+export const CHARTS = { kafka: '26.8.5', redis: '18.19.4', mongodb: '15.1.0' } as const;
+
+const resources = () => ContainerResources({ cpu: '250m', memory: '512Mi', cpuLimit: '1', memoryLimit: '1Gi' });
+const storageSize = (dflt: string) => Type.String({ default: dflt, pattern: '^[0-9]+(Mi|Gi|Ti)$', description: 'Size of each volume.' });
+const helmStatus = {
+  healthPolicy: readyHealth(),
+  customStatus: readyStatus('the Helm release', '"Helm release ready"'),
+};
+const HELM_HEALTH = 'Healthy when the Flux `HelmRelease` reports `Ready` `True` (installed and its tests passed); the message carries Flux\'s reason otherwise.';
+
+export const kafka: CatalogEntry = {
+  name: 'kafka',
+  kind: 'ComponentDefinition',
+  description: 'Apache Kafka (KRaft) from the Bitnami chart, with topics created at install.',
+  parameters: Type.Object({
+    replicas: Type.Integer({ minimum: 1, default: 1, description: 'Kafka controller+broker nodes.' }),
+    storageSize: storageSize('8Gi'),
+    topics: Type.Array(
+      Type.Object({
+        name: Type.String({ pattern: '^[A-Za-z0-9._-]+$', description: 'Topic name.' }),
+        partitions: Type.Integer({ minimum: 1, default: 3, description: 'Partitions.' }),
+        replicationFactor: Type.Integer({ minimum: 1, default: 1, description: 'Replicas of each partition; at most replicas.' }),
+      }),
+      { default: [], description: 'Topics to create.' },
+    ),
+    metrics: Type.Boolean({ default: false, description: 'Expose JMX metrics for Prometheus.' }),
+    resources: resources(),
+  }),
+  body: [
+    `for t in parameter.topics if t.replicationFactor > parameter.replicas {
+	_topicCheck: "topic replicationFactor must not exceed replicas" & true
+}`,
+    helmReleaseCue('bitnami', 'kafka', CHARTS.kafka, `{
+	controller: {
+		replicaCount: parameter.replicas
+		persistence: size: parameter.storageSize
+		resources: ${resourcesCue().replace(/\n/g, '\n\t\t')}
+	}
+	// In-cluster clients (the kafka-producer/-consumer traits) connect without SASL;
+	// restrict who may connect with the security-policy policy.
+	listeners: client: protocol: "PLAINTEXT"
+	provisioning: {
+		enabled: len(parameter.topics) > 0
+		topics: [for t in parameter.topics {name: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor}]
+	}
+	metrics: jmx: enabled: parameter.metrics
+}`),
+  ],
+  status: helmStatus,
+  outputs: [
+    `\`helm.toolkit.fluxcd.io/v2\` \`HelmRelease\` of \`bitnami/kafka\` ${CHARTS.kafka}: \`controller.replicaCount\`, \`controller.persistence.size\`, \`controller.resources\`, \`provisioning.topics\`, \`metrics.jmx.enabled\`; client listener PLAINTEXT on \`<component>:9092\``,
+  ],
+  health: HELM_HEALTH,
+  example: 'examples/oam/event-driven-microservices.yaml',
+};
+
+export const redis: CatalogEntry = {
+  name: 'redis',
+  kind: 'ComponentDefinition',
+  description: 'Redis from the Bitnami chart: standalone, or a primary with read replicas; authentication always on.',
+  parameters: Type.Object({
+    replicas: Type.Integer({ minimum: 0, default: 0, description: 'Read replicas; 0 is a standalone server.' }),
+    storageSize: storageSize('8Gi'),
+    persistence: Type.Boolean({ default: true, description: 'Keep data on volumes.' }),
+    password: Type.Optional(
+      Type.Object(
+        {
+          secretName: Type.String({ minLength: 1, description: 'Secret holding the password.' }),
+          key: Type.String({ default: 'redis-password', description: 'Key of the password in it.' }),
+        },
+        { description: 'Use this Secret\'s password; without it the chart generates one into the Secret named after the component.' },
+      ),
+    ),
+    metrics: Type.Boolean({ default: false, description: 'Run the Prometheus exporter.' }),
+    resources: resources(),
+  }),
+  body: [
+    helmReleaseCue('bitnami', 'redis', CHARTS.redis, `{
+	architecture: [if parameter.replicas == 0 {"standalone"}, "replication"][0]
+	auth: {
+		enabled: true
+		if parameter.password != _|_ {
+			existingSecret:            parameter.password.secretName
+			existingSecretPasswordKey: parameter.password.key
+		}
+	}
+	master: {
+		persistence: {enabled: parameter.persistence, size: parameter.storageSize}
+		resources: ${resourcesCue().replace(/\n/g, '\n\t\t')}
+	}
+	replica: {
+		replicaCount: parameter.replicas
+		persistence: {enabled: parameter.persistence, size: parameter.storageSize}
+		resources: ${resourcesCue().replace(/\n/g, '\n\t\t')}
+	}
+	metrics: enabled: parameter.metrics
+}`),
+  ],
+  status: helmStatus,
+  outputs: [
+    `\`HelmRelease\` of \`bitnami/redis\` ${CHARTS.redis}: \`architecture\` standalone (replicas 0) or replication (\`replica.replicaCount\`), \`auth\` with the given Secret or a generated one, persistence, resources, \`metrics.enabled\`; clients use \`<component>-master:6379\``,
+  ],
+  health: HELM_HEALTH,
+  example: 'examples/oam/event-driven-microservices.yaml',
+};
+
+export const mongodb: CatalogEntry = {
+  name: 'mongodb',
+  kind: 'ComponentDefinition',
+  description: 'MongoDB from the Bitnami chart: standalone or a replica set, with a database and user, optional scheduled backups.',
+  parameters: Type.Object({
+    replicas: Type.Integer({ minimum: 1, default: 1, description: '1: standalone; more: a replica set of that many members.' }),
+    storageSize: storageSize('8Gi'),
+    database: Type.String({ pattern: '^[A-Za-z0-9_-]+$', description: 'Database created for the application.' }),
+    auth: Type.Object(
+      {
+        enabled: Type.Boolean({ default: true, description: 'Require authentication.' }),
+        username: Type.String({ default: 'app', description: 'User that owns the database.' }),
+        existingSecret: Type.Optional(
+          Type.String({ minLength: 1, description: 'Secret with the chart\'s keys mongodb-passwords and mongodb-root-password; without it the chart generates them.' }),
+        ),
+      },
+      { default: {}, description: 'Authentication.' },
+    ),
+    backup: Type.Object(
+      {
+        enabled: Type.Boolean({ default: false, description: 'Run mongodump on a schedule.' }),
+        schedule: Type.String({ default: '0 2 * * *', description: 'Cron schedule of the backup.' }),
+        storageSize: storageSize('8Gi'),
+      },
+      { default: {}, description: 'Scheduled backups (the chart\'s mongodump CronJob).' },
+    ),
+    metrics: Type.Boolean({ default: false, description: 'Run the Prometheus exporter.' }),
+    resources: resources(),
+  }),
+  body: [
+    helmReleaseCue('bitnami', 'mongodb', CHARTS.mongodb, `{
+	architecture: [if parameter.replicas == 1 {"standalone"}, "replicaset"][0]
+	replicaCount: parameter.replicas
+	persistence: {enabled: true, size: parameter.storageSize}
+	auth: {
+		enabled: parameter.auth.enabled
+		databases: [parameter.database]
+		usernames: [parameter.auth.username]
+		if parameter.auth.existingSecret != _|_ {
+			existingSecret: parameter.auth.existingSecret
+		}
+	}
+	backup: {
+		enabled: parameter.backup.enabled
+		cronjob: {
+			schedule: parameter.backup.schedule
+			storage: size: parameter.backup.storageSize
+		}
+	}
+	resources: ${resourcesCue().replace(/\n/g, '\n\t')}
+	metrics: enabled: parameter.metrics
+}`),
+  ],
+  status: helmStatus,
+  outputs: [
+    `\`HelmRelease\` of \`bitnami/mongodb\` ${CHARTS.mongodb}: \`architecture\` standalone or replicaset, \`replicaCount\`, persistence, \`auth.databases\`/\`auth.usernames\` (and \`auth.existingSecret\`), \`backup.cronjob\`, resources, \`metrics.enabled\``,
+  ],
+  health: HELM_HEALTH,
+  example: 'examples/oam/event-driven-microservices.yaml',
+};

@@ -1,0 +1,45 @@
+/** Every catalog definition, in the order the README lists them. */
+import { newChart, yamlFile, type OutputFile } from '../../output.js';
+import { ApiObject } from 'cdk8s';
+import { emitCatalogEntry, type CatalogEntry } from '../catalog.js';
+import { HELM_REPOSITORIES } from '../snippets.js';
+import { kafka, mongodb, redis } from './data-services.js';
+import { auth0Idp, neonPostgres } from './external-secrets.js';
+import { iotBroker } from './iot-broker.js';
+import { health, securityPolicy } from './policies.js';
+import { rasaChatbot } from './rasa-chatbot.js';
+import { autoscaler, ingress, kafkaConsumer, kafkaProducer } from './traits.js';
+
+export const CATALOG: CatalogEntry[] = [
+  kafka,
+  redis,
+  mongodb,
+  neonPostgres,
+  auth0Idp,
+  rasaChatbot,
+  iotBroker,
+  ingress,
+  autoscaler,
+  kafkaProducer,
+  kafkaConsumer,
+  health,
+  securityPolicy,
+];
+
+/** Flux HelmRepositories the Helm-based definitions install from (namespace flux-system). */
+function fluxSources(): OutputFile {
+  const chart = newChart();
+  for (const [name, url] of Object.entries(HELM_REPOSITORIES)) {
+    new ApiObject(chart, name, {
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'HelmRepository',
+      metadata: { name, namespace: 'flux-system' },
+      spec: { url, interval: '1h' },
+    });
+  }
+  return yamlFile('install/flux-sources.yaml', chart);
+}
+
+export function catalogFiles(): OutputFile[] {
+  return [...CATALOG.flatMap(emitCatalogEntry), fluxSources()];
+}

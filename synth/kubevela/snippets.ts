@@ -1,0 +1,75 @@
+/** CUE fragments several definitions share, so each convention is written once. */
+import { restrictedContainerSecurity, restrictedPodSecurity } from '../../functions/lib/k8s/security.js';
+import { readyPrelude } from './claim.js';
+
+/** The restricted container security context, as CUE. */
+export const RESTRICTED_CONTAINER = JSON.stringify(restrictedContainerSecurity({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } }));
+export const restrictedPod = (extra: Record<string, unknown> = {}) => JSON.stringify(restrictedPodSecurity(extra));
+
+/** Requests and limits from a ContainerResources parameter. */
+export function resourcesCue(path = 'parameter.resources'): string {
+  return `{
+	requests: {cpu: ${path}.cpu, memory: ${path}.memory}
+	limits: {cpu: ${path}.cpuLimit, memory: ${path}.memoryLimit}
+}`;
+}
+
+/** KubeVela's pod labels, so policies and traits can select a component's pods. */
+export const POD_LABELS = `{
+	"app.oam.dev/name":      context.appName
+	"app.oam.dev/component": context.name
+}`;
+
+/** Health of an object that reports a `Ready` condition (Knative, Flux, External Secrets, claims). */
+export function readyHealth(object = 'context.output'): string {
+  return `${readyPrelude(object)}isHealth: _ready\n`;
+}
+
+/** Status message of such an object: `readyMessage` when ready, else the Ready condition's message. */
+export function readyStatus(what: string, readyMessage: string, object = 'context.output'): string {
+  return `${readyPrelude(object)}_reason: *"waiting for ${what} to become Ready" | string
+for c in _conditions if c.type == "Ready" && c.status == "False" && c.message != _|_ {
+	_reason: "not ready: " + c.message
+}
+message: *_reason | string
+if _ready {
+	message: ${readyMessage}
+}
+`;
+}
+
+/** Flux's HelmRepository names (namespace flux-system) that install/flux-sources.yaml creates. */
+export const HELM_REPOSITORIES = {
+  bitnami: 'https://charts.bitnami.com/bitnami',
+  loft: 'https://charts.loft.sh',
+  istio: 'https://istio-release.storage.googleapis.com/charts',
+  knative: 'https://knative.github.io/operator',
+  argo: 'https://argoproj.github.io/argo-helm',
+  'prometheus-community': 'https://prometheus-community.github.io/helm-charts',
+} as const;
+export type HelmRepository = keyof typeof HELM_REPOSITORIES;
+
+/** A Flux HelmRelease of `chart` at `version` from one of HELM_REPOSITORIES; `values` is CUE. */
+export function helmReleaseCue(repository: HelmRepository, chart: string, version: string, values: string): string {
+  return `output: {
+	apiVersion: "helm.toolkit.fluxcd.io/v2"
+	kind:       "HelmRelease"
+	metadata: {
+		name: context.name
+		labels: ${POD_LABELS.replace(/\n/g, '\n\t\t')}
+	}
+	spec: {
+		// Fixed, so the chart's object names are predictable (<component>-<chart>…).
+		releaseName: context.name
+		interval:    "10m"
+		chart: spec: {
+			chart:   "${chart}"
+			version: "${version}"
+			sourceRef: {kind: "HelmRepository", name: "${repository}", namespace: "flux-system"}
+		}
+		install: remediation: retries: 3
+		upgrade: remediation: retries: 3
+		values: ${values.replace(/\n/g, '\n\t\t')}
+	}
+}`;
+}
