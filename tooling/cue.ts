@@ -82,9 +82,10 @@ export function healthOf(def: DefinitionCue, output: unknown): { isHealth: CueRe
 export function parameterOpenApi(def: DefinitionCue): CueResult {
   const dir = mkdtempSync(join(tmpdir(), 'cue-openapi-'));
   const file = join(dir, 'parameter.cue');
-  const at = def.template.indexOf('parameter:');
+  const block = /^parameter: \{[\s\S]*?^\}/m.exec(def.template)?.[0];
+  if (!block) return { ok: false, error: 'no parameter block' };
   const imports = /^import (\([^)]*\)|"[^"]+")/m.exec(def.template)?.[0] ?? '';
-  writeFileSync(file, `${imports}\n\n#${def.template.slice(at)}`);
+  writeFileSync(file, `${imports}\n\n#${block}`);
   const r = runTool('cue', ['def', file, '--out', 'openapi']);
   if (r.code !== 0) return { ok: false, error: r.stderr };
   return { ok: true, value: (JSON.parse(r.stdout) as { components: { schemas: Record<string, unknown> } }).components.schemas.parameter };

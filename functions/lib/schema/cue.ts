@@ -27,15 +27,19 @@ function constraints(node: SchemaNode): string[] {
   return c;
 }
 
-/** Whether the generated block calls into CUE's `strings` package. */
-export function needsStrings(node: SchemaNode): boolean {
-  if ((node.minLength !== undefined && node.minLength > 0) || node.maxLength !== undefined) return true;
+function uses(node: SchemaNode, here: (n: SchemaNode) => boolean): boolean {
+  if (here(node)) return true;
   const children = [
     ...Object.values(node.properties ?? {}),
     ...(node.items ? [node.items] : []),
     ...(typeof node.additionalProperties === 'object' ? [node.additionalProperties] : []),
   ];
-  return children.some(needsStrings);
+  return children.some((c) => uses(c, here));
+}
+
+/** Whether the generated block calls into CUE's `strings` package. */
+export function needsStrings(node: SchemaNode): boolean {
+  return uses(node, (n) => (n.minLength !== undefined && n.minLength > 0) || n.maxLength !== undefined);
 }
 
 function typeExpr(node: SchemaNode, indent: string): string {
@@ -54,6 +58,9 @@ function typeExpr(node: SchemaNode, indent: string): string {
     case 'boolean':
       return 'bool';
     case 'array':
+      // minItems is a check after the block (see minItemsChecks): cue's
+      // OpenAPI encoder, which KubeVela runs on parameter blocks, rejects
+      // list.MinItems there.
       return `[...${typeExpr(node.items ?? {}, indent)}]`;
     case 'object': {
       if (typeof node.additionalProperties === 'object' && !node.properties) {
@@ -91,7 +98,22 @@ function block(node: SchemaNode, indent: string): string {
   return `{\n${fields.join('\n')}\n${outer}}`;
 }
 
-/** `parameter: { ... }` for an object schema (already in OpenAPI form). */
+/** Checks that fail evaluation when an array below the parameters has fewer than minItems items. */
+function minItemsChecks(node: SchemaNode, path: string[], out: string[]): string[] {
+  for (const [name, child] of Object.entries(node.properties ?? {})) {
+    const here = [...path, name];
+    const ref = `parameter.${here.map(label).join('.')}`;
+    if (child.type === 'array' && child.minItems) {
+      const guard = isOptional(node, name) && child.default === undefined ? `${ref} != _|_ && ` : '';
+      const id = `_${here.join('_')}MinItems`;
+      out.push(`if ${guard}len(${ref}) < ${child.minItems} {\n\t${id}: "${here.join('.')} must have at least ${child.minItems} item${child.minItems > 1 ? 's' : ''}" & true\n}`);
+    }
+    if (child.properties && !isOptional(node, name)) minItemsChecks(child, here, out);
+  }
+  return out;
+}
+
+/** `parameter: { ... }` for an object schema (already in OpenAPI form), then its minItems checks. */
 export function cueParameter(schema: SchemaNode): string {
-  return `parameter: ${block(schema, '\t')}`;
+  return [`parameter: ${block(schema, '\t')}`, ...minItemsChecks(schema, [], [])].join('\n\n');
 }
