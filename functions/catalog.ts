@@ -8,6 +8,7 @@ import type { PlatformApi } from './lib/api.js';
 import { eventDrivenService } from './event-driven-service/api.js';
 import { realtimePlatform } from './realtime-platform/api.js';
 import { application } from './application/api.js';
+import { vcluster } from './vcluster/api.js';
 import { GITHUB_PROVIDER } from './application/github.js';
 import { Settings, defaultSettingsInput } from './application/settings.js';
 
@@ -67,5 +68,14 @@ export const FUNCTIONS: FunctionEntry[] = [
     input: defaultSettingsInput(),
     inputSchema: Settings,
     dependsOn: [{ provider: GITHUB_PROVIDER.name, package: GITHUB_PROVIDER.package, version: GITHUB_PROVIDER.version, minimum: GITHUB_PROVIDER.minimum }],
+  },
+  {
+    name: 'vcluster',
+    devPort: 9445,
+    apis: [vcluster],
+    composes: [
+      { apiGroup: '', resources: ['namespaces'] },
+      { apiGroup: 'helm.toolkit.fluxcd.io', resources: ['helmreleases'] },
+    ],
   },
 ];

@@ -13,6 +13,9 @@ import { apiPage } from './docs.js';
 import { applicationInfrastructureDefinition, webserviceDefinition } from './kubevela/application.js';
 import { APPLICATION_PAGES } from './docs-application.js';
 import { catalogFiles } from './kubevela/catalog/index.js';
+import { vclusterDefinition } from './kubevela/vcluster.js';
+import { vcluster } from '../functions/vcluster/api.js';
+import { CHARTS as VCLUSTER_CHARTS } from '../functions/vcluster/compose.js';
 import { eventDrivenServiceDefinition } from './kubevela/event-driven-service.js';
 import { realtimePlatformDefinition } from './kubevela/realtime-platform.js';
 import { realtimePlatform } from '../functions/realtime-platform/api.js';
@@ -31,7 +34,7 @@ export function generate(): OutputFile[] {
     if (input) files.push(input);
   }
   files.push(functionPackages(FUNCTIONS), rbac(FUNCTIONS), providers(FUNCTIONS), devFunctions(FUNCTIONS));
-  files.push(eventDrivenServiceDefinition(), realtimePlatformDefinition(), webserviceDefinition(), applicationInfrastructureDefinition());
+  files.push(eventDrivenServiceDefinition(), realtimePlatformDefinition(), webserviceDefinition(), applicationInfrastructureDefinition(), vclusterDefinition());
   files.push(...APPLICATION_PAGES(), ...catalogFiles());
   files.push(
     apiPage({
@@ -52,6 +55,30 @@ export function generate(): OutputFile[] {
       composes: REALTIME_COMPOSES,
       example: readFileSync(join(root, 'examples/realtime-platform/claim.yaml'), 'utf8'),
       notes: REALTIME_NOTES,
+    }),
+    apiPage({
+      api: vcluster,
+      componentType: 'vcluster',
+      composes: [
+        'Namespace `vcluster-{claim namespace}-{claim}` (a digest when longer than 63 characters)',
+        `Flux \`HelmRelease\` \`vcluster\`: \`loft/vcluster\` ${VCLUSTER_CHARTS.vcluster.version} (k8s distro at the chosen version, control-plane resources and quota from \`size\`, NetworkPolicies/LimitRange/ResourceQuota with \`networking.isolation\`, a LoadBalancer with \`networking.exposeApi\`), exporting its kubeconfig to the Secret \`vcluster-kubeconfig\``,
+        `Per feature, HelmReleases installed *into* the vCluster through that kubeconfig (\`spec.kubeConfig\`), after the vCluster: istio (\`istio/base\` and \`istio/istiod\` ${VCLUSTER_CHARTS.istiod.version}), knative (\`knative-operator\` ${VCLUSTER_CHARTS['knative-operator'].version}), argocd (\`argo/argo-cd\` ${VCLUSTER_CHARTS.argocd.version}), observability (\`kube-prometheus-stack\` ${VCLUSTER_CHARTS.observability.version})`,
+      ],
+      example: readFileSync(join(root, 'examples/vcluster/claim.yaml'), 'utf8'),
+      notes: `## Why Flux HelmReleases
+
+A \`HelmRelease\` is a namespaced object with a \`Ready\` condition the function and KubeVela read,
+and \`spec.kubeConfig\` lets the same controller install add-ons into the vCluster. It needs
+Flux's source-controller and helm-controller and the HelmRepositories in
+\`install/flux-sources.yaml\`. An Argo CD \`Application\` would need Argo CD's namespace and a
+registered cluster per vCluster.
+
+The host namespace is not under the \`restricted\` Pod Security profile: the vCluster syncs
+its workloads' pods there, Istio's init containers among them (NET_ADMIN, NET_RAW).
+\`knative\` installs the Knative Operator; a \`KnativeServing\` object applied inside the
+vCluster (by its own GitOps) turns Serving on. The chart values follow vCluster 0.20's
+\`vcluster.yaml\`; they were not checked against a running vCluster here.
+`,
     }),
   );
   return files.sort((a, b) => a.path.localeCompare(b.path));

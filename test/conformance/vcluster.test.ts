@@ -1,0 +1,65 @@
+/** vcluster through the real Crossplane CLI and cue: render, validate against the XRD, and the KubeVela definition. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { vcluster } from '../../functions/vcluster/api.js';
+import { healthOf, loadDefinition, renderComponent, vcontext } from '../../tooling/cue.js';
+import { renderClaim } from '../../tooling/render.js';
+import { startAll, stopAll } from '../../tooling/servers.js';
+import { ROOT, validate } from '../../tooling/tools.js';
+import { docs, readYaml } from '../support/yaml.js';
+
+const EX = join(ROOT, 'examples/vcluster');
+let servers: ChildProcess[] = [];
+beforeAll(async () => { servers = await startAll(); });
+afterAll(() => stopAll(servers));
+
+describe('crossplane render: vcluster', () => {
+  it('renders the example: namespace, the vCluster and its add-ons as HelmReleases', () => {
+    const r = renderClaim(join(EX, 'claim.yaml'));
+    expect(r.stderr).toBe('');
+    const names = docs(r.stdout).map((o) => `${o.kind}/${o.metadata?.name}`);
+    expect(names).toEqual(expect.arrayContaining([
+      'Namespace/vcluster-team-viz-architecture-visualization', 'HelmRelease/vcluster', 'HelmRelease/istio-base', 'HelmRelease/istiod', 'HelmRelease/knative-operator', 'HelmRelease/observability',
+    ]));
+    expect(names).not.toContain('HelmRelease/argocd');
+  });
+
+  it('renders the minimal claim and fails the invalid one naming the field', () => {
+    expect(renderClaim(join(EX, 'claim-minimal.yaml')).code).toBe(0);
+    const bad = renderClaim(join(EX, 'invalid-claim.yaml'));
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('spec.kubernetes.version: must be one of 1.29, 1.30, 1.31');
+  });
+
+  it('render output is valid against the XRD; the XRD rejects what the function rejects', () => {
+    const r = renderClaim(join(EX, 'claim.yaml'), { fullXr: true });
+    const v = validate([join(ROOT, 'xrds')], r.stdout);
+    expect(v.stdout).toMatch(/XVClusterEnvironment, \S+ validated successfully/);
+    expect(v.stdout).toMatch(/0 failure cases/);
+    const xr = docs(r.stdout).find((o) => o.kind === 'XVClusterEnvironment')!;
+    const bad = validate([join(ROOT, 'xrds')], stringify({ ...xr, spec: { ...(xr.spec as object), size: 'xl' } }));
+    expect(bad.code).not.toBe(0);
+  });
+});
+
+describe('vcluster ComponentDefinition (cue)', () => {
+  const def = loadDefinition(join(ROOT, 'definitions/components/vcluster.yaml'));
+
+  it('outputs the claim with the XRD defaults', () => {
+    const params = (readYaml('examples/vcluster/claim.yaml').spec ?? {}) as object;
+    const out = renderComponent(def, params, vcontext('viz-env', 'team-viz'));
+    if (!out.ok) throw new Error(out.error);
+    const expected = vcluster.validateSpec(params);
+    if (!expected.ok) throw new Error('example invalid');
+    expect(out.value).toEqual({ apiVersion: 'platform.example.org/v1alpha1', kind: 'VClusterEnvironmentClaim', metadata: { name: 'viz-env' }, spec: expected.value });
+  });
+
+  it('rejects an unknown version and reports health from the claim', () => {
+    expect(renderComponent(def, { kubernetes: { version: '1.20' } }).ok).toBe(false);
+    const h = healthOf(def, { status: { conditions: [{ type: 'Ready', status: 'True' }], namespace: 'vcluster-a-b', kubeconfigSecret: 'vcluster-kubeconfig' } });
+    expect(h.isHealth).toEqual({ ok: true, value: true });
+    expect(h.message).toEqual({ ok: true, value: 'vCluster ready in namespace vcluster-a-b, kubeconfig in Secret vcluster-kubeconfig' });
+  });
+});
