@@ -11,7 +11,9 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CATALOG } from '../../synth/kubevela/catalog/index.js';
-import { healthOf, parameterOpenApi, vcontext } from '../../tooling/cue.js';
+import { healthOf, loadDefinition, parameterOpenApi, vcontext } from '../../tooling/cue.js';
+import { FUNCTIONS } from '../../functions/catalog.js';
+import { CLAIM_HEALTH_POLICY } from '../../synth/kubevela/claim.js';
 import { definition, evaluate, renderApplication } from '../../tooling/oam.js';
 import { waitForPort } from '../../tooling/servers.js';
 import { ROOT } from '../../tooling/tools.js';
@@ -44,6 +46,21 @@ describe('catalog: every definition is generated, documented and encodable', () 
     const def = definition(({ ComponentDefinition: 'component', TraitDefinition: 'trait', PolicyDefinition: 'policy' } as const)[kind], name);
     const openapi = parameterOpenApi(def);
     expect(openapi.ok, openapi.ok ? '' : openapi.error).toBe(true);
+  });
+
+  it('every definition that outputs a claim shares one health policy and the status convention', () => {
+    const claimKinds = FUNCTIONS.flatMap((f) => f.apis).map((a) => a.claimKind);
+    const emitters = readdirSync(join(ROOT, 'definitions/components')).filter((f) => {
+      const def = loadDefinition(join(ROOT, 'definitions/components', f));
+      // The main output (not outputs.*) is the claim.
+      return claimKinds.some((k) => new RegExp(`^output: \\{\\n\\tapiVersion: [^\\n]*\\n\\tkind:\\s+"${k}"`, 'm').test(def.template));
+    });
+    expect(emitters.sort()).toEqual(['application-infrastructure.yaml', 'event-driven-service.yaml', 'realtime-platform.yaml', 'vcluster.yaml']);
+    for (const f of emitters) {
+      const def = loadDefinition(join(ROOT, 'definitions/components', f));
+      expect(def.healthPolicy, f).toBe(CLAIM_HEALTH_POLICY);
+      expect(def.customStatus, f).toContain('_reason: *"waiting for the claim to become Ready" | string');
+    }
   });
 
   it('the README links every reference page', () => {
