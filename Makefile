@@ -5,7 +5,7 @@ TOOLS_BIN := $(CURDIR)/.tools/bin
 TSX := node_modules/.bin/tsx
 VITEST := node_modules/.bin/vitest
 
-.PHONY: help install tools synth serve render typecheck lint unit drift conformance e2e test bench clean
+.PHONY: help install tools synth serve render build image package typecheck lint unit drift conformance e2e test bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -47,6 +47,15 @@ serve: install ## Run every function locally (insecure gRPC, ports in functions/
 
 render: install tools ## crossplane render every example claim
 	$(TSX) tooling/render-examples.ts
+
+build: install ## Compile the functions to dist/ (what the image runs)
+	node_modules/.bin/tsc -p tsconfig.build.json
+
+image: install ## Build each function's runtime image (needs a Docker engine)
+	$(TSX) tooling/package.ts image
+
+package: install tools ## Build each function's Crossplane package with its image embedded (needs Docker and crank); PUSH=1 pushes
+	$(TSX) tooling/package.ts package $(if $(PUSH),--push)
 
 typecheck: install ## tsc --noEmit (strict)
 	node_modules/.bin/tsc --noEmit -p .

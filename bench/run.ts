@@ -7,13 +7,14 @@
  *   tsx bench/run.ts [--requests N] [--concurrency C]
  */
 import * as grpc from '@grpc/grpc-js';
-import { FunctionRunnerServiceService, type RunFunctionRequest, type RunFunctionResponse } from '@crossplane-org/function-sdk-typescript';
+import type { RunFunctionRequest } from '@crossplane-org/function-sdk-typescript';
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FUNCTIONS } from '../functions/catalog.js';
 import { startServer } from '../tooling/servers.js';
+import { functionClient, runFunction } from '../tooling/grpc.js';
 import { composeOf, convergedRequest } from './requests.js';
 import { ROOT } from '../tooling/tools.js';
 
@@ -29,16 +30,7 @@ export interface BenchCase {
   request: RunFunctionRequest;
 }
 
-const Client = grpc.makeGenericClientConstructor(FunctionRunnerServiceService, 'FunctionRunnerService');
-
-function call(client: grpc.Client, req: RunFunctionRequest): Promise<RunFunctionResponse> {
-  return new Promise((resolve, reject) =>
-    (client as unknown as { runFunction: (r: RunFunctionRequest, cb: (e: Error | null, v: RunFunctionResponse) => void) => void }).runFunction(
-      req,
-      (err, res) => (err ? reject(err) : resolve(res)),
-    ),
-  );
-}
+const call = (client: grpc.Client, req: RunFunctionRequest) => runFunction(client, req);
 
 function peakRssMiB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -49,7 +41,7 @@ interface Figures { name: string; rps: number; p50: number; p99: number; rssMiB:
 
 async function measure(c: BenchCase, port: number): Promise<Figures> {
   const server = await startServer(c.main, port);
-  const client = new Client(`localhost:${port}`, grpc.credentials.createInsecure());
+  const client = functionClient(`localhost:${port}`);
   try {
     const first = await call(client, c.request);
     const fatal = first.results.find((r) => r.severity === 1);

@@ -165,5 +165,32 @@ export function inputCrd(fn: FunctionEntry): OutputFile | undefined {
       versions: [{ name: version, served: true, storage: true, schema: { openAPIV3Schema: toOpenApi(fn.inputSchema) } }],
     },
   });
-  return yamlFile(`install/inputs/${plural}.${group}.yaml`, chart);
+  return yamlFile(`package/${fn.name}/input/${plural}.${group}.yaml`, chart);
+}
+
+/**
+ * The package metadata of a function (`crossplane xpkg build --package-root
+ * package/<fn>`): capabilities, the Crossplane version it needs and the
+ * providers whose kinds it composes.
+ */
+export function functionMeta(fn: FunctionEntry): OutputFile {
+  const chart = newChart();
+  new ApiObject(chart, 'meta', {
+    apiVersion: 'meta.pkg.crossplane.io/v1beta1',
+    kind: 'Function',
+    metadata: {
+      name: functionObjectName(fn),
+      annotations: {
+        'meta.crossplane.io/maintainer': PLATFORM.maintainer,
+        'meta.crossplane.io/source': PLATFORM.source,
+        'meta.crossplane.io/description': `Composes ${fn.apis.map((a) => a.compositeKind).join(', ')}: ${fn.apis.map((a) => a.description).join(' ')}`,
+      },
+    },
+    spec: {
+      capabilities: ['composition'],
+      crossplane: { version: PLATFORM.crossplaneVersion },
+      ...(fn.dependsOn ? { dependsOn: fn.dependsOn.map((d) => ({ provider: d.package, version: d.minimum })) } : {}),
+    },
+  });
+  return yamlFile(`package/${fn.name}/crossplane.yaml`, chart);
 }

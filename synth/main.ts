@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { FUNCTIONS } from '../functions/catalog.js';
-import { composition, devFunctions, functionPackages, inputCrd, providers, rbac, xrd } from './crossplane.js';
+import { composition, devFunctions, functionMeta, functionPackages, inputCrd, providers, rbac, xrd } from './crossplane.js';
 import { apiPage } from './docs.js';
 import { applicationInfrastructureDefinition, webserviceDefinition } from './kubevela/application.js';
 import { APPLICATION_PAGES } from './docs-application.js';
@@ -32,6 +32,7 @@ export function generate(): OutputFile[] {
     for (const api of fn.apis) files.push(xrd(api), composition(api, fn));
     const input = inputCrd(fn);
     if (input) files.push(input);
+    files.push(functionMeta(fn));
   }
   files.push(functionPackages(FUNCTIONS), rbac(FUNCTIONS), providers(FUNCTIONS), devFunctions(FUNCTIONS));
   files.push(eventDrivenServiceDefinition(), realtimePlatformDefinition(), webserviceDefinition(), applicationInfrastructureDefinition(), vclusterDefinition());

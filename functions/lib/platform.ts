@@ -13,6 +13,11 @@ export const PLATFORM = {
   packageVersion: 'v0.1.0',
   /** Name prefix of the installed Function objects (`<prefix>-<function>`). */
   functionPrefix: 'function-platform',
+  /** Crossplane versions the function packages work with (v2: composing any kind directly). */
+  crossplaneVersion: '>=v2.0.0',
+  /** Package metadata. */
+  maintainer: 'Platform team <platform@example.org>',
+  source: 'https://github.com/example-org/platform-definitions',
   /**
    * Default image of the real-time service the realtime-platform component
    * runs (WebSockets + Kafka consumers, built from the PRD's realtime_service

@@ -14,7 +14,7 @@ const files = [
 
 describe('generated Crossplane objects', () => {
   it(`XRDs, Compositions and Function objects (${files.length} files) are valid`, () => {
-    const v = validate([join(ROOT, 'xrds'), join(ROOT, 'install/inputs')], files.map((f) => readFileSync(join(ROOT, f), 'utf8')).join('\n---\n'));
+    const v = validate([join(ROOT, 'xrds'), join(ROOT, 'package/application/input')], files.map((f) => readFileSync(join(ROOT, f), 'utf8')).join('\n---\n'));
     expect(v.stdout).toMatch(/Total \d+ resources: 0 missing schemas, \d+ success cases, 0 failure cases/);
     expect(v.code).toBe(0);
   });
