@@ -1,8 +1,10 @@
 /** Every generated Crossplane object validated against Crossplane's own CRDs (crossplane beta validate). */
 import { describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { FUNCTIONS } from '../../functions/catalog.js';
 import { join } from 'node:path';
-import { ROOT, validate } from '../../tooling/tools.js';
+import { ROOT, runTool, validate } from '../../tooling/tools.js';
 
 const files = [
   ...readdirSync(join(ROOT, 'xrds')).map((f) => `xrds/${f}`),
@@ -25,5 +27,23 @@ describe('generated Crossplane objects', () => {
       const ref = /functionRef:\n\s+name: (\S+)/.exec(readFileSync(join(ROOT, f), 'utf8'))![1];
       expect(installed, f).toContain(ref);
     }
+  });
+});
+
+describe('function packages', () => {
+  it.each(FUNCTIONS.map((f) => f.name))('package/%s builds with crossplane xpkg build (metadata and input CRDs parse)', (name) => {
+    const out = join(mkdtempSync(join(tmpdir(), 'xpkg-')), `${name}.xpkg`);
+    const r = runTool('crank', ['xpkg', 'build', '--package-root', join(ROOT, 'package', name), '--examples-root', join(ROOT, 'package', name, 'examples'), '-o', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(statSync(out).size).toBeGreaterThan(1000);
+  });
+
+  it('a package whose metadata is not a Function is refused (the check can fail)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xpkg-bad-'));
+    writeFileSync(join(dir, 'crossplane.yaml'), readFileSync(join(ROOT, 'package/vcluster/crossplane.yaml'), 'utf8').replace(/^kind: Function$/m, 'kind: Functio'));
+    const r = runTool('crank', ['xpkg', 'build', '--package-root', dir, '--examples-root', join(dir, 'examples'), '-o', join(dir, 'x.xpkg')]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('no kind "Functio" is registered');
   });
 });
