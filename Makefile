@@ -33,11 +33,12 @@ $(CROSSPLANE_SCHEMAS): tools/crank/go.mod tools/crank/go.sum
 	cd tools/crank && go mod download github.com/crossplane/crossplane/v2 && \
 	  for f in $$(go list -m -f '{{.Dir}}' github.com/crossplane/crossplane/v2)/cluster/crds/*.yaml; do cat "$$f"; echo '---'; done > $@
 
-# A real broker for the Mosquitto configuration the functions write (Debian's packages).
-/usr/sbin/mosquitto /usr/bin/mosquitto_pub:
-	apt-get update -qq && apt-get install -y -qq mosquitto mosquitto-clients
+# A real broker for the Mosquitto configuration the functions write, and Lua 5.1
+# (the language of ArgoCD's health checks), from Debian's packages.
+/usr/sbin/mosquitto /usr/bin/mosquitto_pub /usr/bin/lua5.1:
+	apt-get update -qq && apt-get install -y -qq mosquitto mosquitto-clients lua5.1
 
-tools: $(TOOLS_BIN)/crank $(TOOLS_BIN)/cue $(CROSSPLANE_SCHEMAS) /usr/sbin/mosquitto /usr/bin/mosquitto_pub ## Build the pinned crossplane CLI (crank) and cue; install mosquitto
+tools: $(TOOLS_BIN)/crank $(TOOLS_BIN)/cue $(CROSSPLANE_SCHEMAS) /usr/sbin/mosquitto /usr/bin/mosquitto_pub /usr/bin/lua5.1 ## Build the pinned crossplane CLI (crank) and cue; install mosquitto and lua5.1
 
 synth: install ## Regenerate every generated YAML and reference page from code
 	$(TSX) synth/main.ts

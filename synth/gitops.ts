@@ -1,0 +1,179 @@
+/**
+ * The ArgoCD app-of-apps that installs the platform in order (gitops/):
+ * controllers, then this repository's packages, APIs and definitions, then
+ * samples, one sync wave each; and the ArgoCD health checks ArgoCD does not
+ * ship: this project's claims and composites, KubeVela Applications, and
+ * ArgoCD Applications themselves (without which an app-of-apps does not wait
+ * for a wave to be healthy before starting the next).
+ */
+import { ApiObject } from 'cdk8s';
+import { FUNCTIONS } from '../functions/catalog.js';
+import { PLATFORM } from '../functions/lib/platform.js';
+import { newChart, yamlFile, type OutputFile } from './output.js';
+
+/** Charts of the controllers, pinned: Crossplane matches the CLI the tests run. */
+export const CONTROLLERS = {
+  crossplane: { repoURL: 'https://charts.crossplane.io/stable', chart: 'crossplane', version: '2.2.1', namespace: 'crossplane-system' },
+  kubevela: { repoURL: 'https://kubevela.github.io/charts', chart: 'vela-core', version: '1.10.3', namespace: 'vela-system' },
+  flux: { repoURL: 'https://fluxcd-community.github.io/helm-charts', chart: 'flux2', version: '2.14.1', namespace: 'flux-system' },
+  keda: { repoURL: 'https://kedacore.github.io/charts', chart: 'keda', version: '2.15.1', namespace: 'keda' },
+} as const;
+
+const REVISION = 'main';
+const ARGOCD_NS = 'argocd';
+
+interface Child {
+  name: string;
+  wave: number;
+  namespace: string;
+  source: Record<string, unknown>;
+  /** Kinds whose CRD a controller of an earlier wave creates (XRD-backed claims, provider kinds). */
+  skipDryRun?: boolean;
+  serverSideApply?: boolean;
+}
+
+const CHILDREN: Child[] = [
+  ...Object.entries(CONTROLLERS).map(([name, c]) => ({
+    name,
+    wave: -4,
+    namespace: c.namespace,
+    source: { repoURL: c.repoURL, chart: c.chart, targetRevision: c.version },
+    // Large CRDs (Crossplane's, KubeVela's) exceed the client-side apply annotation limit.
+    serverSideApply: true,
+  })),
+  { name: 'platform-packages', wave: -3, namespace: 'crossplane-system', source: { path: 'install', directory: { recurse: true } }, skipDryRun: true },
+  { name: 'platform-apis', wave: -2, namespace: 'crossplane-system', source: { path: 'xrds' } },
+  { name: 'platform-compositions', wave: -1, namespace: 'crossplane-system', source: { path: 'compositions' } },
+  { name: 'platform-definitions', wave: 0, namespace: 'vela-system', source: { path: 'definitions', directory: { recurse: true } } },
+  {
+    name: 'sample-claims',
+    wave: 1,
+    // The example claim's own namespace, so CreateNamespace creates it.
+    namespace: 'my-namespace',
+    source: { path: 'examples/event-driven-service', directory: { include: 'claim.yaml' } },
+    skipDryRun: true,
+  },
+  {
+    name: 'sample-applications',
+    wave: 2,
+    namespace: 'platform-samples',
+    source: { path: 'examples/oam', directory: { include: 'simple-app.yaml' } },
+    skipDryRun: true,
+  },
+];
+
+function application(chart: ReturnType<typeof newChart>, c: Child): void {
+  const fromGit = 'path' in c.source;
+  new ApiObject(chart, c.name, {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    metadata: {
+      name: c.name,
+      namespace: ARGOCD_NS,
+      annotations: { 'argocd.argoproj.io/sync-wave': String(c.wave) },
+      finalizers: ['resources-finalizer.argocd.argoproj.io'],
+    },
+    spec: {
+      project: 'default',
+      source: fromGit ? { repoURL: PLATFORM.source, targetRevision: REVISION, ...c.source } : c.source,
+      destination: { server: 'https://kubernetes.default.svc', namespace: c.namespace },
+      syncPolicy: {
+        automated: { prune: true, selfHeal: true },
+        retry: { limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } },
+        syncOptions: [
+          'CreateNamespace=true',
+          ...(c.serverSideApply ? ['ServerSideApply=true'] : []),
+          ...(c.skipDryRun ? ['SkipDryRunOnMissingResource=true'] : []),
+        ],
+      },
+    },
+  });
+}
+
+/** Health of a claim or composite: Synced=False is Degraded, Ready=True Healthy, else Progressing. */
+export const CLAIM_HEALTH_LUA = `local hs = {status = "Progressing", message = "waiting for the Ready condition"}
+if obj.status ~= nil and obj.status.conditions ~= nil then
+  for _, c in ipairs(obj.status.conditions) do
+    if c.type == "Synced" and c.status == "False" then
+      hs.status = "Degraded"
+      hs.message = c.message or c.reason or "not synced"
+      return hs
+    end
+  end
+  for _, c in ipairs(obj.status.conditions) do
+    if c.type == "Ready" then
+      if c.status == "True" then
+        hs.status = "Healthy"
+        hs.message = c.message or "Ready"
+        return hs
+      end
+      hs.message = c.message or c.reason or hs.message
+    end
+  end
+end
+return hs
+`;
+
+/** Health of a KubeVela Application from its phase (status.status). */
+export const OAM_APPLICATION_HEALTH_LUA = `local hs = {status = "Progressing", message = "rendering"}
+if obj.status ~= nil and obj.status.status ~= nil then
+  local phase = obj.status.status
+  hs.message = phase
+  if phase == "running" then
+    hs.status = "Healthy"
+  elseif phase == "workflowFailed" or phase == "workflowTerminated" then
+    hs.status = "Degraded"
+  elseif phase == "workflowSuspending" then
+    hs.status = "Suspended"
+  end
+end
+return hs
+`;
+
+/** Health of an ArgoCD Application, so an app-of-apps waits for each wave. */
+export const ARGO_APPLICATION_HEALTH_LUA = `local hs = {status = "Progressing", message = ""}
+if obj.status ~= nil and obj.status.health ~= nil then
+  hs.status = obj.status.health.status
+  if obj.status.health.message ~= nil then
+    hs.message = obj.status.health.message
+  end
+end
+return hs
+`;
+
+/** The argocd-cm keys: one per kind, since ArgoCD ships none for these groups. */
+export function healthCustomizations(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const api of FUNCTIONS.flatMap((f) => f.apis)) {
+    out[`resource.customizations.health.${api.group}_${api.claimKind}`] = CLAIM_HEALTH_LUA;
+    out[`resource.customizations.health.${api.group}_${api.compositeKind}`] = CLAIM_HEALTH_LUA;
+  }
+  out['resource.customizations.health.core.oam.dev_Application'] = OAM_APPLICATION_HEALTH_LUA;
+  out['resource.customizations.health.argoproj.io_Application'] = ARGO_APPLICATION_HEALTH_LUA;
+  return out;
+}
+
+export function gitopsFiles(): OutputFile[] {
+  const root = newChart();
+  new ApiObject(root, 'root', {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    metadata: { name: 'platform', namespace: ARGOCD_NS },
+    spec: {
+      project: 'default',
+      source: { repoURL: PLATFORM.source, targetRevision: REVISION, path: 'gitops/apps' },
+      destination: { server: 'https://kubernetes.default.svc', namespace: ARGOCD_NS },
+      syncPolicy: { automated: { prune: true, selfHeal: true } },
+    },
+  });
+  const apps = newChart();
+  for (const c of CHILDREN) application(apps, c);
+  const cm = newChart();
+  new ApiObject(cm, 'argocd-cm', {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'argocd-cm', namespace: ARGOCD_NS, labels: { 'app.kubernetes.io/name': 'argocd-cm', 'app.kubernetes.io/part-of': 'argocd' } },
+    data: healthCustomizations(),
+  });
+  return [yamlFile('gitops/root.yaml', root), yamlFile('gitops/apps/platform.yaml', apps), yamlFile('gitops/argocd/argocd-cm.yaml', cm)];
+}
