@@ -121,7 +121,9 @@ export function providers(fns: FunctionEntry[]): OutputFile {
     new ApiObject(chart, d.provider, {
       apiVersion: 'pkg.crossplane.io/v1',
       kind: 'Provider',
-      metadata: { name: d.provider },
+      // Named as Crossplane's dependency manager names the Provider it would
+      // install for the function packages' dependsOn, so both are one object.
+      metadata: { name: d.package.split('/').slice(1).join('-') },
       spec: { package: `${d.package}:${d.version}` },
     });
   }

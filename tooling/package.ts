@@ -12,7 +12,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { FUNCTIONS } from '../functions/catalog.js';
 import { PLATFORM } from '../functions/lib/platform.js';
 import { ROOT, toolPath } from './tools.js';
@@ -40,26 +41,29 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-const [command, flag] = process.argv.slice(2);
-if (command !== 'image' && command !== 'package') fail('usage: tsx tooling/package.ts image | package [--push]');
+function main(command: string | undefined, flag: string | undefined): void {
+  if (command !== 'image' && command !== 'package') fail('usage: tsx tooling/package.ts image | package [--push]');
 
-const docker = dockerUnavailable();
-if (docker) fail(`building images needs a Docker engine, and ${docker}.`);
+  const docker = dockerUnavailable();
+  if (docker) fail(`building images needs a Docker engine, and ${docker}.`);
 
-for (const fn of FUNCTIONS) run('docker', ['build', '--build-arg', `FUNCTION=${fn.name}`, '-t', imageOf(fn.name), ROOT]);
+  for (const fn of FUNCTIONS) run('docker', ['build', '--build-arg', `FUNCTION=${fn.name}`, '-t', imageOf(fn.name), ROOT]);
 
-if (command === 'package') {
-  let crank: string;
-  try {
-    crank = toolPath('crank');
-  } catch (e) {
-    fail(`building packages needs the Crossplane CLI: ${(e as Error).message}`);
-  }
-  const out = join(ROOT, '.tools/packages');
-  mkdirSync(out, { recursive: true });
-  for (const fn of FUNCTIONS) {
-    const file = join(out, `${PLATFORM.functionPrefix}-${fn.name}.xpkg`);
-    run(crank, ['xpkg', 'build', '--package-root', join(ROOT, 'package', fn.name), '--examples-root', join(ROOT, 'package', fn.name, 'examples'), '--embed-runtime-image', imageOf(fn.name), '-o', file]);
-    if (flag === '--push') run(crank, ['xpkg', 'push', '-f', file, imageOf(fn.name)]);
+  if (command === 'package') {
+    let crank: string;
+    try {
+      crank = toolPath('crank');
+    } catch (e) {
+      fail(`building packages needs the Crossplane CLI: ${(e as Error).message}`);
+    }
+    const out = join(ROOT, '.tools/packages');
+    mkdirSync(out, { recursive: true });
+    for (const fn of FUNCTIONS) {
+      const file = join(out, `${PLATFORM.functionPrefix}-${fn.name}.xpkg`);
+      run(crank, ['xpkg', 'build', '--package-root', join(ROOT, 'package', fn.name), '--examples-root', join(ROOT, 'package', fn.name, 'examples'), '--embed-runtime-image', imageOf(fn.name), '-o', file]);
+      if (flag === '--push') run(crank, ['xpkg', 'push', '-f', file, imageOf(fn.name)]);
+    }
   }
 }
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main(process.argv[2], process.argv[3]);
