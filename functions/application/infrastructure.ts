@@ -68,6 +68,29 @@ function connectionSecret(
   };
 }
 
+/** A data server's part: its Secret, StatefulSet and Service, ready when the StatefulSet is. */
+function serverPart(
+  c: Context,
+  secret: string,
+  name: string,
+  sts: DesiredResource['resource'],
+  keys: { secret: [string, DesiredResource]; server: string; service: string },
+  port: { name: string; port: number },
+  labels: Record<string, string>,
+): Part {
+  const ready = readiness.statefulSet(c.observed[keys.server]);
+  return {
+    secret,
+    ready,
+    ...(ready ? {} : { message: `waiting for StatefulSet ${name}` }),
+    resources: {
+      [keys.secret[0]]: keys.secret[1],
+      [keys.server]: { resource: sts, ready },
+      [keys.service]: { resource: service(name, c.namespace, labels, [port]), ready: c.observed[keys.service] !== undefined },
+    },
+  };
+}
+
 export function database(c: Context): Part | undefined {
   const on = c.spec.database === 'postgres';
   if (!on && !c.observed[RESOURCE.dbSecret]) return undefined;
@@ -114,17 +137,7 @@ export function database(c: Context): Part | undefined {
     },
     [{ name: 'data', size: '5Gi' }],
   );
-  const ready = readiness.statefulSet(c.observed[RESOURCE.db]);
-  return {
-    secret,
-    ready,
-    ...(ready ? {} : { message: `waiting for StatefulSet ${name}` }),
-    resources: {
-      [RESOURCE.dbSecret]: secretResource,
-      [RESOURCE.db]: { resource: sts, ready },
-      [RESOURCE.dbService]: { resource: service(name, c.namespace, labels, [{ name: 'postgres', port: POSTGRES_PORT }]), ready: c.observed[RESOURCE.dbService] !== undefined },
-    },
-  };
+  return serverPart(c, secret, name, sts, { secret: [RESOURCE.dbSecret, secretResource], server: RESOURCE.db, service: RESOURCE.dbService }, { name: 'postgres', port: POSTGRES_PORT }, labels);
 }
 
 export function cache(c: Context): Part | undefined {
@@ -165,15 +178,5 @@ export function cache(c: Context): Part | undefined {
     },
     [{ name: 'data', size: '1Gi' }],
   );
-  const ready = readiness.statefulSet(c.observed[RESOURCE.cache]);
-  return {
-    secret,
-    ready,
-    ...(ready ? {} : { message: `waiting for StatefulSet ${name}` }),
-    resources: {
-      [RESOURCE.cacheSecret]: secretResource,
-      [RESOURCE.cache]: { resource: sts, ready },
-      [RESOURCE.cacheService]: { resource: service(name, c.namespace, labels, [{ name: 'redis', port: REDIS_PORT }]), ready: c.observed[RESOURCE.cacheService] !== undefined },
-    },
-  };
+  return serverPart(c, secret, name, sts, { secret: [RESOURCE.cacheSecret, secretResource], server: RESOURCE.cache, service: RESOURCE.cacheService }, { name: 'redis', port: REDIS_PORT }, labels);
 }
