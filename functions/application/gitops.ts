@@ -66,7 +66,7 @@ export function appComponent(spec: ApplicationSpec, image: string, secrets: stri
 }
 
 /** Annotations and labels a server adds; they do not belong in a manifest in Git. */
-const SERVER_KEYS = /^(kubectl\.kubernetes\.io\/|app\.oam\.dev\/(publishVersion|revision|appRevision)|argocd\.argoproj\.io\/tracking-id)/;
+const SERVER_KEYS = /^(kubectl\.kubernetes\.io\/|app\.oam\.dev\/(revision|appRevision)|argocd\.argoproj\.io\/tracking-id)/;
 function clean(map: Record<string, string> | undefined): Record<string, string> | undefined {
   const kept = Object.entries(map ?? {}).filter(([k]) => !SERVER_KEYS.test(k));
   return kept.length > 0 ? Object.fromEntries(kept) : undefined;

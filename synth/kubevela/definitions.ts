@@ -5,6 +5,7 @@ import { cueParameter, needsStrings } from '../../functions/lib/schema/cue.js';
 import { toOpenApi } from '../../functions/lib/schema/openapi.js';
 import type { SchemaNode } from '../../functions/lib/schema/walk.js';
 import { newChart, yamlFile, type OutputFile } from '../output.js';
+import { CLAIM_HEALTH_POLICY, claimCustomStatus } from './claim.js';
 
 /** KubeVela installs definitions into this namespace; they are visible to every app. */
 export const DEFINITION_NAMESPACE = 'vela-system';
@@ -100,4 +101,21 @@ export function definitionObject(def: DefinitionObject): OutputFile {
     spec,
   });
   return yamlFile(`definitions/${FOLDER[def.kind]}/${def.name}.yaml`, chart);
+}
+
+/**
+ * The ComponentDefinition of an API whose claim spec is exactly the
+ * parameters: the shared claim health policy, and a status message
+ * (`readyMessage`, guarded by `readyWhen`) once the claim is ready.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function claimDefinition(api: PlatformApi<any>, name: string, readyWhen: string, readyMessage: string): OutputFile {
+  const parameter = apiParameter(api);
+  return componentDefinition({
+    name,
+    description: api.description,
+    template: cueTemplate([claimOutput(api), parameter.cue], parameter.schema),
+    healthPolicy: CLAIM_HEALTH_POLICY,
+    customStatus: claimCustomStatus(readyWhen, readyMessage),
+  });
 }
