@@ -6,21 +6,18 @@
  */
 import { application, FRAMEWORKS, LANGUAGES, SOURCE_ANNOTATION } from '../../functions/application/api.js';
 import { ApplicationInfrastructureParameters, WebserviceParameters } from '../../functions/application/webservice.js';
-import { restrictedContainerSecurity } from '../../functions/lib/k8s/security.js';
 import { REALTIME_SECRET_KINDS } from '../../functions/lib/realtime.js';
 import { cueParameter } from '../../functions/lib/schema/cue.js';
 import { toOpenApi } from '../../functions/lib/schema/openapi.js';
 import { CLAIM_HEALTH_POLICY, claimCustomStatus, readyPrelude } from './claim.js';
 import { componentDefinition, cueTemplate } from './definitions.js';
+import { POD_LABELS, RESTRICTED_CONTAINER, indent, orParameter } from './snippets.js';
 
 /** Realtime Secrets that exist only when the platform enables MQTT / Lenses. */
 const OPTIONAL_REALTIME = ['mqtt', 'lenses'];
 
 /** `_appName`: parameter.name, else the component name. */
-const APP_NAME = `_appName: *context.name | string
-if parameter.name != _|_ {
-	_appName: parameter.name
-}`;
+const APP_NAME = orParameter('_appName', 'context.name', 'parameter.name');
 
 /** The framework/language rule of the XRD (CEL there), as CUE checks that fail evaluation. */
 const FRAMEWORK_CHECK = `// framework must belong to language, as the ApplicationClaim XRD requires.
@@ -55,7 +52,6 @@ const OPTIONAL_SPEC = (names: [string, string][]) =>
 
 export function webserviceDefinition() {
   const schema = toOpenApi(WebserviceParameters);
-  const security = JSON.stringify(restrictedContainerSecurity({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } }));
   const required = REALTIME_SECRET_KINDS.filter((k) => !OPTIONAL_REALTIME.includes(k));
   const env = `_env: [
 	{name: "AGENT_TYPE", value: context.name},
@@ -71,18 +67,9 @@ if parameter.env != _|_ {
 // Secrets the container reads whole: the ones named, the ApplicationClaim's
 // database and cache, and the realtime platform's (MQTT and Lenses exist only
 // when that platform enables them, so they are optional).
-_named: *[] | [...string]
-if parameter.secrets != _|_ {
-	_named: parameter.secrets
-}
-_database: *"none" | string
-if parameter.database != _|_ {
-	_database: parameter.database
-}
-_cache: *"none" | string
-if parameter.cache != _|_ {
-	_cache: parameter.cache
-}
+${orParameter('_named', '[]', 'parameter.secrets', '[...string]')}
+${orParameter('_database', '"none"', 'parameter.database')}
+${orParameter('_cache', '"none"', 'parameter.cache')}
 _secrets: list.Concat([
 	_named,
 	[if parameter.language != _|_ && _database == "postgres" {_appName + "-db-secret"}],
@@ -109,17 +96,11 @@ if parameter.scaling.minScale > parameter.scaling.maxScale {
 	kind:       "Service"
 	metadata: {
 		name: context.name
-		labels: {
-			"app.oam.dev/name":      context.appName
-			"app.oam.dev/component": context.name
-		}
+		labels: ${indent(POD_LABELS, 2)}
 	}
 	spec: template: {
 		metadata: {
-			labels: {
-				"app.oam.dev/name":      context.appName
-				"app.oam.dev/component": context.name
-			}
+			labels: ${indent(POD_LABELS, 3)}
 			annotations: {
 				"autoscaling.knative.dev/min-scale": "\\(parameter.scaling.minScale)"
 				"autoscaling.knative.dev/max-scale": "\\(parameter.scaling.maxScale)"
@@ -141,7 +122,7 @@ if parameter.scaling.minScale > parameter.scaling.maxScale {
 				requests: {cpu: parameter.resources.cpu, memory: parameter.resources.memory}
 				limits: {cpu: parameter.resources.cpuLimit, memory: parameter.resources.memoryLimit}
 			}
-			securityContext: ${security}
+			securityContext: ${RESTRICTED_CONTAINER}
 			readinessProbe: _probe
 			livenessProbe:  _probe
 		}]

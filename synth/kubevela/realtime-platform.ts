@@ -12,7 +12,7 @@ import { toOpenApi } from '../../functions/lib/schema/openapi.js';
 import { Type } from '../../functions/lib/schema/types.js';
 import { CLAIM_HEALTH_POLICY, claimCustomStatus } from './claim.js';
 import { componentDefinition, cueImports, cueTemplate } from './definitions.js';
-import { restrictedContainerSecurity } from '../../functions/lib/k8s/security.js';
+import { POD_LABELS, RESTRICTED_CONTAINER, indent } from './snippets.js';
 
 /** The claim's parameters plus what only the definition uses. */
 export const RealtimePlatformParameters = Type.Object({
@@ -27,7 +27,6 @@ const DEFINITION_ONLY = ['serviceImage'];
 
 export function realtimePlatformDefinition() {
   const schema = toOpenApi(RealtimePlatformParameters);
-  const security = JSON.stringify(restrictedContainerSecurity({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } }));
   const output = `output: {
 	apiVersion: "${realtimePlatform.apiVersion}"
 	kind:       "${realtimePlatform.claimKind}"
@@ -49,10 +48,7 @@ outputs: service: {
 	metadata: name: context.name + "-service"
 	spec: template: {
 		metadata: {
-			labels: {
-				"app.oam.dev/name":      context.appName
-				"app.oam.dev/component": context.name
-			}
+			labels: ${indent(POD_LABELS, 3)}
 			annotations: {
 				"autoscaling.knative.dev/min-scale": "\\(parameter.scaling.minReplicas)"
 				"autoscaling.knative.dev/max-scale": "\\(parameter.scaling.maxReplicas)"
@@ -71,7 +67,7 @@ outputs: service: {
 				requests: {cpu: "100m", memory: "256Mi"}
 				limits: {cpu: "1", memory: "512Mi"}
 			}
-			securityContext: ${security}
+			securityContext: ${RESTRICTED_CONTAINER}
 			readinessProbe: httpGet: path: "/health"
 		}]
 	}

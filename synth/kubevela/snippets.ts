@@ -6,6 +6,16 @@ import { readyPrelude } from './claim.js';
 export const RESTRICTED_CONTAINER = JSON.stringify(restrictedContainerSecurity({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } }));
 export const restrictedPod = (extra: Record<string, unknown> = {}) => JSON.stringify(restrictedPodSecurity(extra));
 
+/** A multi-line CUE expression indented to sit `tabs` levels deep. */
+export function indent(text: string, tabs: number): string {
+  return text.replace(/\n/g, '\n' + '\t'.repeat(tabs));
+}
+
+/** `name` is the optional parameter `param` when it is set, else `fallback` (CUE expressions). */
+export function orParameter(name: string, fallback: string, param: string, type = 'string'): string {
+  return `${name}: *${fallback} | ${type}\nif ${param} != _|_ {\n\t${name}: ${param}\n}`;
+}
+
 /** Requests and limits from a ContainerResources parameter. */
 export function resourcesCue(path = 'parameter.resources'): string {
   return `{
@@ -56,7 +66,7 @@ export function helmReleaseCue(repository: HelmRepository, chart: string, versio
 	kind:       "HelmRelease"
 	metadata: {
 		name: context.name
-		labels: ${POD_LABELS.replace(/\n/g, '\n\t\t')}
+		labels: ${indent(POD_LABELS, 2)}
 	}
 	spec: {
 		// Fixed, so the chart's object names are predictable (<component>-<chart>…).
@@ -69,7 +79,7 @@ export function helmReleaseCue(repository: HelmRepository, chart: string, versio
 		}
 		install: remediation: retries: 3
 		upgrade: remediation: retries: 3
-		values: ${values.replace(/\n/g, '\n\t\t')}
+		values: ${indent(values, 2)}
 	}
 }`;
 }

@@ -12,7 +12,7 @@
  */
 import { ContainerResources, Type } from '../../../functions/lib/schema/types.js';
 import type { CatalogEntry } from '../catalog.js';
-import { helmReleaseCue, readyHealth, readyStatus, resourcesCue } from '../snippets.js';
+import { helmReleaseCue, indent, readyHealth, readyStatus, resourcesCue } from '../snippets.js';
 
 /** Chart versions, pinned (kafka's is the seed's). */
 export const CHARTS = { kafka: '26.8.5', redis: '18.19.4', mongodb: '15.1.0' } as const;
@@ -51,7 +51,7 @@ export const kafka: CatalogEntry = {
 	controller: {
 		replicaCount: parameter.replicas
 		persistence: size: parameter.storageSize
-		resources: ${resourcesCue().replace(/\n/g, '\n\t\t')}
+		resources: ${indent(resourcesCue(), 2)}
 	}
 	// In-cluster clients (the kafka-producer/-consumer traits) connect without SASL;
 	// restrict who may connect with the security-policy policy.
@@ -103,12 +103,12 @@ export const redis: CatalogEntry = {
 	}
 	master: {
 		persistence: {enabled: parameter.persistence, size: parameter.storageSize}
-		resources: ${resourcesCue().replace(/\n/g, '\n\t\t')}
+		resources: ${indent(resourcesCue(), 2)}
 	}
 	replica: {
 		replicaCount: parameter.replicas
 		persistence: {enabled: parameter.persistence, size: parameter.storageSize}
-		resources: ${resourcesCue().replace(/\n/g, '\n\t\t')}
+		resources: ${indent(resourcesCue(), 2)}
 	}
 	metrics: enabled: parameter.metrics
 }`),
@@ -170,7 +170,7 @@ export const mongodb: CatalogEntry = {
 			storage: size: parameter.backup.storageSize
 		}
 	}
-	resources: ${resourcesCue().replace(/\n/g, '\n\t')}
+	resources: ${indent(resourcesCue(), 1)}
 	metrics: enabled: parameter.metrics
 }`),
   ],

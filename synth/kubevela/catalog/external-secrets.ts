@@ -7,7 +7,7 @@
  */
 import { StringEnum, Type } from '../../../functions/lib/schema/types.js';
 import type { CatalogEntry } from '../catalog.js';
-import { readyHealth, readyStatus } from '../snippets.js';
+import { indent, orParameter, readyHealth, readyStatus } from '../snippets.js';
 
 const SecretStore = Type.Object(
   {
@@ -32,7 +32,7 @@ function externalSecret(target: string, remoteKey: string, data: string, templat
 			creationPolicy: "Owner"
 			template: {
 				engineVersion: "v2"
-				data: ${template.replace(/\n/g, '\n\t\t\t\t')}
+				data: ${indent(template, 4)}
 			}
 		}
 		data: [for p in ${data} {secretKey: p, remoteRef: {key: ${remoteKey}, property: p}}]
@@ -56,14 +56,8 @@ export const neonPostgres: CatalogEntry = {
     refreshInterval,
   }),
   body: [
-    `_remoteKey: *("neon/" + parameter.database) | string
-if parameter.remoteKey != _|_ {
-	_remoteKey: parameter.remoteKey
-}
-_target: *(context.name + "-db-secret") | string
-if parameter.secretName != _|_ {
-	_target: parameter.secretName
-}`,
+    orParameter('_remoteKey', '("neon/" + parameter.database)', 'parameter.remoteKey'),
+    orParameter('_target', '(context.name + "-db-secret")', 'parameter.secretName'),
     externalSecret(
       '_target',
       '_remoteKey',
@@ -105,10 +99,7 @@ export const auth0Idp: CatalogEntry = {
     refreshInterval,
   }),
   body: [
-    `_remoteKey: *("auth0/" + context.name) | string
-if parameter.remoteKey != _|_ {
-	_remoteKey: parameter.remoteKey
-}`,
+    orParameter('_remoteKey', '("auth0/" + context.name)', 'parameter.remoteKey'),
     externalSecret(
       'context.name + "-auth0-secret"',
       '_remoteKey',

@@ -15,7 +15,7 @@ import {
 } from '../../../functions/lib/mosquitto.js';
 import { ContainerResources, StringEnum, Type } from '../../../functions/lib/schema/types.js';
 import type { CatalogEntry } from '../catalog.js';
-import { POD_LABELS, RESTRICTED_CONTAINER, resourcesCue, restrictedPod } from '../snippets.js';
+import { POD_LABELS, RESTRICTED_CONTAINER, indent, resourcesCue, restrictedPod } from '../snippets.js';
 
 const CONDITION = { websockets: 'parameter.websockets', persistence: 'parameter.persistence.enabled', 'no-persistence': '!parameter.persistence.enabled' };
 
@@ -54,7 +54,7 @@ export const iotBroker: CatalogEntry = {
 	kind:       "StatefulSet"
 	metadata: {
 		name: context.name
-		labels: ${POD_LABELS.replace(/\n/g, '\n\t\t')}
+		labels: ${indent(POD_LABELS, 2)}
 	}
 	spec: {
 		serviceName: context.name
@@ -69,7 +69,7 @@ export const iotBroker: CatalogEntry = {
 		}
 		template: {
 			metadata: {
-				labels: ${POD_LABELS.replace(/\n/g, '\n\t\t\t\t')}
+				labels: ${indent(POD_LABELS, 4)}
 				// A changed configuration restarts the broker: it reads it at start.
 				annotations: "platform.example.org/config-hash": hex.Encode(sha256.Sum256(_conf))
 			}
@@ -81,7 +81,7 @@ export const iotBroker: CatalogEntry = {
 					command: ["/bin/sh", "-c", ${JSON.stringify(HASH_PASSWORDS_SCRIPT)}]
 					env: [{name: "CREDENTIALS_DIR", value: "/credentials"}, {name: "PASSWORD_FILE", value: "/mosquitto/auth/passwords"}]
 					volumeMounts: [{name: "credentials", mountPath: "/credentials", readOnly: true}, {name: "auth", mountPath: "/mosquitto/auth"}]
-					resources: ${resourcesCue().replace(/\n/g, '\n\t\t\t\t\t')}
+					resources: ${indent(resourcesCue(), 5)}
 					securityContext: ${RESTRICTED_CONTAINER}
 				}]
 				containers: [{
@@ -99,7 +99,7 @@ export const iotBroker: CatalogEntry = {
 						{name: "auth", mountPath: "/mosquitto/auth", readOnly: true},
 						{name: "data", mountPath: "/mosquitto/data"},
 					]
-					resources: ${resourcesCue().replace(/\n/g, '\n\t\t\t\t\t')}
+					resources: ${indent(resourcesCue(), 5)}
 					securityContext: ${RESTRICTED_CONTAINER}
 				}]
 				volumes: [

@@ -7,7 +7,7 @@
 import { ContainerResources, StringMap, Type } from '../../../functions/lib/schema/types.js';
 import type { CatalogEntry } from '../catalog.js';
 import { readyPrelude } from '../claim.js';
-import { POD_LABELS, RESTRICTED_CONTAINER, resourcesCue } from '../snippets.js';
+import { POD_LABELS, RESTRICTED_CONTAINER, indent, orParameter, resourcesCue } from '../snippets.js';
 
 /** Rasa's HTTP API and the rasa-sdk actions server listen here. */
 export const RASA_PORT = 5005;
@@ -19,14 +19,14 @@ function knativeService(name: string, container: string, scaling: string): strin
 	kind:       "Service"
 	metadata: {
 		name: ${name}
-		labels: ${POD_LABELS.replace(/\n/g, '\n\t\t')}
+		labels: ${indent(POD_LABELS, 2)}
 	}
 	spec: template: {
 		metadata: {
-			labels: ${POD_LABELS.replace(/\n/g, '\n\t\t\t')}
-			annotations: ${scaling.replace(/\n/g, '\n\t\t\t')}
+			labels: ${indent(POD_LABELS, 3)}
+			annotations: ${indent(scaling, 3)}
 		}
-		spec: containers: [${container.replace(/\n/g, '\n\t\t')}]
+		spec: containers: [${indent(container, 2)}]
 	}
 }`;
 }
@@ -68,10 +68,7 @@ _custom: *[] | [...]
 if parameter.environment != _|_ {
 	_custom: [for k, v in parameter.environment {name: k, value: v}]
 }
-_tlsSecret: *(context.name + "-tls") | string
-if parameter.tlsSecretName != _|_ {
-	_tlsSecret: parameter.tlsSecretName
-}`,
+${orParameter('_tlsSecret', '(context.name + "-tls")', 'parameter.tlsSecretName')}`,
     `// The Rasa server: Knative routes to it on port 80 inside the cluster.
 output: ${knativeService(
       'context.name',
@@ -86,7 +83,7 @@ output: ${knativeService(
 		{name: "ACTIONS_SERVER_PORT", value: "80"},
 	], _custom])
 	readinessProbe: httpGet: {path: "/", port: ${RASA_PORT}}
-	resources: ${resourcesCue().replace(/\n/g, '\n\t')}
+	resources: ${indent(resourcesCue(), 1)}
 	securityContext: ${RESTRICTED_CONTAINER}
 }`,
       `{
@@ -103,7 +100,7 @@ output: ${knativeService(
 	ports: [{containerPort: ${ACTIONS_PORT}}]
 	env: _custom
 	readinessProbe: httpGet: {path: "/health", port: ${ACTIONS_PORT}}
-	resources: ${resourcesCue('parameter.actionsResources').replace(/\n/g, '\n\t')}
+	resources: ${indent(resourcesCue('parameter.actionsResources'), 1)}
 	securityContext: ${RESTRICTED_CONTAINER}
 }`,
       `{

@@ -8,6 +8,7 @@
 import { realtimeSecretName } from '../../../functions/lib/realtime.js';
 import { StringEnum, Type } from '../../../functions/lib/schema/types.js';
 import type { CatalogEntry } from '../catalog.js';
+import { indent, orParameter } from '../snippets.js';
 
 const KNATIVE = 'services.serving.knative.dev';
 const POD_WORKLOADS = ['deployments.apps', 'statefulsets.apps', KNATIVE];
@@ -31,10 +32,7 @@ export const ingress: CatalogEntry = {
     ),
   }),
   body: [
-    `_tlsSecret: *(context.name + "-tls") | string
-if parameter.tls.secretName != _|_ {
-	_tlsSecret: parameter.tls.secretName
-}
+    `${orParameter('_tlsSecret', '(context.name + "-tls")', 'parameter.tls.secretName')}
 _knative: ${IS_KNATIVE}
 if _knative && parameter.path != "/" {
 	_pathCheck: "a Knative Service is mapped as a whole domain: path must be /" & true
@@ -155,7 +153,7 @@ function envPatch(env: string): string {
 	containers: [{
 		name: context.name
 		// +patchKey=name
-		env: ${env.replace(/\n/g, '\n\t\t')}
+		env: ${indent(env, 2)}
 	}]
 }`;
 }
