@@ -12,16 +12,17 @@ import type { ComposeInput, ComposeOutput, DesiredResource } from '../lib/functi
 import { condition, standardLabels, type KubeObject } from '../lib/k8s/objects.js';
 import { readiness } from '../lib/k8s/readiness.js';
 import { digest } from '../lib/secrets.js';
+import { CHARTS as PINNED } from '../lib/pins.js';
 import type { VClusterSpec } from './api.js';
 
-/** Charts, pinned. The vCluster values follow the 0.20 `vcluster.yaml` schema. */
+/** Charts, pinned in functions/lib/pins.ts. The vCluster values follow the 0.20 `vcluster.yaml` schema. */
 export const CHARTS = {
-  vcluster: { repository: 'loft', chart: 'vcluster', version: '0.20.0' },
-  'istio-base': { repository: 'istio', chart: 'base', version: '1.23.2' },
-  istiod: { repository: 'istio', chart: 'istiod', version: '1.23.2' },
-  'knative-operator': { repository: 'knative', chart: 'knative-operator', version: 'v1.15.4' },
-  argocd: { repository: 'argo', chart: 'argo-cd', version: '7.6.8' },
-  observability: { repository: 'prometheus-community', chart: 'kube-prometheus-stack', version: '65.1.1' },
+  vcluster: PINNED.vcluster,
+  'istio-base': PINNED['istio-base'],
+  istiod: PINNED.istiod,
+  'knative-operator': PINNED['knative-operator'],
+  argocd: PINNED.argocd,
+  observability: PINNED.observability,
 } as const;
 type Release = keyof typeof CHARTS;
 
