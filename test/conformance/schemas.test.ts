@@ -16,7 +16,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import type { ComposeFunction, RunFunctionResponse } from '@crossplane-org/function-sdk-typescript';
+import type { ComposeFunction } from '@crossplane-org/function-sdk-typescript';
 import { compose as eventDrivenService } from '../../functions/event-driven-service/function.js';
 import { compose as realtimePlatform } from '../../functions/realtime-platform/function.js';
 import { compose as application } from '../../functions/application/function.js';
@@ -26,7 +26,7 @@ import { claimToXr } from '../../tooling/claims.js';
 import { vcontext } from '../../tooling/cue.js';
 import { definition, evaluate, renderApplication } from '../../tooling/oam.js';
 import { ROOT } from '../../tooling/tools.js';
-import { desired, fatals, requestFor, run } from '../support/request.js';
+import { answer, desired, fatals, requestFor, run } from '../support/request.js';
 import { platformRegistry } from '../support/schemas.js';
 
 type Obj = Record<string, unknown>;
@@ -63,21 +63,6 @@ afterAll(() => {
 
 // ---------------------------------------------------------------------------
 // Composition functions
-
-/** Answer a response's requirements from `cluster`, as Crossplane does between calls. */
-function answer(rsp: RunFunctionResponse, cluster: KubeObject[]): Record<string, KubeObject[]> {
-  return Object.fromEntries(
-    Object.entries(rsp.requirements?.resources ?? {}).map(([name, sel]) => [
-      name,
-      cluster.filter(
-        (o) =>
-          o.kind === sel.kind &&
-          (sel.namespace === undefined || sel.namespace === '' || o.metadata?.namespace === sel.namespace) &&
-          (sel.matchName ? o.metadata?.name === sel.matchName : Object.entries(sel.matchLabels?.labels ?? {}).every(([k, v]) => o.metadata?.labels?.[k] === v)),
-      ),
-    ]),
-  );
-}
 
 /** Everything one claim makes the function emit: first call, requirements answered, steady state. */
 async function emitted(fn: ComposeFunction, claim: KubeObject, cluster: KubeObject[]): Promise<{ name: string; obj: Obj }[]> {

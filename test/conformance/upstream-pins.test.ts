@@ -10,12 +10,15 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { BITNAMI_LEGACY_IMAGES, CHART_REPOSITORIES, CHARTS, CONTROLLER_PINS, IMAGE_PINS, PACKAGES } from '../../functions/lib/pins.js';
 import { vcontext } from '../../tooling/cue.js';
 import { definition, evaluate } from '../../tooling/oam.js';
 import { ROOT } from '../../tooling/tools.js';
 import { SchemaRegistry } from '../support/schemas.js';
+import { compose as realtimePlatform } from '../../functions/realtime-platform/function.js';
+import { answer, desired, requestFor, run } from '../support/request.js';
+import type { KubeObject } from '../../functions/lib/k8s/objects.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -183,5 +186,30 @@ describe('packages and images', () => {
       expect(tag, name).not.toMatch(/^(latest|.*preview.*|.*-rc.*|.*snapshot.*)$/i);
       expect(pin.source, name).not.toBe('');
     }
+  });
+});
+
+describe('Lenses (release 6.1)', () => {
+  it('the agent\'s storage settings are the documented lenses.storage.postgres keys', async () => {
+    const claim = parse(readFileSync(join(ROOT, 'examples/realtime-platform/claim.yaml'), 'utf8')) as KubeObject;
+    const cluster = parseAllDocuments(readFileSync(join(ROOT, 'examples/realtime-platform/required.yaml'), 'utf8')).map((d) => d.toJS() as KubeObject);
+    const first = await run(realtimePlatform, requestFor(claim));
+    const agent = desired(await run(realtimePlatform, requestFor(claim, {}, answer(first, cluster))))['lenses-agent'] as { spec: { template: { spec: { containers: { image: string; env: { name: string }[] }[] } } } };
+    const c = agent.spec.template.spec.containers[0];
+    expect(c.image).toBe(IMAGE_PINS.lensesAgent.ref);
+    // The image turns LENSES_* variables into configuration keys: lower case, `_` → `.`
+    // (docs.lenses.io "Docker": "Environment variables prefixed with LENSES_ are transformed
+    // into corresponding configuration options"); the agent's Postgres keys are those of
+    // docs.lenses.io/latest/devx/6.2/deployment/configuration/agent/database (host, port,
+    // username, password, database; schema optional).
+    const POSTGRES_KEYS = ['host', 'port', 'username', 'password', 'database', 'schema'];
+    const storage = c.env.map((e) => e.name).filter((n) => n.startsWith('LENSES_STORAGE_')).map((n) => n.toLowerCase().replace(/_/g, '.'));
+    expect(storage.sort()).toEqual(['host', 'port', 'username', 'password', 'database'].map((k) => `lenses.storage.postgres.${k}`).sort());
+    for (const key of storage) expect(POSTGRES_KEYS).toContain(key.replace('lenses.storage.postgres.', ''));
+  });
+
+  it('HQ and agent run the released 6.1 images', () => {
+    expect(IMAGE_PINS.lensesHq.ref).toBe('lensesio/lenses-hq:6.1');
+    expect(IMAGE_PINS.lensesAgent.ref).toBe('lensesio/lenses-agent:6.1');
   });
 });
