@@ -28,11 +28,11 @@ export const CHART_REPOSITORIES = {
   // `oci://registry-1.docker.io/bitnamicharts/<chart>` (bitnami/charts
   // bitnami/kafka/README.md@kafka/32.4.3, "TL;DR").
   bitnami: { url: 'oci://registry-1.docker.io/bitnamicharts', type: 'oci', source: 'bitnami/charts bitnami/kafka/README.md@kafka/32.4.3 (TL;DR); bitnami/charts#30609' },
-  loft: { url: 'https://charts.loft.sh', source: 'loft-sh/vcluster chart/Chart.yaml@v0.20.0 (README: helm repo add loft https://charts.loft.sh)' },
-  istio: { url: 'https://istio-release.storage.googleapis.com/charts', source: 'istio/istio manifests/charts/README.md@1.23.2' },
-  knative: { url: 'https://knative.github.io/operator', source: 'knative/operator config/charts/knative-operator@knative-v1.15.4' },
-  argo: { url: 'https://argoproj.github.io/argo-helm', source: 'argoproj/argo-helm README.md@argo-cd-7.6.8' },
-  'prometheus-community': { url: 'https://prometheus-community.github.io/helm-charts', source: 'prometheus-community/helm-charts README.md@kube-prometheus-stack-65.1.1' },
+  loft: { url: 'https://charts.loft.sh', source: 'loft-sh/vcluster chart/README.md@v0.20.0 (helm repo add loft-sh https://charts.loft.sh)' },
+  istio: { url: 'https://istio-release.storage.googleapis.com/charts', source: 'istio/istio manifests/charts/base/README.md@1.23.2 (helm repo add istio …)' },
+  knative: { url: 'https://knative.github.io/operator', source: 'knative.dev/docs/install/operator/knative-with-operators (Helm); knative/operator gh-pages index.yaml (PR #2335: versions vX.Y.Z)' },
+  argo: { url: 'https://argoproj.github.io/argo-helm', source: 'argoproj/argo-helm README.md@argo-cd-7.6.8 (helm repo add argo …)' },
+  'prometheus-community': { url: 'https://prometheus-community.github.io/helm-charts', source: 'prometheus-community/helm-charts README.md@kube-prometheus-stack-65.1.1 (helm repo add …)' },
 } as const satisfies Record<string, ChartRepositoryPin>;
 export type ChartRepository = keyof typeof CHART_REPOSITORIES;
 
@@ -52,12 +52,12 @@ export const CHARTS = {
   kafka: { repository: 'bitnami', chart: 'kafka', version: '32.4.3', source: 'bitnami/charts bitnami/kafka/{Chart.yaml,values.yaml}@kafka/32.4.3' },
   redis: { repository: 'bitnami', chart: 'redis', version: '22.0.7', source: 'bitnami/charts bitnami/redis/{Chart.yaml,values.yaml,values.schema.json}@redis/22.0.7' },
   mongodb: { repository: 'bitnami', chart: 'mongodb', version: '16.5.45', source: 'bitnami/charts bitnami/mongodb/{Chart.yaml,values.yaml,values.schema.json}@mongodb/16.5.45' },
-  vcluster: { repository: 'loft', chart: 'vcluster', version: '0.20.0', source: 'loft-sh/vcluster chart/@v0.20.0' },
-  'istio-base': { repository: 'istio', chart: 'base', version: '1.23.2', source: 'istio/istio manifests/charts/base@1.23.2' },
-  istiod: { repository: 'istio', chart: 'istiod', version: '1.23.2', source: 'istio/istio manifests/charts/istio-control/istio-discovery@1.23.2' },
-  'knative-operator': { repository: 'knative', chart: 'knative-operator', version: 'v1.15.4', source: 'knative/operator config/charts/knative-operator@knative-v1.15.4' },
+  vcluster: { repository: 'loft', chart: 'vcluster', version: '0.20.0', source: 'loft-sh/vcluster chart/@v0.20.0 (tag exists; values not re-checked in issue 11)' },
+  'istio-base': { repository: 'istio', chart: 'base', version: '1.23.2', source: 'istio/istio manifests/charts/base@1.23.2 (tag exists)' },
+  istiod: { repository: 'istio', chart: 'istiod', version: '1.23.2', source: 'istio/istio manifests/charts/istio-control/istio-discovery@1.23.2 (tag exists)' },
+  'knative-operator': { repository: 'knative', chart: 'knative-operator', version: 'v1.15.4', source: 'knative/operator config/charts/knative-operator@knative-v1.15.4 (tag exists)' },
   argocd: { repository: 'argo', chart: 'argo-cd', version: '7.6.8', source: 'argoproj/argo-helm charts/argo-cd/Chart.yaml@argo-cd-7.6.8 (Argo CD v2.12.4)' },
-  observability: { repository: 'prometheus-community', chart: 'kube-prometheus-stack', version: '65.1.1', source: 'prometheus-community/helm-charts tag kube-prometheus-stack-65.1.1' },
+  observability: { repository: 'prometheus-community', chart: 'kube-prometheus-stack', version: '65.1.1', source: 'prometheus-community/helm-charts tag kube-prometheus-stack-65.1.1 (tag exists)' },
 } as const satisfies Record<string, ChartPin>;
 
 /**
@@ -95,11 +95,13 @@ export interface ImagePin extends Pin {
 }
 
 const NOT_RECHECKED = 'Docker Hub tag; not re-checked in issue 11 (no registry access here)';
+/** Docker official images: the tag is listed in docker-library/official-images library/<image> at that commit. */
+const officialImage = (image: string, commit: string) => `docker-library/official-images library/${image}@${commit} (Tags)`;
 
 /** Container images the functions and definitions run. */
 export const IMAGE_PINS = {
-  postgres: { ref: 'postgres:16.4', source: NOT_RECHECKED },
-  redis: { ref: 'redis:7.4.1', source: NOT_RECHECKED },
+  postgres: { ref: 'postgres:16.4', source: officialImage('postgres', '3c75042fbb') },
+  redis: { ref: 'redis:7.4.1', source: officialImage('redis', '88c780051d') },
   fastDataDev: { ref: 'lensesio/fast-data-dev:3.9.0', source: NOT_RECHECKED },
   kafkaTools: { ref: 'apache/kafka:3.9.0', source: NOT_RECHECKED },
   // Released Lenses 6.1 images (the 6-preview tags are superseded):
@@ -107,11 +109,11 @@ export const IMAGE_PINS = {
   // https://docs.lenses.io/latest/deployment/installation/docker/agent (lensesio/lenses-agent:6.1)
   lensesHq: { ref: 'lensesio/lenses-hq:6.1', source: 'docs.lenses.io/latest/devx/6.1/deployment/installation/helm/hq (Docker Hub lensesio/lenses-hq), release 6.1' },
   lensesAgent: { ref: 'lensesio/lenses-agent:6.1', source: 'docs.lenses.io/latest/devx/6.1/deployment/installation/docker (lensesio/lenses-agent:6.1)' },
-  mosquitto: { ref: 'eclipse-mosquitto:2.0.20', source: NOT_RECHECKED },
+  mosquitto: { ref: 'eclipse-mosquitto:2.0.20', source: officialImage('eclipse-mosquitto', 'd65fca2f13') },
   metabase: { ref: 'metabase/metabase:v0.50.25', source: NOT_RECHECKED },
   grafana: { ref: 'grafana/grafana:11.2.0', source: NOT_RECHECKED },
-  mysql: { ref: 'mysql:8.4.2', source: NOT_RECHECKED },
-  mongodb: { ref: 'mongo:7.0.14', source: NOT_RECHECKED },
+  mysql: { ref: 'mysql:8.4.2', source: officialImage('mysql', '1bb0f358ee') },
+  mongodb: { ref: 'mongo:7.0.14', source: officialImage('mongo', '71487a96a2') + ' (SharedTags)' },
   curl: { ref: 'curlimages/curl:8.10.1', source: NOT_RECHECKED },
 } as const satisfies Record<string, ImagePin>;
 
