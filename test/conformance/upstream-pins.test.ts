@@ -82,7 +82,7 @@ describe('Bitnami charts: every values key the definitions set exists at the pin
       }
     });
 
-    it('every image is the chart\'s own image and tag, from bitnamilegacy, with the insecure-images switch the charts require', () => {
+    it('every image is the chart\'s own image and tag, from bitnamilegacy, with the charts\' insecure-images switch', () => {
       const values = at(evaluate(definition('component', chart), BITNAMI_PARAMS[chart][0], vcontext('c', 'ns', 'app')).output, 'spec.values') as Obj;
       expect(at(values, 'global.security.allowInsecureImages')).toBe(true);
       expect(at(upstream(), 'global.security.allowInsecureImages')).toBe(false); // the key exists at this version

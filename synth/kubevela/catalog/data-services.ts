@@ -29,9 +29,12 @@ export const CHARTS = { kafka: PINNED.kafka.version, redis: PINNED.redis.version
 
 /**
  * Values that point every image of the chart at `bitnamilegacy`, at the
- * chart's own tags. Bitnami's common library refuses substituted images
- * unless `global.security.allowInsecureImages` is set (the
- * `common.errors.insecureImages` check of each chart's templates/NOTES.txt).
+ * chart's own tags. Each chart's NOTES.txt runs `common.errors.insecureImages`
+ * (bitnami/charts bitnami/common/templates/_errors.tpl@common/2.31.4, the
+ * common version in each chart's Chart.lock): substituted images fail the
+ * install unless they are all `docker.io/bitnamilegacy/…` (then it only
+ * warns) or `global.security.allowInsecureImages` is true. It is set, so a
+ * registry mirror (`global.imageRegistry`) in front of these keeps installing.
  */
 export function legacyImagesCue(chart: BitnamiChart): string {
   const lines = Object.entries(BITNAMI_LEGACY_IMAGES[chart]).map(
@@ -52,8 +55,9 @@ function provenance(chart: BitnamiChart): string {
   \`type: oci\`). Checked against ${c.source}; source of the repository: ${CHART_REPOSITORIES.bitnami.source}.
 - The last ${c.chart} release before Bitnami moved its images to \`bitnamilegacy\` (2025-08-28, bitnami/containers#83267,
   bitnami/charts#35164). The values point every image at \`bitnamilegacy\` at the tag the chart's values.yaml names, and set
-  \`global.security.allowInsecureImages\` (the charts refuse substituted images without it). \`bitnamilegacy\` receives no
-  updates: moving to Bitnami Secure Images or another chart is a later decision.
+  \`global.security.allowInsecureImages\` (the charts' image check, bitnami/common 2.31.4 \`common.errors.insecureImages\`,
+  only warns about \`bitnamilegacy\` images but fails on any other substitute, e.g. behind a registry mirror).
+  \`bitnamilegacy\` receives no updates: moving to Bitnami Secure Images or another chart is a later decision.
 
 | values key | image |
 | --- | --- |
