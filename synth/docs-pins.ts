@@ -3,7 +3,7 @@
  * controller version the platform depends on, with the upstream source each
  * was checked against (functions/lib/pins.ts is the one place they are set).
  */
-import { BITNAMI_LEGACY_IMAGES, CHART_REPOSITORIES, CHARTS, CONTROLLER_PINS, IMAGE_PINS, PACKAGES } from '../functions/lib/pins.js';
+import { BITNAMI_LEGACY_IMAGES, CHART_REPOSITORIES, CHARTS, CONTROLLER_PINS, IMAGE_PINS, KUBERNETES_IMAGE_TAGS, PACKAGES } from '../functions/lib/pins.js';
 import type { OutputFile } from './output.js';
 
 const table = (head: string[], rows: string[][]) =>
@@ -52,6 +52,13 @@ Bitnami charts, each image at the tag of the chart's values.yaml, from \`bitnami
 ${table(
   ['chart', 'values key', 'image'],
   Object.entries(BITNAMI_LEGACY_IMAGES).flatMap(([c, images]) => Object.entries(images).map(([k, i]) => [c, code(k), code(`docker.io/${i.repository}:${i.tag}`)])),
+)}
+
+Kubernetes of the vCluster control plane, per minor version (\`spec.kubernetes.version\`):
+
+${table(
+  ['minor', 'image tag', 'checked against'],
+  Object.entries(KUBERNETES_IMAGE_TAGS).map(([m, k]) => [m, code(k.tag), k.source]),
 )}
 
 ## Crossplane packages

@@ -121,6 +121,18 @@ type ImageRefs = { readonly [K in keyof typeof IMAGE_PINS]: (typeof IMAGE_PINS)[
 /** The image references alone, for the manifests. */
 export const IMAGE_REFS = Object.fromEntries(Object.entries(IMAGE_PINS).map(([k, p]) => [k, p.ref])) as ImageRefs;
 
+/**
+ * Kubernetes patch release the vCluster control plane runs for each minor
+ * version (the vcluster chart's `controlPlane.distro.k8s.*.image.tag`):
+ * release tags of kubernetes/kubernetes, checked with the Go module proxy
+ * (`go list -m k8s.io/kubernetes@<tag>`, published 2024-09-11/12).
+ */
+export const KUBERNETES_IMAGE_TAGS = {
+  '1.29': { tag: 'v1.29.9', source: 'kubernetes/kubernetes tag v1.29.9 (k8s.io/kubernetes@v1.29.9)' },
+  '1.30': { tag: 'v1.30.5', source: 'kubernetes/kubernetes tag v1.30.5 (k8s.io/kubernetes@v1.30.5)' },
+  '1.31': { tag: 'v1.31.1', source: 'kubernetes/kubernetes tag v1.31.1 (k8s.io/kubernetes@v1.31.1)' },
+} as const satisfies Record<string, { tag: string } & Pin>;
+
 export interface PackagePin extends Pin {
   package: string;
   version: string;
