@@ -9,14 +9,15 @@
 import { ApiObject } from 'cdk8s';
 import { FUNCTIONS } from '../functions/catalog.js';
 import { PLATFORM } from '../functions/lib/platform.js';
+import { CONTROLLER_PINS } from '../functions/lib/pins.js';
 import { newChart, yamlFile, type OutputFile } from './output.js';
 
-/** Charts of the controllers, pinned: Crossplane matches the CLI the tests run. */
+/** Charts of the controllers, pinned in functions/lib/pins.ts: Crossplane matches the CLI the tests run. */
 export const CONTROLLERS = {
-  crossplane: { repoURL: 'https://charts.crossplane.io/stable', chart: 'crossplane', version: '2.2.1', namespace: 'crossplane-system' },
-  kubevela: { repoURL: 'https://kubevela.github.io/charts', chart: 'vela-core', version: '1.10.3', namespace: 'vela-system' },
-  flux: { repoURL: 'https://fluxcd-community.github.io/helm-charts', chart: 'flux2', version: '2.14.1', namespace: 'flux-system' },
-  keda: { repoURL: 'https://kedacore.github.io/charts', chart: 'keda', version: '2.15.1', namespace: 'keda' },
+  crossplane: CONTROLLER_PINS.crossplane.chart,
+  kubevela: CONTROLLER_PINS.kubevela.chart,
+  flux: CONTROLLER_PINS.flux.chart,
+  keda: CONTROLLER_PINS.keda.chart,
 } as const;
 
 const REVISION = 'main';
@@ -114,14 +115,19 @@ end
 return hs
 `;
 
-/** Health of a KubeVela Application from its phase (status.status). */
+/**
+ * Health of a KubeVela Application from its phase (status.status), the
+ * phases of vela-core 1.10 (apis/core.oam.dev/common/types.go,
+ * ApplicationPhase): `unhealthy` means rendered and applied but a component
+ * or trait is not healthy, so Degraded like a failed workflow.
+ */
 export const OAM_APPLICATION_HEALTH_LUA = `local hs = {status = "Progressing", message = "rendering"}
 if obj.status ~= nil and obj.status.status ~= nil then
   local phase = obj.status.status
   hs.message = phase
   if phase == "running" then
     hs.status = "Healthy"
-  elseif phase == "workflowFailed" or phase == "workflowTerminated" then
+  elseif phase == "unhealthy" or phase == "workflowFailed" or phase == "workflowTerminated" then
     hs.status = "Degraded"
   elseif phase == "workflowSuspending" then
     hs.status = "Suspended"

@@ -24,6 +24,7 @@ import { writeAll, type OutputFile } from './output.js';
 import { eventDrivenService } from '../functions/event-driven-service/api.js';
 import { natsMonitoringNote } from '../functions/event-driven-service/compose.js';
 import { REALTIME_COMPOSES, REALTIME_NOTES } from './docs-realtime-platform.js';
+import { pinsPage } from './docs-pins.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -37,7 +38,7 @@ export function generate(): OutputFile[] {
   }
   files.push(functionPackages(FUNCTIONS), rbac(FUNCTIONS), providers(FUNCTIONS), devFunctions(FUNCTIONS));
   files.push(eventDrivenServiceDefinition(), realtimePlatformDefinition(), webserviceDefinition(), applicationInfrastructureDefinition(), vclusterDefinition());
-  files.push(...APPLICATION_PAGES(), ...catalogFiles(), ...gitopsFiles());
+  files.push(...APPLICATION_PAGES(), ...catalogFiles(), ...gitopsFiles(), pinsPage());
   files.push(
     apiPage({
       api: eventDrivenService,

@@ -104,6 +104,7 @@ function gitops(
     branch: settings.gitops.branch,
     file: path,
     providerConfig: settings.github.providerConfig,
+    commit: { author: settings.gitops.commitAuthor, email: settings.gitops.commitEmail },
     labels: githubLabels(spec.name, 'gitops', claim.namespace),
   };
   const written = observed[GITOPS_FILE];

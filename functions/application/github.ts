@@ -5,16 +5,22 @@
  * file that carries its OAM Application in the GitOps repository.
  *
  * No typed model package exists for this provider, so the shapes below are
- * written from its CRDs (repositories / repositoryfiles) and kept minimal.
+ * written from its CRDs (repositories / repositoryfiles at the pinned
+ * release, committed in test/upstream/ and validated against) and kept minimal.
  */
 import { standardLabels, type KubeObject } from '../lib/k8s/objects.js';
+import { PACKAGES } from '../lib/pins.js';
+
+const PINNED = PACKAGES['provider-upjet-github'];
 
 export const GITHUB_PROVIDER = {
   name: 'provider-upjet-github',
-  package: 'xpkg.crossplane.io/crossplane-contrib/provider-upjet-github',
-  /** The release the manifests were written against; older ones are untested. */
-  version: 'v0.18.0',
-  minimum: '>=v0.18.0',
+  /** The package path and release that exist (see functions/lib/pins.ts). */
+  package: PINNED.package,
+  /** The release the manifests are validated against (its CRDs in test/upstream/). */
+  version: PINNED.version,
+  /** xpkg.crossplane.io serves this provider from v0.19.0 on. */
+  minimum: '>=v0.19.0',
   apiGroup: 'repo.github.upbound.io',
   apiVersion: 'repo.github.upbound.io/v1alpha1',
 } as const;
@@ -83,6 +89,8 @@ export interface RepositoryFileOptions {
   file: string;
   content: string;
   commitMessage: string;
+  /** Both or neither: the provider refuses an author without an email. */
+  commit: { author: string; email: string };
   providerConfig: string;
   labels: Record<string, string>;
 }
@@ -101,7 +109,8 @@ export function repositoryFile(o: RepositoryFileOptions): KubeObject {
         file: o.file,
         content: o.content,
         commitMessage: o.commitMessage,
-        commitAuthor: 'platform-definitions',
+        commitAuthor: o.commit.author,
+        commitEmail: o.commit.email,
         // The file may exist (an Application another claim or a person wrote):
         // its current components are part of `content` (the existence check).
         overwriteOnCreate: true,

@@ -30,6 +30,11 @@ export const Settings = Type.Object({
       repository: Type.String({ minLength: 1, default: 'health-service-idp-gitops', description: 'GitOps repository ArgoCD watches.' }),
       branch: Type.String({ minLength: 1, default: 'main', description: 'Branch of the GitOps repository.' }),
       path: Type.String({ minLength: 1, default: 'oam/applications', description: 'Folder of the OAM Applications.' }),
+      // terraform-provider-github github/resource_github_repository_file.go:
+      // commit_author is RequiredWith commit_email (and the reverse), so the
+      // two are one setting here and always written together.
+      commitAuthor: Type.String({ minLength: 1, default: 'platform-definitions', description: 'Author name of the commits that write OAM Applications.' }),
+      commitEmail: Type.String({ pattern: '^[^@\\s]+@[^@\\s]+$', default: 'platform-definitions@example.org', description: 'Author email of those commits (GitHub requires it with the name).' }),
     },
     { default: {} },
   ),

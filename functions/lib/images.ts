@@ -1,10 +1,12 @@
+import { IMAGE_REFS } from './pins.js';
+
 /**
- * Images several functions run, pinned: a platform must not change versions
- * under its users. Function-specific images live beside each function.
+ * Images several functions run, pinned (functions/lib/pins.ts): a platform
+ * must not change versions under its users.
  */
 export const SHARED_IMAGES = {
-  postgres: 'postgres:16.4',
-  redis: 'redis:7.4.1',
+  postgres: IMAGE_REFS.postgres,
+  redis: IMAGE_REFS.redis,
 } as const;
 
 /**

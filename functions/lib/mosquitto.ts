@@ -4,10 +4,11 @@
  * mosquitto's own hashed format.
  */
 import { createHash, pbkdf2Sync } from 'node:crypto';
+import { IMAGE_REFS } from './pins.js';
 
 export const MQTT_PORT = 1883;
 /** Eclipse Mosquitto, pinned; it runs as its own user, uid/gid 1883, which satisfies `restricted`. */
-export const MOSQUITTO_IMAGE = 'eclipse-mosquitto:2.0.20';
+export const MOSQUITTO_IMAGE = IMAGE_REFS.mosquitto;
 export const MOSQUITTO_UID = 1883;
 export const MQTT_WEBSOCKET_PORT = 9001;
 

@@ -2,21 +2,21 @@
  * Images of the platform, pinned. The PRD names `latest` for several; a
  * platform must not change versions under its users, so each is a fixed tag.
  */
-import { SHARED_IMAGES } from '../lib/images.js';
-import { MOSQUITTO_IMAGE } from '../lib/mosquitto.js';
+import { IMAGE_REFS } from '../lib/pins.js';
 
+/** The tags and where each was checked: functions/lib/pins.ts. */
 export const IMAGES = {
-  postgres: SHARED_IMAGES.postgres,
-  kafka: 'lensesio/fast-data-dev:3.9.0',
-  kafkaTools: 'apache/kafka:3.9.0',
-  lensesHq: 'lensting/lenses-hq:6-preview',
-  lensesAgent: 'lensting/lenses-agent:6-preview',
-  mosquitto: MOSQUITTO_IMAGE,
-  metabase: 'metabase/metabase:v0.50.25',
-  grafana: 'grafana/grafana:11.2.0',
-  mysql: 'mysql:8.4.2',
-  mongodb: 'mongo:7.0.14',
-  curl: 'curlimages/curl:8.10.1',
+  postgres: IMAGE_REFS.postgres,
+  kafka: IMAGE_REFS.fastDataDev,
+  kafkaTools: IMAGE_REFS.kafkaTools,
+  lensesHq: IMAGE_REFS.lensesHq,
+  lensesAgent: IMAGE_REFS.lensesAgent,
+  mosquitto: IMAGE_REFS.mosquitto,
+  metabase: IMAGE_REFS.metabase,
+  grafana: IMAGE_REFS.grafana,
+  mysql: IMAGE_REFS.mysql,
+  mongodb: IMAGE_REFS.mongodb,
+  curl: IMAGE_REFS.curl,
 } as const;
 
 /**

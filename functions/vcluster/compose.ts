@@ -12,21 +12,26 @@ import type { ComposeInput, ComposeOutput, DesiredResource } from '../lib/functi
 import { condition, standardLabels, type KubeObject } from '../lib/k8s/objects.js';
 import { readiness } from '../lib/k8s/readiness.js';
 import { digest } from '../lib/secrets.js';
+import { CHARTS as PINNED, KUBERNETES_IMAGE_TAGS } from '../lib/pins.js';
 import type { VClusterSpec } from './api.js';
 
-/** Charts, pinned. The vCluster values follow the 0.20 `vcluster.yaml` schema. */
+/** Charts, pinned in functions/lib/pins.ts. The vCluster values follow the 0.20 `vcluster.yaml` schema. */
 export const CHARTS = {
-  vcluster: { repository: 'loft', chart: 'vcluster', version: '0.20.0' },
-  'istio-base': { repository: 'istio', chart: 'base', version: '1.23.2' },
-  istiod: { repository: 'istio', chart: 'istiod', version: '1.23.2' },
-  'knative-operator': { repository: 'knative', chart: 'knative-operator', version: 'v1.15.4' },
-  argocd: { repository: 'argo', chart: 'argo-cd', version: '7.6.8' },
-  observability: { repository: 'prometheus-community', chart: 'kube-prometheus-stack', version: '65.1.1' },
+  vcluster: PINNED.vcluster,
+  'istio-base': PINNED['istio-base'],
+  istiod: PINNED.istiod,
+  'knative-operator': PINNED['knative-operator'],
+  argocd: PINNED.argocd,
+  observability: PINNED.observability,
 } as const;
 type Release = keyof typeof CHARTS;
 
 /** Kubernetes patch release run for each minor version. */
-export const K8S_IMAGE_TAGS: Record<VClusterSpec['kubernetes']['version'], string> = { '1.29': 'v1.29.9', '1.30': 'v1.30.5', '1.31': 'v1.31.1' };
+export const K8S_IMAGE_TAGS: Record<VClusterSpec['kubernetes']['version'], string> = {
+  '1.29': KUBERNETES_IMAGE_TAGS['1.29'].tag,
+  '1.30': KUBERNETES_IMAGE_TAGS['1.30'].tag,
+  '1.31': KUBERNETES_IMAGE_TAGS['1.31'].tag,
+};
 
 const SIZES = {
   small: { controlPlane: { requests: { cpu: '200m', memory: '512Mi' }, limits: { cpu: '1', memory: '2Gi' } }, quota: { cpu: '2', memory: '4Gi' } },

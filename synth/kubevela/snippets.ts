@@ -48,16 +48,9 @@ if _ready {
 `;
 }
 
-/** Flux's HelmRepository names (namespace flux-system) that install/flux-sources.yaml creates. */
-export const HELM_REPOSITORIES = {
-  bitnami: 'https://charts.bitnami.com/bitnami',
-  loft: 'https://charts.loft.sh',
-  istio: 'https://istio-release.storage.googleapis.com/charts',
-  knative: 'https://knative.github.io/operator',
-  argo: 'https://argoproj.github.io/argo-helm',
-  'prometheus-community': 'https://prometheus-community.github.io/helm-charts',
-} as const;
-export type HelmRepository = keyof typeof HELM_REPOSITORIES;
+/** Flux's HelmRepository names (namespace flux-system) that install/flux-sources.yaml creates: pinned in functions/lib/pins.ts. */
+export { CHART_REPOSITORIES as HELM_REPOSITORIES, type ChartRepository as HelmRepository } from '../../functions/lib/pins.js';
+import type { ChartRepository as HelmRepository } from '../../functions/lib/pins.js';
 
 /** A Flux HelmRelease of `chart` at `version` from one of HELM_REPOSITORIES; `values` is CUE. */
 export function helmReleaseCue(repository: HelmRepository, chart: string, version: string, values: string): string {

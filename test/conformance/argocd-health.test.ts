@@ -60,6 +60,9 @@ describe('ArgoCD health of KubeVela and ArgoCD Applications', () => {
     [{ status: { status: 'runningWorkflow' } }, 'Progressing', 'runningWorkflow'],
     [{ status: { status: 'running' } }, 'Healthy', 'running'],
     [{ status: { status: 'workflowFailed' } }, 'Degraded', 'workflowFailed'],
+    // Applied, but a component or trait reports unhealthy (vela-core ApplicationUnhealthy).
+    [{ status: { status: 'unhealthy' } }, 'Degraded', 'unhealthy'],
+    [{ status: { status: 'workflowTerminated' } }, 'Degraded', 'workflowTerminated'],
     [{ status: { status: 'workflowSuspending' } }, 'Suspended', 'workflowSuspending'],
   ])('KubeVela Application %j → %s', (obj, status, message) => {
     expect(health(oam, obj)).toEqual({ status, message });

@@ -59,3 +59,18 @@ export function desired(rsp: RunFunctionResponse): Record<string, KubeObject> {
 export function claim(kind: string, name: string, namespace: string, spec: object): KubeObject {
   return { apiVersion: 'platform.example.org/v1alpha1', kind, metadata: { name, namespace }, spec };
 }
+
+/** Answer a response's resource requirements from `cluster`, as Crossplane does between calls. */
+export function answer(rsp: RunFunctionResponse, cluster: KubeObject[]): Record<string, KubeObject[]> {
+  return Object.fromEntries(
+    Object.entries(rsp.requirements?.resources ?? {}).map(([name, sel]) => [
+      name,
+      cluster.filter(
+        (o) =>
+          o.kind === sel.kind &&
+          (!sel.namespace || o.metadata?.namespace === sel.namespace) &&
+          (sel.matchName ? o.metadata?.name === sel.matchName : Object.entries(sel.matchLabels?.labels ?? {}).every(([k, v]) => o.metadata?.labels?.[k] === v)),
+      ),
+    ]),
+  );
+}

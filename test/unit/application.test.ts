@@ -67,6 +67,14 @@ describe('application: source detection', () => {
     expect(statusOf(rsp).gitops).toMatchObject({ updated: true, path: 'oam/applications/health/my-app.yaml' });
   });
 
+  it('the GitOps file names a commit author only together with an email (terraform-provider-github refuses one without the other)', async () => {
+    const { rsp } = await reconcile(appClaim({ name: 'my-app', language: 'python' }));
+    const fp = (desired(rsp)['gitops-file'] as Status).spec.forProvider;
+    // github/resource_github_repository_file.go: commit_author RequiredWith commit_email and the reverse.
+    expect('commitAuthor' in fp).toBe('commitEmail' in fp);
+    expect(fp).toMatchObject({ commitAuthor: 'platform-definitions', commitEmail: 'platform-definitions@example.org' });
+  });
+
   it('oam-driven: writes nothing to GitOps, does not even read the Application, and says why', async () => {
     const { first, rsp } = await reconcile(appClaim({ name: 'my-app', language: 'python', database: 'postgres' }, 'oam-driven'), [existingApp([])]);
     expect(fatals(rsp)).toEqual([]);
@@ -341,7 +349,7 @@ describe('application: invalid input', () => {
 
   it('uses the settings from the Composition input', async () => {
     const req = requestFor(appClaim({ name: 'a', language: 'go' }));
-    req.input = { github: { owner: 'acme', templateOwner: 'acme-templates', providerConfig: 'gh' }, gitops: { repository: 'acme-gitops', path: 'apps' } };
+    req.input = { github: { owner: 'acme', templateOwner: 'acme-templates', providerConfig: 'gh' }, gitops: { repository: 'acme-gitops', path: 'apps', commitAuthor: 'Acme Platform', commitEmail: 'platform@acme.example' } };
     const first = await run(compose, req);
     const next = requestFor(appClaim({ name: 'a', language: 'go' }), {}, answer(first, []));
     next.input = req.input;
@@ -349,7 +357,7 @@ describe('application: invalid input', () => {
     const out = desired(rsp) as Record<string, Status>;
     expect(out.repository.spec.forProvider.template[0].owner).toBe('acme-templates');
     expect(out.repository.spec.providerConfigRef.name).toBe('gh');
-    expect(out['gitops-file'].spec.forProvider).toMatchObject({ repository: 'acme-gitops', file: 'apps/health/a.yaml' });
+    expect(out['gitops-file'].spec.forProvider).toMatchObject({ repository: 'acme-gitops', file: 'apps/health/a.yaml', commitAuthor: 'Acme Platform', commitEmail: 'platform@acme.example' });
     expect(statusOf(rsp).repository.url).toBe('https://github.com/acme/a');
   });
 

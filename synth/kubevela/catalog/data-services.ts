@@ -5,7 +5,15 @@
  * namespace with a standard `Ready` condition KubeVela's health check reads,
  * and it needs no access to ArgoCD's namespace. It needs Flux's
  * source-controller and helm-controller, and the HelmRepository `bitnami`
- * from install/flux-sources.yaml.
+ * from install/flux-sources.yaml: Bitnami's OCI registry
+ * (`oci://registry-1.docker.io/bitnamicharts`), since the HTTP index keeps
+ * only recent releases.
+ *
+ * Chart versions, and the `bitnamilegacy` images they are pointed at (the
+ * `bitnami/*` images were moved there on 2025-08-28), are pinned with their
+ * sources in functions/lib/pins.ts; every values key set here is checked
+ * against the chart's own values.yaml (and values.schema.json) at that
+ * version, committed in test/upstream/bitnami/.
  *
  * Bitnami charts run their pods as uid 1001 with a restricted security
  * context by default; the values below keep that and set requests/limits.
@@ -13,9 +21,48 @@
 import { ContainerResources, Type } from '../../../functions/lib/schema/types.js';
 import type { CatalogEntry } from '../catalog.js';
 import { helmReleaseCue, indent, readyHealth, readyStatus, resourcesCue } from '../snippets.js';
+import { BITNAMI_LEGACY_IMAGES, CHART_REPOSITORIES, CHARTS as PINNED } from '../../../functions/lib/pins.js';
 
-/** Chart versions, pinned (kafka's is the seed's). */
-export const CHARTS = { kafka: '26.8.5', redis: '18.19.4', mongodb: '15.1.0' } as const;
+type BitnamiChart = keyof typeof BITNAMI_LEGACY_IMAGES;
+/** Chart versions, pinned in functions/lib/pins.ts. */
+export const CHARTS = { kafka: PINNED.kafka.version, redis: PINNED.redis.version, mongodb: PINNED.mongodb.version } as const;
+
+/**
+ * Values that point every image of the chart at `bitnamilegacy`, at the
+ * chart's own tags. Each chart's NOTES.txt runs `common.errors.insecureImages`
+ * (bitnami/charts bitnami/common/templates/_errors.tpl@common/2.31.4, the
+ * common version in each chart's Chart.lock): substituted images fail the
+ * install unless they are all `docker.io/bitnamilegacy/…` (then it only
+ * warns) or `global.security.allowInsecureImages` is true. It is set, so a
+ * registry mirror (`global.imageRegistry`) in front of these keeps installing.
+ */
+export function legacyImagesCue(chart: BitnamiChart): string {
+  const lines = Object.entries(BITNAMI_LEGACY_IMAGES[chart]).map(
+    ([path, i]) => `${path.split('.').join(': ')}: {registry: "docker.io", repository: "${i.repository}", tag: "${i.tag}"}`,
+  );
+  return ['global: security: allowInsecureImages: true', ...lines].join('\n');
+}
+
+/** Where each chart, its repository and its images come from, for the reference page. */
+function provenance(chart: BitnamiChart): string {
+  const c = PINNED[chart];
+  const images = Object.entries(BITNAMI_LEGACY_IMAGES[chart])
+    .map(([path, i]) => `| \`${path}\` | \`docker.io/${i.repository}:${i.tag}\` |`)
+    .join('\n');
+  return `## Where the chart and images come from
+
+- Chart \`${c.chart}\` ${c.version} from \`${CHART_REPOSITORIES.bitnami.url}\` (Flux \`HelmRepository\` \`bitnami\`,
+  \`type: oci\`). Checked against ${c.source}; source of the repository: ${CHART_REPOSITORIES.bitnami.source}.
+- The last ${c.chart} release before Bitnami moved its images to \`bitnamilegacy\` (2025-08-28, bitnami/containers#83267,
+  bitnami/charts#35164). The values point every image at \`bitnamilegacy\` at the tag the chart's values.yaml names, and set
+  \`global.security.allowInsecureImages\` (the charts' image check, bitnami/common 2.31.4 \`common.errors.insecureImages\`,
+  only warns about \`bitnamilegacy\` images but fails on any other substitute, e.g. behind a registry mirror).
+  \`bitnamilegacy\` receives no updates: moving to Bitnami Secure Images or another chart is a later decision.
+
+| values key | image |
+| --- | --- |
+${images}`;
+}
 
 const resources = () => ContainerResources({ cpu: '250m', memory: '512Mi', cpuLimit: '1', memoryLimit: '1Gi' });
 const storageSize = (dflt: string) => Type.String({ default: dflt, pattern: '^[0-9]+(Mi|Gi|Ti)$', description: 'Size of each volume.' });
@@ -48,6 +95,7 @@ export const kafka: CatalogEntry = {
 	_topicCheck: "topic replicationFactor must not exceed replicas" & true
 }`,
     helmReleaseCue('bitnami', 'kafka', CHARTS.kafka, `{
+	${indent(legacyImagesCue('kafka'), 1)}
 	controller: {
 		replicaCount: parameter.replicas
 		persistence: size: parameter.storageSize
@@ -69,6 +117,7 @@ export const kafka: CatalogEntry = {
   ],
   health: HELM_HEALTH,
   example: 'examples/oam/event-driven-microservices.yaml',
+  notes: provenance('kafka'),
 };
 
 export const redis: CatalogEntry = {
@@ -93,6 +142,7 @@ export const redis: CatalogEntry = {
   }),
   body: [
     helmReleaseCue('bitnami', 'redis', CHARTS.redis, `{
+	${indent(legacyImagesCue('redis'), 1)}
 	architecture: [if parameter.replicas == 0 {"standalone"}, "replication"][0]
 	auth: {
 		enabled: true
@@ -119,6 +169,7 @@ export const redis: CatalogEntry = {
   ],
   health: HELM_HEALTH,
   example: 'examples/oam/event-driven-microservices.yaml',
+  notes: provenance('redis'),
 };
 
 export const mongodb: CatalogEntry = {
@@ -152,6 +203,7 @@ export const mongodb: CatalogEntry = {
   }),
   body: [
     helmReleaseCue('bitnami', 'mongodb', CHARTS.mongodb, `{
+	${indent(legacyImagesCue('mongodb'), 1)}
 	architecture: [if parameter.replicas == 1 {"standalone"}, "replicaset"][0]
 	replicaCount: parameter.replicas
 	persistence: {enabled: true, size: parameter.storageSize}
@@ -179,5 +231,5 @@ export const mongodb: CatalogEntry = {
     `\`HelmRelease\` of \`bitnami/mongodb\` ${CHARTS.mongodb}: \`architecture\` standalone or replicaset, \`replicaCount\`, persistence, \`auth.databases\`/\`auth.usernames\` (and \`auth.existingSecret\`), \`backup.cronjob\`, resources, \`metrics.enabled\``,
   ],
   health: HELM_HEALTH,
-  example: 'examples/oam/event-driven-microservices.yaml',
+  example: 'examples/oam/event-driven-microservices.yaml',  notes: provenance('mongodb'),
 };

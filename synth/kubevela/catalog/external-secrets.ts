@@ -1,6 +1,9 @@
 /**
  * `neon-postgres` and `auth0-idp`: connections to managed services, as
- * External Secrets Operator `ExternalSecret`s (external-secrets.io/v1beta1)
+ * External Secrets Operator `ExternalSecret`s (external-secrets.io/v1: v1beta1
+ * is no longer served from v0.17.0, external-secrets PR #4758; fields checked
+ * against config/crds/bases/external-secrets.io_externalsecrets.yaml at the
+ * version in functions/lib/pins.ts, and validated against it in the tests)
  * that sync credentials the operator keeps in a secret store (AWS Secrets
  * Manager in the seed) into a Secret in the app's namespace. Nothing runs in
  * the cluster; the services are managed outside it.
@@ -8,6 +11,9 @@
 import { StringEnum, Type } from '../../../functions/lib/schema/types.js';
 import type { CatalogEntry } from '../catalog.js';
 import { indent, orParameter, readyHealth, readyStatus } from '../snippets.js';
+
+/** Served by External Secrets from v0.16 on and the only ExternalSecret version from v0.17.0. */
+export const EXTERNAL_SECRET_API_VERSION = 'external-secrets.io/v1';
 
 const SecretStore = Type.Object(
   {
@@ -21,7 +27,7 @@ const refreshInterval = Type.String({ default: '1h', pattern: '^[0-9]+(s|m|h)$',
 /** The ExternalSecret skeleton: `data` and `template` are CUE. */
 function externalSecret(target: string, remoteKey: string, data: string, template: string): string {
   return `output: {
-	apiVersion: "external-secrets.io/v1beta1"
+	apiVersion: "${EXTERNAL_SECRET_API_VERSION}"
 	kind:       "ExternalSecret"
 	metadata: name: context.name
 	spec: {
@@ -74,7 +80,7 @@ export const neonPostgres: CatalogEntry = {
   ],
   status: esStatus,
   outputs: [
-    '`external-secrets.io/v1beta1` `ExternalSecret` that reads `host`, `port`, `user`, `password` of `remoteKey` and writes the Secret `{component}-db-secret` with `DATABASE_HOST`, `_PORT`, `_NAME`, `_USER`, `_PASSWORD` and `DATABASE_URL` (the keys ApplicationClaim database Secrets have, so apps read either the same way)',
+    '`' + EXTERNAL_SECRET_API_VERSION + '` `ExternalSecret` that reads `host`, `port`, `user`, `password` of `remoteKey` and writes the Secret `{component}-db-secret` with `DATABASE_HOST`, `_PORT`, `_NAME`, `_USER`, `_PASSWORD` and `DATABASE_URL` (the keys ApplicationClaim database Secrets have, so apps read either the same way)',
   ],
   health: ES_HEALTH,
   example: 'examples/oam/event-driven-microservices.yaml',

@@ -29,12 +29,13 @@ export const CATALOG: CatalogEntry[] = [
 /** Flux HelmRepositories the Helm-based definitions install from (namespace flux-system). */
 function fluxSources(): OutputFile {
   const chart = newChart();
-  for (const [name, url] of Object.entries(HELM_REPOSITORIES)) {
+  for (const [name, repo] of Object.entries(HELM_REPOSITORIES)) {
     new ApiObject(chart, name, {
       apiVersion: 'source.toolkit.fluxcd.io/v1',
       kind: 'HelmRepository',
       metadata: { name, namespace: 'flux-system' },
-      spec: { url, interval: '1h' },
+      // An OCI registry has no index: Flux needs `type: oci` for it.
+      spec: { url: repo.url, interval: '1h', ...('type' in repo ? { type: repo.type } : {}) },
     });
   }
   return yamlFile('install/flux-sources.yaml', chart);

@@ -5,11 +5,12 @@
  * as it is: this repository ships no copy of it.
  */
 import { StringEnum, Type } from '../../../functions/lib/schema/types.js';
+import { IMAGE_REFS } from '../../../functions/lib/pins.js';
 import type { CatalogEntry } from '../catalog.js';
 import { RESTRICTED_CONTAINER, restrictedPod } from '../snippets.js';
 
 /** The curl image the probe runs (the realtime platform's tool image). */
-const CURL_IMAGE = 'curlimages/curl:8.10.1';
+const CURL_IMAGE = IMAGE_REFS.curl;
 const CURL_UID = 100;
 
 export const health: CatalogEntry = {

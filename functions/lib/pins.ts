@@ -1,0 +1,190 @@
+/**
+ * Every external version this platform depends on, in one place per kind of
+ * pin: Helm chart repositories, Helm charts, container images, Crossplane
+ * packages, and the controllers whose APIs the emitted objects use. Each pin
+ * names the upstream source it was checked against (repository + path + tag,
+ * or a release/documentation page), and the reference pages print them.
+ *
+ * Facts are read from upstream at the pinned tag, never from memory; the
+ * tests in test/conformance/upstream-*.test.ts hold the catalog to the
+ * committed upstream files (test/upstream/).
+ */
+
+export interface Pin {
+  /** Where the pin was checked: `owner/repo path@tag`, or a page. */
+  source: string;
+}
+
+export interface ChartRepositoryPin extends Pin {
+  url: string;
+  /** Flux HelmRepository `spec.type`: `oci` for an OCI registry. */
+  type?: 'oci';
+}
+
+/** Flux HelmRepositories (namespace flux-system) that install/flux-sources.yaml creates. */
+export const CHART_REPOSITORIES = {
+  // The HTTP index charts.bitnami.com keeps only recent releases and points to
+  // OCI (bitnami/charts #10833, #30609); every chart README gives
+  // `oci://registry-1.docker.io/bitnamicharts/<chart>` (bitnami/charts
+  // bitnami/kafka/README.md@kafka/32.4.3, "TL;DR").
+  bitnami: { url: 'oci://registry-1.docker.io/bitnamicharts', type: 'oci', source: 'bitnami/charts bitnami/kafka/README.md@kafka/32.4.3 (TL;DR); bitnami/charts#30609' },
+  loft: { url: 'https://charts.loft.sh', source: 'loft-sh/vcluster chart/README.md@v0.20.0 (helm repo add loft-sh https://charts.loft.sh)' },
+  istio: { url: 'https://istio-release.storage.googleapis.com/charts', source: 'istio/istio manifests/charts/base/README.md@1.23.2 (helm repo add istio …)' },
+  knative: { url: 'https://knative.github.io/operator', source: 'knative.dev/docs/install/operator/knative-with-operators (Helm); knative/operator gh-pages index.yaml (PR #2335: versions vX.Y.Z)' },
+  argo: { url: 'https://argoproj.github.io/argo-helm', source: 'argoproj/argo-helm README.md@argo-cd-7.6.8 (helm repo add argo …)' },
+  'prometheus-community': { url: 'https://prometheus-community.github.io/helm-charts', source: 'prometheus-community/helm-charts README.md@kube-prometheus-stack-65.1.1 (helm repo add …)' },
+} as const satisfies Record<string, ChartRepositoryPin>;
+export type ChartRepository = keyof typeof CHART_REPOSITORIES;
+
+export interface ChartPin extends Pin {
+  repository: ChartRepository;
+  chart: string;
+  version: string;
+}
+
+/**
+ * Charts Flux installs for the catalog and the vcluster function. Bitnami:
+ * the last releases before the images moved to `bitnamilegacy` on 2025-08-28
+ * (bitnami/containers#83267, bitnami/charts#35164); the values override each
+ * image to `bitnamilegacy` (BITNAMI_LEGACY_IMAGES) at the chart's own tag.
+ */
+export const CHARTS = {
+  kafka: { repository: 'bitnami', chart: 'kafka', version: '32.4.3', source: 'bitnami/charts bitnami/kafka/{Chart.yaml,values.yaml}@kafka/32.4.3' },
+  redis: { repository: 'bitnami', chart: 'redis', version: '22.0.7', source: 'bitnami/charts bitnami/redis/{Chart.yaml,values.yaml,values.schema.json}@redis/22.0.7' },
+  mongodb: { repository: 'bitnami', chart: 'mongodb', version: '16.5.45', source: 'bitnami/charts bitnami/mongodb/{Chart.yaml,values.yaml,values.schema.json}@mongodb/16.5.45' },
+  vcluster: { repository: 'loft', chart: 'vcluster', version: '0.20.0', source: 'loft-sh/vcluster chart/@v0.20.0 (tag exists; values not re-checked in issue 11)' },
+  'istio-base': { repository: 'istio', chart: 'base', version: '1.23.2', source: 'istio/istio manifests/charts/base@1.23.2 (tag exists)' },
+  istiod: { repository: 'istio', chart: 'istiod', version: '1.23.2', source: 'istio/istio manifests/charts/istio-control/istio-discovery@1.23.2 (tag exists)' },
+  'knative-operator': { repository: 'knative', chart: 'knative-operator', version: 'v1.15.4', source: 'knative/operator config/charts/knative-operator@knative-v1.15.4 (tag exists)' },
+  argocd: { repository: 'argo', chart: 'argo-cd', version: '7.6.8', source: 'argoproj/argo-helm charts/argo-cd/Chart.yaml@argo-cd-7.6.8 (Argo CD v2.12.4)' },
+  observability: { repository: 'prometheus-community', chart: 'kube-prometheus-stack', version: '65.1.1', source: 'prometheus-community/helm-charts tag kube-prometheus-stack-65.1.1 (tag exists)' },
+} as const satisfies Record<string, ChartPin>;
+
+/**
+ * Images the Bitnami charts pull, at each chart version's own tags
+ * (values.yaml at the chart tag), from `bitnamilegacy`, where every
+ * existing tag was copied on 2025-08-28 (bitnami/charts#35164).
+ */
+export const BITNAMI_LEGACY_IMAGES = {
+  kafka: {
+    image: { repository: 'bitnamilegacy/kafka', tag: '4.0.0-debian-12-r10' },
+    'defaultInitContainers.volumePermissions.image': { repository: 'bitnamilegacy/os-shell', tag: '12-debian-12-r51' },
+    'defaultInitContainers.autoDiscovery.image': { repository: 'bitnamilegacy/kubectl', tag: '1.33.4-debian-12-r0' },
+    'metrics.jmx.image': { repository: 'bitnamilegacy/jmx-exporter', tag: '1.4.0-debian-12-r0' },
+  },
+  redis: {
+    image: { repository: 'bitnamilegacy/redis', tag: '8.2.1-debian-12-r0' },
+    'sentinel.image': { repository: 'bitnamilegacy/redis-sentinel', tag: '8.2.1-debian-12-r0' },
+    'metrics.image': { repository: 'bitnamilegacy/redis-exporter', tag: '1.76.0-debian-12-r0' },
+    'volumePermissions.image': { repository: 'bitnamilegacy/os-shell', tag: '12-debian-12-r51' },
+    'kubectl.image': { repository: 'bitnamilegacy/kubectl', tag: '1.33.4-debian-12-r0' },
+    'sysctl.image': { repository: 'bitnamilegacy/os-shell', tag: '12-debian-12-r51' },
+  },
+  mongodb: {
+    image: { repository: 'bitnamilegacy/mongodb', tag: '8.0.13-debian-12-r0' },
+    'tls.image': { repository: 'bitnamilegacy/nginx', tag: '1.29.1-debian-12-r0' },
+    'externalAccess.autoDiscovery.image': { repository: 'bitnamilegacy/kubectl', tag: '1.33.4-debian-12-r0' },
+    'externalAccess.dnsCheck.image': { repository: 'bitnamilegacy/os-shell', tag: '12-debian-12-r51' },
+    'volumePermissions.image': { repository: 'bitnamilegacy/os-shell', tag: '12-debian-12-r51' },
+    'metrics.image': { repository: 'bitnamilegacy/mongodb-exporter', tag: '0.47.0-debian-12-r1' },
+  },
+} as const;
+
+export interface ImagePin extends Pin {
+  ref: string;
+}
+
+const NOT_RECHECKED = 'Docker Hub tag; not re-checked in issue 11 (no registry access here)';
+/** Docker official images: the tag is listed in docker-library/official-images library/<image> at that commit. */
+const officialImage = (image: string, commit: string) => `docker-library/official-images library/${image}@${commit} (Tags)`;
+
+/** Container images the functions and definitions run. */
+export const IMAGE_PINS = {
+  postgres: { ref: 'postgres:16.4', source: officialImage('postgres', '3c75042fbb') },
+  redis: { ref: 'redis:7.4.1', source: officialImage('redis', '88c780051d') },
+  fastDataDev: { ref: 'lensesio/fast-data-dev:3.9.0', source: NOT_RECHECKED },
+  kafkaTools: { ref: 'apache/kafka:3.9.0', source: NOT_RECHECKED },
+  // Released Lenses 6.1 images (the 6-preview tags are superseded):
+  // https://docs.lenses.io/latest/devx/6.1/deployment/installation/helm/hq (image lensesio/lenses-hq)
+  // https://docs.lenses.io/latest/deployment/installation/docker/agent (lensesio/lenses-agent:6.1)
+  lensesHq: { ref: 'lensesio/lenses-hq:6.1', source: 'docs.lenses.io/latest/devx/6.1/deployment/installation/helm/hq (Docker Hub lensesio/lenses-hq), release 6.1' },
+  lensesAgent: { ref: 'lensesio/lenses-agent:6.1', source: 'docs.lenses.io/latest/devx/6.1/deployment/installation/docker (lensesio/lenses-agent:6.1)' },
+  mosquitto: { ref: 'eclipse-mosquitto:2.0.20', source: officialImage('eclipse-mosquitto', 'd65fca2f13') },
+  metabase: { ref: 'metabase/metabase:v0.50.25', source: NOT_RECHECKED },
+  grafana: { ref: 'grafana/grafana:11.2.0', source: NOT_RECHECKED },
+  mysql: { ref: 'mysql:8.4.2', source: officialImage('mysql', '1bb0f358ee') },
+  mongodb: { ref: 'mongo:7.0.14', source: officialImage('mongo', '71487a96a2') + ' (SharedTags)' },
+  curl: { ref: 'curlimages/curl:8.10.1', source: NOT_RECHECKED },
+} as const satisfies Record<string, ImagePin>;
+
+type ImageRefs = { readonly [K in keyof typeof IMAGE_PINS]: (typeof IMAGE_PINS)[K]['ref'] };
+/** The image references alone, for the manifests. */
+export const IMAGE_REFS = Object.fromEntries(Object.entries(IMAGE_PINS).map(([k, p]) => [k, p.ref])) as ImageRefs;
+
+/**
+ * Kubernetes patch release the vCluster control plane runs for each minor
+ * version (the vcluster chart's `controlPlane.distro.k8s.*.image.tag`):
+ * release tags of kubernetes/kubernetes, checked with the Go module proxy
+ * (`go list -m k8s.io/kubernetes@<tag>`, published 2024-09-11/12).
+ */
+export const KUBERNETES_IMAGE_TAGS = {
+  '1.29': { tag: 'v1.29.9', source: 'kubernetes/kubernetes tag v1.29.9 (k8s.io/kubernetes@v1.29.9)' },
+  '1.30': { tag: 'v1.30.5', source: 'kubernetes/kubernetes tag v1.30.5 (k8s.io/kubernetes@v1.30.5)' },
+  '1.31': { tag: 'v1.31.1', source: 'kubernetes/kubernetes tag v1.31.1 (k8s.io/kubernetes@v1.31.1)' },
+} as const satisfies Record<string, { tag: string } & Pin>;
+
+export interface PackagePin extends Pin {
+  package: string;
+  version: string;
+}
+
+/** Crossplane packages install/ installs. */
+export const PACKAGES = {
+  // v0.18.x was pushed only to xpkg.upbound.io/crossplane-contrib (Makefile
+  // XPKG_REG_ORGS@v0.18.7); from v0.19.0 packages go to ghcr.io/crossplane-contrib,
+  // which xpkg.crossplane.io serves (Makefile, publish-provider-package.yml@v0.19.1).
+  'provider-upjet-github': {
+    package: 'xpkg.crossplane.io/crossplane-contrib/provider-upjet-github',
+    version: 'v0.19.1',
+    source: 'crossplane-contrib/provider-upjet-github Makefile, .github/workflows/publish-provider-package.yml, package/crds@v0.19.1',
+  },
+} as const satisfies Record<string, PackagePin>;
+
+export interface ControllerPin extends Pin {
+  version: string;
+  /** The Helm chart the GitOps bootstrap installs it from (synth/gitops.ts); none: the cluster brings it. */
+  chart?: { repoURL: string; chart: string; version: string; namespace: string };
+}
+
+/**
+ * Controllers whose APIs the emitted objects use, at the version whose
+ * schemas the tests validate against. Those with a chart the GitOps
+ * bootstrap installs (synth/gitops.ts); the others the cluster must bring
+ * (README, "Install through ArgoCD").
+ */
+export const CONTROLLER_PINS = {
+  crossplane: {
+    version: '2.2.1',
+    chart: { repoURL: 'https://charts.crossplane.io/stable', chart: 'crossplane', version: '2.2.1', namespace: 'crossplane-system' },
+    source: 'crossplane/crossplane cluster/charts/crossplane, cluster/crds@v2.2.1 (the CLI the tests run, tools/crank/go.mod)',
+  },
+  kubevela: {
+    version: '1.10.3',
+    chart: { repoURL: 'https://kubevela.github.io/charts', chart: 'vela-core', version: '1.10.3', namespace: 'vela-system' },
+    source: 'kubevela/kubevela charts/vela-core@v1.10.3',
+  },
+  flux: {
+    version: '2.4.0',
+    chart: { repoURL: 'https://fluxcd-community.github.io/helm-charts', chart: 'flux2', version: '2.14.1', namespace: 'flux-system' },
+    source: 'fluxcd-community/helm-charts charts/flux2/{Chart.yaml,templates/*.crds.yaml}@flux2-2.14.1 (appVersion 2.4.0)',
+  },
+  keda: {
+    version: '2.15.1',
+    chart: { repoURL: 'https://kedacore.github.io/charts', chart: 'keda', version: '2.15.1', namespace: 'keda' },
+    source: 'kedacore/charts keda/{Chart.yaml,templates/crds}@v2.15.1',
+  },
+  'external-secrets': { version: 'v1.3.2', source: 'external-secrets/external-secrets config/crds/bases@v1.3.2' },
+  'knative-serving': { version: 'v1.15.3', source: 'knative/serving config/core/300-resources@knative-v1.15.3' },
+  istio: { version: '1.23.2', source: 'istio/istio manifests/charts/base/crds/crd-all.gen.yaml@1.23.2' },
+  kubernetes: { version: '1.35.4', source: 'kubernetes/kubernetes api/openapi-spec/v3@v1.35.4' },
+} as const satisfies Record<string, ControllerPin>;
