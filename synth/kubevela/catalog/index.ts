@@ -10,6 +10,7 @@ import { health, securityPolicy } from './policies.js';
 import { rasaChatbot } from './rasa-chatbot.js';
 import { awsApigateway } from './aws-apigateway.js';
 import { karpenterNodepool } from './karpenter-nodepool.js';
+import { snowflakeDatawarehouse } from './snowflake-datawarehouse.js';
 import { tfjob } from './tfjob.js';
 import { autoscaler, ingress, kafkaConsumer, kafkaProducer } from './traits.js';
 
@@ -24,6 +25,7 @@ export const CATALOG: CatalogEntry[] = [
   iotBroker,
   tfjob,
   karpenterNodepool,
+  snowflakeDatawarehouse,
   ingress,
   autoscaler,
   kafkaProducer,
