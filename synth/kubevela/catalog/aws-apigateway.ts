@@ -208,7 +208,7 @@ for s in parameter.stages {
     healthPolicy: `${managedReady()}isHealth: _allReady
 `,
     // No imports here: KubeVela compiles the status with the context only.
-    customStatus: `${managedReady()}_urls: [for k, o in context.outputs if o.kind == "Stage" && o.status != _|_ && o.status.atProvider != _|_ && o.status.atProvider.invokeUrl != _|_ {o.status.atProvider.invokeUrl}]
+    customStatus: `${managedReady()}_urls: [for k, o in context.outputs if o.kind != _|_ if o.kind == "Stage" if o.status != _|_ if o.status.atProvider != _|_ if o.status.atProvider.invokeUrl != _|_ {o.status.atProvider.invokeUrl}]
 if !_allReady {
 	message: "waiting for \\(len(_waiting)) object(s) to become Ready, first \\(_waiting[0])"
 }
