@@ -358,7 +358,8 @@ describe('aws-apigateway', () => {
     ['both a URL and a private integration', { region: 'eu-west-1', endpoint: { url: 'https://a.example.com', privateIntegration: { vpcLinkId: 'v', listenerArn: 'arn:aws:x' } } }, 'endpoint: set exactly one of url and privateIntegration'],
     ['no endpoint target', { region: 'eu-west-1', endpoint: {} }, 'endpoint: set exactly one of url and privateIntegration'],
     ['credentials with origin *', { ...MIN, cors: { allowOrigins: ['*'], allowCredentials: true } }, 'cors: allowCredentials cannot be used with origin *'],
-    ['a stage listed twice', { ...MIN, stages: [{ name: 'prod' }, { name: 'prod' }] }, 'stages: prod is listed twice'],
+    ['a stage listed twice', { ...MIN, stages: [{ name: 'prod' }, { name: 'prod' }] }, 'stages: prod and prod are the same stage object'],
+    ['stages default and $default (one object name)', { ...MIN, stages: [{ name: '$default' }, { name: 'Default' }] }, 'stages: $default and Default are the same stage object'],
     ['no routes', { ...MIN, routes: [] }, 'routes must not be empty'],
   ])('reports %s in errs', (_l, params, message) => {
     expect(errs('aws-apigateway', params)).toEqual([message]);

@@ -84,7 +84,8 @@ export const awsApigateway: CatalogEntry = {
       'if len([if parameter.endpoint.url != _|_ {1}, if parameter.endpoint.privateIntegration != _|_ {1}]) != 1 {"endpoint: set exactly one of url and privateIntegration"}',
       'if len(parameter.routes) == 0 {"routes must not be empty"}',
       'if len(parameter.stages) == 0 {"stages must not be empty"}',
-      'for i, s in parameter.stages for t in list.Drop(parameter.stages, i+1) if t.name == s.name {"stages: \\(s.name) is listed twice"}',
+      // Object names drop "$" and case ({component}-default for $default), so those must differ too.
+      'for i, s in parameter.stages for t in list.Drop(parameter.stages, i+1) if strings.ToLower(strings.Replace(t.name, "$", "", -1)) == strings.ToLower(strings.Replace(s.name, "$", "", -1)) {"stages: \\(s.name) and \\(t.name) are the same stage object"}',
       'if parameter.cors != _|_ if parameter.cors.allowCredentials && list.Contains(parameter.cors.allowOrigins, "*") {"cors: allowCredentials cannot be used with origin *"}',
     ]),
     `_base: {
