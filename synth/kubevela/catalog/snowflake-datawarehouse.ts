@@ -248,7 +248,18 @@ output: {
 
 - \`${WORKSPACE}\` \`Workspace\`: \`forProvider.source\` (Inline), \`inlineFormat\` (HCL), \`module\`, \`varmap\`, \`env\` (\`value\`/\`secretKeyRef\`), \`writeConnectionSecretToRef\`, \`providerConfigRef\` (default \`ClusterProviderConfig\`/\`default\`): crossplane-contrib/provider-terraform v1.1.1, \`package/crds/tf.m.upbound.io_workspaces.yaml\` (the tests validate the output against it). Outputs → Secret keys: \`internal/controller/namespaced/workspace/workspace.go\` (\`op2cd\`).
 - Snowflake provider \`snowflakedb/snowflake\` ${SNOWFLAKE_TF_PROVIDER}: \`docs/resources/warehouse.md\`, \`database.md\`, \`schema.md\` (\`fully_qualified_name\`), \`account_role.md\`, \`grant_privileges_to_account_role.md\` (\`on_account_object\`, \`on_schema\`), \`service_user.md\` (\`rsa_public_key\`: "on 1 line without header and trailer"), \`grant_account_role.md\`; provider settings from \`SNOWFLAKE_ORGANIZATION_NAME\`, \`SNOWFLAKE_ACCOUNT_NAME\`, \`SNOWFLAKE_USER\`, \`SNOWFLAKE_ROLE\`, \`SNOWFLAKE_AUTHENTICATOR\` (\`SNOWFLAKE_JWT\`), \`SNOWFLAKE_PRIVATE_KEY\`: \`docs/index.md\`.
-- \`tls_private_key\`: hashicorp/tls (\`algorithm\`, \`rsa_bits\`, \`public_key_pem\`, \`private_key_pem_pkcs8\`, the last in the 4.x schema).
+- \`tls_private_key\`: hashicorp/tls v4.2.1 (\`algorithm\`, \`rsa_bits\`, \`public_key_pem\`, \`private_key_pem_pkcs8\`).
+
+## Checked by hand, not in \`make test\`
+
+The module was checked once (2026-12-02) with \`terraform validate\` (Terraform 1.11.4) against
+the Snowflake provider v2.20.0 and hashicorp/tls v4.2.1 built from their tagged sources and
+loaded through \`dev_overrides\`: valid, and a misspelt block (\`on_schemas\`) is reported. The
+key locals, applied with the real tls provider, give one-line bodies that \`openssl pkey\` reads
+as a 2048-bit PKCS#8 private key and its matching public key. The tests cannot repeat this:
+the Go module proxy reachable here refuses both provider modules and registry.terraform.io is
+out of reach, so the tests check the module's variables and outputs against the Workspace's
+\`varmap\` and the realtime platform's keys instead.
 
 ## Choices
 
