@@ -114,9 +114,9 @@ export function rbac(fns: FunctionEntry[]): OutputFile {
 }
 
 /** The Crossplane providers the functions' composed kinds come from. */
-export function providers(fns: FunctionEntry[]): OutputFile {
+export function providers(fns: FunctionEntry[], catalog: { provider: string; package: string; version: string }[] = []): OutputFile {
   const chart = newChart();
-  const deps = new Map(fns.flatMap((f) => f.dependsOn ?? []).map((d) => [d.provider, d]));
+  const deps = new Map([...fns.flatMap((f) => f.dependsOn ?? []), ...catalog].map((d) => [d.provider, d]));
   for (const d of deps.values()) {
     new ApiObject(chart, d.provider, {
       apiVersion: 'pkg.crossplane.io/v1',

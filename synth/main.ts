@@ -13,6 +13,7 @@ import { apiPage } from './docs.js';
 import { applicationInfrastructureDefinition, webserviceDefinition } from './kubevela/application.js';
 import { APPLICATION_PAGES } from './docs-application.js';
 import { catalogFiles } from './kubevela/catalog/index.js';
+import { CATALOG_PROVIDERS } from './kubevela/catalog/providers.js';
 import { gitopsFiles } from './gitops.js';
 import { vclusterDefinition } from './kubevela/vcluster.js';
 import { vcluster } from '../functions/vcluster/api.js';
@@ -36,7 +37,7 @@ export function generate(): OutputFile[] {
     if (input) files.push(input);
     files.push(functionMeta(fn));
   }
-  files.push(functionPackages(FUNCTIONS), rbac(FUNCTIONS), providers(FUNCTIONS), devFunctions(FUNCTIONS));
+  files.push(functionPackages(FUNCTIONS), rbac(FUNCTIONS), providers(FUNCTIONS, CATALOG_PROVIDERS), devFunctions(FUNCTIONS));
   files.push(eventDrivenServiceDefinition(), realtimePlatformDefinition(), webserviceDefinition(), applicationInfrastructureDefinition(), vclusterDefinition());
   files.push(...APPLICATION_PAGES(), ...catalogFiles(), ...gitopsFiles(), pinsPage());
   files.push(

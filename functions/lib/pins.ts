@@ -148,6 +148,14 @@ export const PACKAGES = {
     version: 'v0.19.1',
     source: 'crossplane-contrib/provider-upjet-github Makefile, .github/workflows/publish-provider-package.yml, package/crds@v0.19.1',
   },
+  // The apigatewayv2 family subpackage (cmd/provider/apigatewayv2), published to
+  // xpkg.crossplane.io/crossplane-contrib by .github/workflows/publish-provider-packages.yaml →
+  // crossplane-contrib/provider-workflows publish-provider-family.yml (CROSSPLANE_PROXY_REGORG).
+  'provider-aws-apigatewayv2': {
+    package: 'xpkg.crossplane.io/crossplane-contrib/provider-aws-apigatewayv2',
+    version: 'v2.6.0',
+    source: 'crossplane-contrib/provider-upjet-aws .github/workflows/publish-provider-packages.yaml, package/crds/apigatewayv2.aws.m.upbound.io_*.yaml@v2.6.0',
+  },
 } as const satisfies Record<string, PackagePin>;
 
 export interface ControllerPin extends Pin {

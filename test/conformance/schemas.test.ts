@@ -215,6 +215,26 @@ const PARAMS: Record<string, { kind: 'component' | 'trait' | 'policy'; min: Obj;
     full: [{ image: 'example/worker:1.0', size: 'large', kafka: { bootstrapServers: 'kafka:9092', topic: 't', consumerGroup: 'g', offsetResetPolicy: 'earliest' }, secretName: 'cfg' }],
   },
   vcluster: { kind: 'component', min: {}, full: [{ size: 'large', kubernetes: { version: '1.29' }, networking: { isolation: false, exposeApi: true }, features: { istio: true, knative: true, argocd: true, observability: true } }] },
+  tfjob: {
+    kind: 'component',
+    min: { image: 'tf:2.16' },
+    full: [{ image: 'tf:2.16', command: ['python', 'train.py'], args: ['--epochs=3'], mode: 'distributed', workers: 3, parameterServers: 2, gpus: 2, env: [{ name: 'A', value: 'b' }, { name: 'K', secret: { name: 's', key: 'k' } }], volumes: [{ name: 'data', mountPath: '/data', pvc: 'datasets', readOnly: true }, { name: 'cfg', mountPath: '/cfg', configMap: 'train-cfg' }, { name: 'creds', mountPath: '/creds', secret: 'train-creds' }], nodeSelector: { 'platform.example.org/workload-profile': 'gpu' }, tolerations: [{ key: 'dedicated', value: 'ml', effect: 'NoSchedule' }], restartPolicy: 'ExitCode', cleanPodPolicy: 'All', backoffLimit: 2, activeDeadlineSeconds: 3600, ttlSecondsAfterFinished: 600 }],
+  },
+  'karpenter-nodepool': {
+    kind: 'component',
+    min: { clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod' },
+    full: [{ clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod', profile: 'gpu', instanceFamilies: ['g5', 'g6'], instanceSizes: ['xlarge', '2xlarge'], capacityTypes: ['on-demand'], architectures: ['amd64', 'arm64'], taints: [{ key: 'team', value: 'ml' }], labels: { team: 'ml' } }, { clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod', profile: 'memory' }],
+  },
+  'aws-apigateway': {
+    kind: 'component',
+    min: { region: 'eu-west-1', endpoint: { url: 'https://api.example.com' } },
+    full: [{ region: 'us-east-1', endpoint: { privateIntegration: { vpcLinkId: 'abc123', listenerArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/net/x/y/z' }, method: 'GET', timeoutMilliseconds: 5000 }, routes: ['GET /orders', 'ANY /{proxy+}'], cors: { allowOrigins: ['https://shop.example.com'], allowCredentials: true, exposeHeaders: ['x-request-id'], maxAge: 600 }, stages: [{ name: '$default' }, { name: 'prod', autoDeploy: false, throttlingBurstLimit: 20, throttlingRateLimit: 50.5, variables: { backend: 'blue' } }], description: 'shop API', tags: { team: 'shop' }, providerConfig: { kind: 'ProviderConfig', name: 'shop-aws' } }],
+  },
+  'snowflake-datawarehouse': {
+    kind: 'component',
+    min: { organization: 'acme', account: 'analytics', database: 'health_data' },
+    full: [{ organization: 'acme', account: 'analytics', database: 'health_data', schema: 'RAW', dataRetentionDays: 7, warehouse: { name: 'STREAM_WH', size: 'MEDIUM', autoSuspend: 300, maxClusterCount: 3 }, user: 'KAFKA_SINK', secretName: 'health-snowflake', adminCredentials: { secretName: 'sf-admin', role: 'SYSADMIN' }, providerConfig: { kind: 'ProviderConfig', name: 'tf' } }],
+  },
   ingress: { kind: 'trait', min: { domain: 'api.example.com' }, full: [{ domain: 'api.example.com', tls: { enabled: true } }, { domain: 'api.example.com', path: '/v1', port: 9000 }] },
   autoscaler: { kind: 'trait', min: {}, full: [{ min: 0, max: 4 }, { cpu: 70 }, { min: 2, max: 8, cpu: 60 }] },
   'kafka-producer': { kind: 'trait', min: { platform: 'health-data', topics: ['a'] }, full: [{ bootstrapServers: 'kafka:9092', topics: ['a', 'b'] }] },

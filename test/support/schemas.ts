@@ -99,7 +99,10 @@ export class SchemaRegistry {
       this.entries.set(key, { source: this.k8s.source, served: true, validate });
     }
     this.objectMeta = { $ref: `${K8S_ID}#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta` };
-    for (const f of readdirSync(join(UPSTREAM, 'crds'))) this.addCrds(join(UPSTREAM, 'crds', f), `test/upstream/crds/${f}`);
+    // One file per CRD set, or a folder per release (named after it, SOURCES.md says where from).
+    for (const f of readdirSync(join(UPSTREAM, 'crds'), { recursive: true, encoding: 'utf8' }).sort()) {
+      if (f.endsWith('.yaml')) this.addCrds(join(UPSTREAM, 'crds', f), `test/upstream/crds/${f}`);
+    }
   }
 
   /** Every CRD (or XRD) document of a file. */

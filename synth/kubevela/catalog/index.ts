@@ -8,16 +8,24 @@ import { auth0Idp, neonPostgres } from './external-secrets.js';
 import { iotBroker } from './iot-broker.js';
 import { health, securityPolicy } from './policies.js';
 import { rasaChatbot } from './rasa-chatbot.js';
+import { awsApigateway } from './aws-apigateway.js';
+import { karpenterNodepool } from './karpenter-nodepool.js';
+import { snowflakeDatawarehouse } from './snowflake-datawarehouse.js';
+import { tfjob } from './tfjob.js';
 import { autoscaler, ingress, kafkaConsumer, kafkaProducer } from './traits.js';
 
 export const CATALOG: CatalogEntry[] = [
   kafka,
   redis,
   mongodb,
+  awsApigateway,
   neonPostgres,
   auth0Idp,
   rasaChatbot,
   iotBroker,
+  tfjob,
+  karpenterNodepool,
+  snowflakeDatawarehouse,
   ingress,
   autoscaler,
   kafkaProducer,
