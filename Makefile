@@ -21,6 +21,9 @@ $(TOOLS_BIN)/crank: tools/crank/go.mod tools/crank/go.sum
 	cd tools/crank && go build -o $@ github.com/crossplane/crossplane/v2/cmd/crank
 $(TOOLS_BIN)/cue: tools/cue/go.mod tools/cue/go.sum
 	cd tools/cue && go build -o $@ cuelang.org/go/cmd/cue
+# KubeVela's own render/patch code (tools/kubevela/main.go drives it) for tooling/oam.ts.
+$(TOOLS_BIN)/oam-render: tools/kubevela/go.mod tools/kubevela/go.sum tools/kubevela/main.go
+	cd tools/kubevela && go build -o $@ .
 
 # `crossplane beta validate` loads Crossplane's own CRDs from the Crossplane
 # image, which cannot be pulled here; it reads its cache first, so seed the
@@ -38,7 +41,7 @@ $(CROSSPLANE_SCHEMAS): tools/crank/go.mod tools/crank/go.sum
 /usr/sbin/mosquitto /usr/bin/mosquitto_pub /usr/bin/lua5.1:
 	apt-get update -qq && apt-get install -y -qq mosquitto mosquitto-clients lua5.1
 
-tools: $(TOOLS_BIN)/crank $(TOOLS_BIN)/cue $(CROSSPLANE_SCHEMAS) /usr/sbin/mosquitto /usr/bin/mosquitto_pub /usr/bin/lua5.1 ## Build the pinned crossplane CLI (crank) and cue; install mosquitto and lua5.1
+tools: $(TOOLS_BIN)/crank $(TOOLS_BIN)/cue $(TOOLS_BIN)/oam-render $(CROSSPLANE_SCHEMAS) /usr/sbin/mosquitto /usr/bin/mosquitto_pub /usr/bin/lua5.1 ## Build the pinned crossplane CLI (crank), cue and KubeVela's renderer (oam-render); install mosquitto and lua5.1
 
 synth: install ## Regenerate every generated YAML and reference page from code
 	$(TSX) synth/main.ts

@@ -13,6 +13,7 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const TOOLS = {
   crank: { env: 'CRANK', pinned: 'github.com/crossplane/crossplane/v2/cmd/crank v2.2.1 (tools/crank/go.mod)' },
   cue: { env: 'CUE', pinned: 'cuelang.org/go/cmd/cue v0.9.2 (tools/cue/go.mod)' },
+  'oam-render': { env: 'OAM_RENDER', pinned: 'KubeVela\'s render and patch code, github.com/kubevela/workflow (tools/kubevela/go.mod)' },
 } as const;
 
 export type ToolName = keyof typeof TOOLS;
