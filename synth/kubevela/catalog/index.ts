@@ -8,7 +8,7 @@ import { auth0Idp, neonPostgres } from './external-secrets.js';
 import { iotBroker } from './iot-broker.js';
 import { health, securityPolicy } from './policies.js';
 import { rasaChatbot } from './rasa-chatbot.js';
-import { autoscaler, ingress, kafkaConsumer, kafkaProducer } from './traits.js';
+import { autoscaler, domainRoute, kafkaConsumer, kafkaProducer } from './traits.js';
 
 export const CATALOG: CatalogEntry[] = [
   kafka,
@@ -18,7 +18,7 @@ export const CATALOG: CatalogEntry[] = [
   auth0Idp,
   rasaChatbot,
   iotBroker,
-  ingress,
+  domainRoute,
   autoscaler,
   kafkaProducer,
   kafkaConsumer,
