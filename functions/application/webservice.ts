@@ -6,7 +6,7 @@
  * `knative-webservice` components into the GitOps repository that must
  * satisfy the same schema (the unit tests check that).
  */
-import { SHORT } from '../lib/schema/cue.js';
+import { SHORT } from '../lib/schema/walk.js';
 import { ContainerResources, StringEnum, StringMap, Type, type Static } from '../lib/schema/types.js';
 import { ApplicationSpec, SOURCES } from './api.js';
 

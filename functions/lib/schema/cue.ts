@@ -4,12 +4,10 @@
  * `*value | type`, optional fields as `name?:`, and never both.
  */
 import type { SchemaNode } from './walk.js';
-import { isOptional } from './walk.js';
+import { isOptional, SHORT } from './walk.js';
 
 const IDENT = /^[A-Za-z][A-Za-z0-9_]*$/;
 
-/** Schema keyword carrying a parameter's KubeVela `+short` flag. */
-export const SHORT = 'x-kubevela-short';
 
 /** A CUE string or other literal; JSON literals are valid CUE. */
 export function cueLiteral(value: unknown): string {
