@@ -825,13 +825,14 @@ describe('status and health of every component in every state its live object pa
     ['zero replicas (readyReplicas omitted)', { replicas: 1, currentReplicas: 1 }, false],
     ['Synced False', { conditions: [{ type: 'Synced', status: 'False', reason: 'ReconcileError', message: 'cannot compose' }] }, false],
     ['Ready False', { conditions: [{ type: 'Ready', status: 'False', reason: 'Creating', message: 'creating' }] }, false],
+    ['ready', { conditions: [READY], replicas: 1, readyReplicas: 1, url: 'https://x.example.com' }, true],
   ];
 
   it('every component has a live example here', () => {
     expect(components.filter((c) => !EXAMPLES[c] && !CLAIMS[c])).toEqual([]);
   });
 
-  it.each(components.flatMap((c) => STATES.map(([label, status, healthy]) => [c, label, status, healthy] as const)))('%s: %s evaluates, unhealthy', (type, _label, status, healthy) => {
+  it.each(components.flatMap((c) => STATES.map(([label, status, healthy]) => [c, label, status, healthy] as const)))('%s: %s evaluates (healthy: %s)', (type, _label, status, healthy) => {
     const { output, outputs } = live(type);
     const withStatus = (o: Any) => (status === undefined ? o : { ...o, status });
     const h = healthOf(definition('component', type), withStatus(output), Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, withStatus(v)])));
