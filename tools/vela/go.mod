@@ -7,7 +7,9 @@ go 1.25.0
 // v1.10.9 (it refuses v1.10.3, the chart the GitOps bootstrap installs);
 // the 1.10 patch releases share the CUE engine (cuelang.org/go v0.9.2).
 // A dependency's replace directives do not apply, so kubevela's own
-// (its go.mod at v1.10.9) are repeated here.
+// (its go.mod at v1.10.9) are repeated here. go.sum started as kubevela's
+// own go.sum at v1.10.9 (then go mod tidy): the checksum database does not
+// answer for the replacement github.com/kmodules/apiserver-runtime.
 require github.com/oam-dev/kubevela v1.10.9
 
 require (
