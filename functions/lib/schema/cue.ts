@@ -8,7 +8,6 @@ import { isOptional, SHORT } from './walk.js';
 
 const IDENT = /^[A-Za-z][A-Za-z0-9_]*$/;
 
-
 /** A CUE string or other literal; JSON literals are valid CUE. */
 export function cueLiteral(value: unknown): string {
   return JSON.stringify(value);
