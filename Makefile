@@ -21,6 +21,22 @@ $(TOOLS_BIN)/crank: tools/crank/go.mod tools/crank/go.sum
 	cd tools/crank && go build -o $@ github.com/crossplane/crossplane/v2/cmd/crank
 $(TOOLS_BIN)/cue: tools/cue/go.mod tools/cue/go.sum
 	cd tools/cue && go build -o $@ cuelang.org/go/cmd/cue
+# KubeVela's own render/patch code (tools/kubevela/main.go drives it) for tooling/oam.ts.
+$(TOOLS_BIN)/oam-render: tools/kubevela/go.mod tools/kubevela/go.sum tools/kubevela/main.go
+	cd tools/kubevela && go build -o $@ .
+# The vela CLI (vela dry-run --offline of the OAM examples), and vela-core's built-in
+# definitions from the same module (charts/vela-core/templates/defwithtemplate, the Helm
+# include of the definition namespace resolved), without its `deploy` workflow step,
+# which `vela dry-run --offline` refuses to load.
+VELA_VERSION := $(shell sed -nE 's|^require github.com/oam-dev/kubevela (v[0-9.]+).*|\1|p' tools/vela/go.mod)
+VELA_BUILTINS := $(CURDIR)/.tools/vela-builtins/$(VELA_VERSION)
+$(TOOLS_BIN)/vela: tools/vela/go.mod tools/vela/go.sum
+	cd tools/vela && go build -o $@ -ldflags "-X github.com/oam-dev/kubevela/version.VelaVersion=$(VELA_VERSION)" github.com/oam-dev/kubevela/references/cmd/cli
+$(VELA_BUILTINS)/webservice.yaml: tools/vela/go.mod tools/vela/go.sum
+	mkdir -p $(VELA_BUILTINS)
+	cd tools/vela && src=$$(go list -m -f '{{.Dir}}' github.com/oam-dev/kubevela)/charts/vela-core/templates/defwithtemplate && \
+	  for f in $$src/*.yaml; do [ "$$(basename $$f)" = deploy.yaml ] || \
+	    sed 's/{{ include "systemDefinitionNamespace" . }}/vela-system/' "$$f" > $(VELA_BUILTINS)/$$(basename $$f); done
 
 # `crossplane beta validate` loads Crossplane's own CRDs from the Crossplane
 # image, which cannot be pulled here; it reads its cache first, so seed the
@@ -38,7 +54,7 @@ $(CROSSPLANE_SCHEMAS): tools/crank/go.mod tools/crank/go.sum
 /usr/sbin/mosquitto /usr/bin/mosquitto_pub /usr/bin/lua5.1:
 	apt-get update -qq && apt-get install -y -qq mosquitto mosquitto-clients lua5.1
 
-tools: $(TOOLS_BIN)/crank $(TOOLS_BIN)/cue $(CROSSPLANE_SCHEMAS) /usr/sbin/mosquitto /usr/bin/mosquitto_pub /usr/bin/lua5.1 ## Build the pinned crossplane CLI (crank) and cue; install mosquitto and lua5.1
+tools: $(TOOLS_BIN)/crank $(TOOLS_BIN)/cue $(TOOLS_BIN)/oam-render $(TOOLS_BIN)/vela $(VELA_BUILTINS)/webservice.yaml $(CROSSPLANE_SCHEMAS) /usr/sbin/mosquitto /usr/bin/mosquitto_pub /usr/bin/lua5.1 ## Build the pinned crossplane CLI (crank), cue, KubeVela's renderer (oam-render) and vela; install mosquitto and lua5.1
 
 synth: install ## Regenerate every generated YAML and reference page from code
 	$(TSX) synth/main.ts

@@ -1,11 +1,11 @@
-/** Reference pages of the ApplicationClaim and of the webservice / application-infrastructure definitions. */
+/** Reference pages of the ApplicationClaim and of the knative-webservice / application-infrastructure definitions. */
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { application, SOURCE_ANNOTATION } from '../functions/application/api.js';
 import { GITHUB_PROVIDER } from '../functions/application/github.js';
 import { Settings } from '../functions/application/settings.js';
-import { ApplicationInfrastructureParameters, WebserviceParameters } from '../functions/application/webservice.js';
+import { ApplicationInfrastructureParameters, WEBSERVICE_TYPE, WebserviceParameters } from '../functions/application/webservice.js';
 import { SHARED_IMAGES } from '../functions/lib/images.js';
 import { fieldTable } from '../functions/lib/schema/docs.js';
 import { toOpenApi } from '../functions/lib/schema/openapi.js';
@@ -23,7 +23,7 @@ The annotation \`${SOURCE_ANNOTATION}\` says who created the claim:
 | --- | --- | --- |
 | \`api-driven\` (default when absent) | automation: Slack commands, API calls | yes |
 | \`analyzer-driven\` | automated OAM analysis | yes |
-| \`oam-driven\` | KubeVela, from an OAM Application already in the GitOps repository (\`webservice\` with a language, \`application-infrastructure\`) | **no**: writing it back would change the repository, ArgoCD would sync, KubeVela would render the claim again |
+| \`oam-driven\` | KubeVela, from an OAM Application already in the GitOps repository (\`knative-webservice\` with a language, \`application-infrastructure\`) | **no**: writing it back would change the repository, ArgoCD would sync, KubeVela would render the claim again |
 
 Any other value is a Fatal result naming the annotation.
 
@@ -34,7 +34,7 @@ Before writing, the function asks Crossplane for the live OAM Application
 namespace) through its resource requirements. A missing Application is written new;
 an existing one is written back with its components, policies and workflow plus the
 app's component; when it already has a component of the app's name nothing is written.
-The component written is a \`webservice\` without \`language\` (the claim already provides
+The component written is a \`knative-webservice\` without \`language\` (the claim already provides
 the infrastructure), with the claim's image, port, env, the database/cache Secrets and
 \`realtime\`.
 
@@ -72,7 +72,7 @@ export function APPLICATION_PAGES(): OutputFile[] {
   return [
     apiPage({
       api: application,
-      componentType: 'application-infrastructure (and webservice with a language)',
+      componentType: 'application-infrastructure (and knative-webservice with a language)',
       page: 'application',
       composes: [
         '`Repository` `{namespace}-{name}-repo` (GitHub provider): the app repository, created from a template, or the existing `appContainer` repository, observed',
@@ -85,7 +85,7 @@ export function APPLICATION_PAGES(): OutputFile[] {
       notes: NOTES,
     }),
     definitionPage({
-      name: 'webservice',
+      name: WEBSERVICE_TYPE,
       kind: 'ComponentDefinition',
       description:
         'A web service as a Knative Service. With `language`, an ApplicationClaim (source `oam-driven`) sets up its repository, database and cache; with `realtime`, the realtime platform\'s connection Secrets become its environment.',

@@ -34,9 +34,9 @@ export function loadDefinition(path: string): DefinitionCue {
   return { template: def.spec.schematic.cue.template, ...def.spec.status };
 }
 
-/** A realistic KubeVela `context` for a component of an Application. */
-export function vcontext(name: string, namespace = 'team-a', appName = 'shop'): string {
-  return `context: ${JSON.stringify({
+/** A realistic KubeVela `context` for a component of an Application, as data. */
+export function contextData(name: string, namespace = 'team-a', appName = 'shop'): Record<string, unknown> {
+  return {
     name,
     namespace,
     appName,
@@ -46,7 +46,12 @@ export function vcontext(name: string, namespace = 'team-a', appName = 'shop'): 
     appAnnotations: {},
     cluster: '',
     clusterVersion: { major: '1', minor: '31', gitVersion: 'v1.31.0', platform: 'linux/amd64' },
-  })}`;
+  };
+}
+
+/** The same context as a CUE field. */
+export function vcontext(name: string, namespace = 'team-a', appName = 'shop'): string {
+  return `context: ${JSON.stringify(contextData(name, namespace, appName))}`;
 }
 
 /** Evaluate a definition's output for the given parameters. */
@@ -66,12 +71,26 @@ export function renderOutputs(
   return { ok: true, output: value.output, outputs: value.outputs ?? {} };
 }
 
-/** Evaluate isHealth and the status message against a live output object. */
-export function healthOf(def: DefinitionCue, output: unknown): { isHealth: CueResult; message: CueResult } {
-  const ctx = `context: output: ${JSON.stringify(output)}`;
+/**
+ * isHealth and the status message of a component against its live objects,
+ * evaluated by vela-core's own health code (`oam-render status`): the
+ * template compiled with `context: {name, appName, output, outputs, status}`
+ * and `parameter`. vela-core only logs an evaluation error (the component
+ * then reads unhealthy with no message); here it is an `ok: false` result.
+ */
+export function healthOf(
+  def: DefinitionCue,
+  output: unknown,
+  outputs?: Record<string, unknown>,
+  parameter: unknown = {},
+): { isHealth: CueResult; message: CueResult } {
+  const context = { name: 'my-component', appName: 'shop', appRevision: 'shop-v1', output, ...(outputs ? { outputs } : {}) };
+  const r = runTool('oam-render', ['status'], JSON.stringify({ healthPolicy: def.healthPolicy ?? '', customStatus: def.customStatus ?? '', context, parameter }));
+  if (r.code !== 0) throw new Error(`oam-render status: ${r.stderr}`);
+  const v = JSON.parse(r.stdout) as { healthy: boolean; message: string; healthError?: string; messageError?: string };
   return {
-    isHealth: cueExport([def.healthPolicy ?? '', ctx], 'isHealth'),
-    message: cueExport([def.customStatus ?? '', ctx], 'message'),
+    isHealth: v.healthError ? { ok: false, error: v.healthError } : { ok: true, value: v.healthy },
+    message: v.messageError ? { ok: false, error: v.messageError } : { ok: true, value: v.message },
   };
 }
 

@@ -13,6 +13,8 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const TOOLS = {
   crank: { env: 'CRANK', pinned: 'github.com/crossplane/crossplane/v2/cmd/crank v2.2.1 (tools/crank/go.mod)' },
   cue: { env: 'CUE', pinned: 'cuelang.org/go/cmd/cue v0.9.2 (tools/cue/go.mod)' },
+  'oam-render': { env: 'OAM_RENDER', pinned: 'KubeVela\'s render and patch code, github.com/kubevela/workflow (tools/kubevela/go.mod)' },
+  vela: { env: 'VELA', pinned: 'github.com/oam-dev/kubevela/references/cmd/cli v1.10.9 (tools/vela/go.mod)' },
 } as const;
 
 export type ToolName = keyof typeof TOOLS;
@@ -32,8 +34,8 @@ export interface RunResult {
   stderr: string;
 }
 
-export function runTool(name: ToolName, args: string[], input?: string, timeoutMs = 120_000): RunResult {
-  const r = spawnSync(toolPath(name), args, { input, encoding: 'utf8', cwd: ROOT, timeout: timeoutMs, maxBuffer: 64 << 20 });
+export function runTool(name: ToolName, args: string[], input?: string, timeoutMs = 120_000, env?: Record<string, string>): RunResult {
+  const r = spawnSync(toolPath(name), args, { input, encoding: 'utf8', cwd: ROOT, timeout: timeoutMs, maxBuffer: 64 << 20, env: env && { ...process.env, ...env } });
   if (r.error) throw r.error;
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

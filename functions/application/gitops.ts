@@ -16,7 +16,7 @@ import type { ResourceSelector } from '@crossplane-org/function-sdk-typescript';
 import { stringify } from 'yaml';
 import type { KubeObject } from '../lib/k8s/objects.js';
 import { SOURCE_ANNOTATION, type ApplicationSpec, type Source } from './api.js';
-import type { WebserviceParameters } from './webservice.js';
+import { WEBSERVICE_TYPE, type WebserviceParameters } from './webservice.js';
 
 export const OAM_APPLICATION_REQUIREMENT = 'oam-application';
 
@@ -49,7 +49,7 @@ export function hasComponent(app: KubeObject, name: string): boolean {
 }
 
 /**
- * The app's `webservice` component. It carries no `language`: with one,
+ * The app's `knative-webservice` component (WEBSERVICE_TYPE). It carries no `language`: with one,
  * KubeVela would render a second ApplicationClaim for the infrastructure this
  * claim already provides.
  */
@@ -62,7 +62,7 @@ export function appComponent(spec: ApplicationSpec, image: string, secrets: stri
     ...(secrets.length > 0 ? { secrets } : {}),
     ...(spec.realtime ? { realtime: spec.realtime } : {}),
   };
-  return { name: spec.name, type: 'webservice', properties };
+  return { name: spec.name, type: WEBSERVICE_TYPE, properties };
 }
 
 /** Annotations and labels a server adds; they do not belong in a manifest in Git. */

@@ -1,18 +1,28 @@
 /**
- * Parameters of the KubeVela `webservice` and `application-infrastructure`
- * components. They live beside the ApplicationClaim API because both sides
- * use them: the definitions are generated from them, and the application
- * function writes `webservice` components into the GitOps repository that
- * must satisfy the same schema (the unit tests check that).
+ * Parameters of the KubeVela `knative-webservice` and
+ * `application-infrastructure` components. They live beside the
+ * ApplicationClaim API because both sides use them: the definitions are
+ * generated from them, and the application function writes
+ * `knative-webservice` components into the GitOps repository that must
+ * satisfy the same schema (the unit tests check that).
  */
+import { SHORT } from '../lib/schema/walk.js';
 import { ContainerResources, StringEnum, StringMap, Type, type Static } from '../lib/schema/types.js';
 import { ApplicationSpec, SOURCES } from './api.js';
 
 const spec = ApplicationSpec.properties;
 
+/**
+ * The component type of a web service on Knative. Not `webservice`: vela-core
+ * 1.10 installs its own `webservice` (a Deployment, other parameters) in
+ * vela-system (charts/vela-core/templates/defwithtemplate/webservice.yaml), and
+ * a definition of that name here would replace it for every team.
+ */
+export const WEBSERVICE_TYPE = 'knative-webservice';
+
 export const WebserviceParameters = Type.Object({
-  image: Type.String({ minLength: 1, description: 'Container image of the service.' }),
-  port: Type.Integer({ minimum: 1, maximum: 65535, default: 8080, description: 'Port the container listens on (Knative routes HTTP to it).' }),
+  image: Type.String({ minLength: 1, description: 'Container image of the service.', [SHORT]: 'i' }),
+  port: Type.Integer({ minimum: 1, maximum: 65535, default: 8080, description: 'Port the container listens on (Knative routes HTTP to it).', [SHORT]: 'p' }),
   name: Type.Optional(
     Type.String({ ...spec.name, description: 'Application name for the ApplicationClaim and its Secrets. Default: the component name.' }),
   ),

@@ -77,7 +77,7 @@ export const EventDrivenServiceSpec = Type.Object({
     Type.String({ minLength: 1, description: 'Secret whose keys become environment variables (envFrom) of both containers.' }),
   ),
   imagePullSecrets: Type.Optional(
-    Type.Array(Type.Object({ name: Type.String({ minLength: 1 }) }), { description: 'Secrets for pulling private images.' }),
+    Type.Array(Type.Object({ name: Type.String({ minLength: 1, description: 'Name of a Secret in the namespace.' }) }), { description: 'Secrets for pulling private images.' }),
   ),
   initContainer: Type.Optional(
     Type.Object(

@@ -195,4 +195,8 @@ export const CONTROLLER_PINS = {
   'knative-serving': { version: 'v1.15.3', source: 'knative/serving config/core/300-resources@knative-v1.15.3' },
   istio: { version: '1.23.2', source: 'istio/istio manifests/charts/base/crds/crd-all.gen.yaml@1.23.2' },
   kubernetes: { version: '1.35.4', source: 'kubernetes/kubernetes api/openapi-spec/v3@v1.35.4' },
+  // The catalog's cluster prerequisites (README): the cluster brings them; their CRDs are in test/upstream/crds/<name>-v<version>/.
+  karpenter: { version: 'v1.14.1', source: 'aws/karpenter-provider-aws pkg/apis/crds@v1.14.1' },
+  'training-operator': { version: 'v1.9.0', source: 'kubeflow/training-operator manifests/base/crds/kubeflow.org_tfjobs.yaml@v1.9.0' },
+  'provider-terraform': { version: 'v1.1.1', source: 'crossplane-contrib/provider-terraform package/crds/tf.m.upbound.io_workspaces.yaml@v1.1.1' },
 } as const satisfies Record<string, ControllerPin>;

@@ -1,11 +1,11 @@
 /**
- * ComponentDefinitions `webservice` and `application-infrastructure`: the
+ * ComponentDefinitions `knative-webservice` and `application-infrastructure`: the
  * expert path of the platform. Both emit an ApplicationClaim with source
  * `oam-driven`, so the application function never writes their Application
  * back into the GitOps repository it came from.
  */
 import { application, FRAMEWORKS, LANGUAGES, SOURCE_ANNOTATION } from '../../functions/application/api.js';
-import { ApplicationInfrastructureParameters, WebserviceParameters } from '../../functions/application/webservice.js';
+import { ApplicationInfrastructureParameters, WEBSERVICE_TYPE, WebserviceParameters } from '../../functions/application/webservice.js';
 import { REALTIME_SECRET_KINDS } from '../../functions/lib/realtime.js';
 import { cueParameter } from '../../functions/lib/schema/cue.js';
 import { toOpenApi } from '../../functions/lib/schema/openapi.js';
@@ -147,19 +147,17 @@ ${claim('outputs: infrastructure', [
     .join('\n')}
 }`;
   return componentDefinition({
-    name: 'webservice',
+    name: WEBSERVICE_TYPE,
     description:
       'A web service as a Knative Service (scales 0-10 by default). With language, an ApplicationClaim (source oam-driven) also sets up its repository, database and cache; with realtime, the realtime platform\'s Secrets become its environment.',
     template: cueTemplate([APP_NAME, FRAMEWORK_CHECK, env, output, infrastructure, cueParameter(schema)], schema, ['list']),
     healthPolicy: `${readyPrelude('context.output')}isHealth: _ready\n`,
-    customStatus: `${readyPrelude('context.output')}_reason: *"waiting for the Knative Service to become Ready" | string
-for c in _conditions if c.type == "Ready" && c.status == "False" && c.message != _|_ {
-	_reason: "not ready: " + c.message
-}
-message: *_reason | string
-if _ready && _status.url != _|_ {
-	message: "serving at " + _status.url
-}
+    customStatus: `${readyPrelude('context.output')}message: [
+	for c in _conditions if c.type == "Ready" && c.status == "False" && c.message != _|_ {"not ready: " + c.message},
+	if _ready if _status.url != _|_ {"serving at " + _status.url},
+	if _ready {"Knative Service ready"},
+	"waiting for the Knative Service to become Ready",
+][0]
 `,
   });
 }
@@ -186,8 +184,9 @@ export function applicationInfrastructureDefinition() {
     template: cueTemplate([APP_NAME, FRAMEWORK_CHECK, output, cueParameter(schema)], schema, ['list']),
     healthPolicy: CLAIM_HEALTH_POLICY,
     customStatus: claimCustomStatus(
-      '_ready && _status.repository != _|_ && _status.gitops != _|_',
+      '_status.repository.url != _|_ && _status.gitops.reason != _|_',
       '"repository \\(_status.repository.url); GitOps: \\(_status.gitops.reason)"',
+      application.claimKind,
     ),
   });
 }

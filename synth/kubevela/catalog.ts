@@ -37,14 +37,23 @@ export interface CatalogEntry {
   notes?: string;
 }
 
+/**
+ * A trait's user-facing errors: each rule adds a `_errs` entry, and KubeVela
+ * fails the trait with the first string of `errs` (traitDef.Complete,
+ * pkg/cue/definition/template.go in vela-core 1.10; components have no such field).
+ */
+export const TRAIT_ERRS = `_errs: [string]: string
+errs: [for m in _errs {m}]`;
+
 export function emitCatalogEntry(e: CatalogEntry): OutputFile[] {
   const schema = toOpenApi(e.parameters);
+  const trait = e.kind === 'TraitDefinition';
   return [
     definitionObject({
       kind: e.kind,
       name: e.name,
       description: e.description,
-      template: cueTemplate([...e.body, cueParameter(schema)], schema, e.imports ?? []),
+      template: cueTemplate([...e.body, cueParameter(schema, trait ? 'errs' : 'conflict'), ...(trait ? [TRAIT_ERRS] : [])], schema, e.imports ?? []),
       status: e.status,
       appliesToWorkloads: e.appliesToWorkloads,
       podDisruptive: e.podDisruptive,

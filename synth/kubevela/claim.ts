@@ -29,18 +29,23 @@ export const CLAIM_HEALTH_POLICY = `${PRELUDE}isHealth: _ready
 `;
 
 /**
- * customStatus for a claim. `readyMessage` is a CUE string expression that
- * may read `_status`; it is guarded by `readyWhen`, a CUE condition on
- * `_status` that says the fields it reads are present.
+ * customStatus for a claim, right in every state it passes through: new (no
+ * conditions: waiting), failing (`Synced` or `Ready` "False" with a message:
+ * that message), Ready before the function has written its status fields
+ * (`{kind} ready`), and Ready with them (`readyMessage`). `readyMessage` is a
+ * CUE string expression that may read `_status`; `fieldsPresent` is a CUE
+ * condition on `_status` that every field it reads exists. The first
+ * applicable entry of the list is the message, and an entry whose condition
+ * is false is never evaluated (CUE's `&&` evaluates both sides, so a guard
+ * written with it would still read an absent field).
  */
-export function claimCustomStatus(readyWhen: string, readyMessage: string): string {
-  return `${PRELUDE}_reason: *"waiting for the claim to become Ready" | string
-for c in _conditions if c.type == "Synced" && c.status == "False" && c.message != _|_ {
-	_reason: "not synced: " + c.message
-}
-message: *_reason | string
-if ${readyWhen} {
-	message: ${readyMessage}
-}
+export function claimCustomStatus(fieldsPresent: string, readyMessage: string, kind = 'claim'): string {
+  return `${PRELUDE}message: [
+	for c in _conditions if c.type == "Synced" && c.status == "False" && c.message != _|_ {"not synced: " + c.message},
+	for c in _conditions if c.type == "Ready" && c.status == "False" && c.message != _|_ {"not ready: " + c.message},
+	if _ready if ${fieldsPresent} {${readyMessage}},
+	if _ready {"${kind} ready"},
+	"waiting for the ${kind} to become Ready",
+][0]
 `;
 }

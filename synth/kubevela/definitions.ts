@@ -84,6 +84,26 @@ export interface DefinitionObject {
   podDisruptive?: boolean;
 }
 
+/** The annotation that turns a component's health check off, as in vela-core's own definitions. */
+export const DISABLE_HEALTH_CHECK = 'app.oam.dev/disable-health-check';
+
+/**
+ * A component health policy that honours DISABLE_HEALTH_CHECK on the
+ * workload, the way vela-core 1.10's webservice and statefulset do
+ * (charts/vela-core/templates/defwithtemplate/webservice.yaml): the policy's
+ * own verdict becomes `_isHealth`, the default of `isHealth`, and the
+ * annotation makes it `true`.
+ */
+export function honourDisableHealthCheck(policy: string): string {
+  const verdicts = policy.match(/^isHealth:/gm) ?? [];
+  if (verdicts.length !== 1) throw new Error(`a health policy must set isHealth once at top level:\n${policy}`);
+  return `${policy.replace(/^isHealth:/m, '_isHealth:')}isHealth: *_isHealth | bool
+if context.output.metadata.annotations != _|_ if context.output.metadata.annotations["${DISABLE_HEALTH_CHECK}"] != _|_ {
+	isHealth: true
+}
+`;
+}
+
 /** Any KubeVela definition object, written to definitions/<components|traits|policies>/<name>.yaml. */
 export function definitionObject(def: DefinitionObject): OutputFile {
   const chart = newChart();
@@ -93,7 +113,10 @@ export function definitionObject(def: DefinitionObject): OutputFile {
     spec.appliesToWorkloads = def.appliesToWorkloads;
     spec.podDisruptive = def.podDisruptive ?? false;
   }
-  if (def.status) spec.status = def.status;
+  if (def.status) {
+    spec.status =
+      def.kind === 'ComponentDefinition' ? { ...def.status, healthPolicy: honourDisableHealthCheck(def.status.healthPolicy) } : def.status;
+  }
   new ApiObject(chart, 'definition', {
     apiVersion: 'core.oam.dev/v1beta1',
     kind: def.kind,
@@ -106,16 +129,16 @@ export function definitionObject(def: DefinitionObject): OutputFile {
 /**
  * The ComponentDefinition of an API whose claim spec is exactly the
  * parameters: the shared claim health policy, and a status message
- * (`readyMessage`, guarded by `readyWhen`) once the claim is ready.
+ * (`readyMessage`, once the claim is ready and `fieldsPresent` holds).
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function claimDefinition(api: PlatformApi<any>, name: string, readyWhen: string, readyMessage: string): OutputFile {
+export function claimDefinition(api: PlatformApi<any>, name: string, fieldsPresent: string, readyMessage: string): OutputFile {
   const parameter = apiParameter(api);
   return componentDefinition({
     name,
     description: api.description,
     template: cueTemplate([claimOutput(api), parameter.cue], parameter.schema),
     healthPolicy: CLAIM_HEALTH_POLICY,
-    customStatus: claimCustomStatus(readyWhen, readyMessage),
+    customStatus: claimCustomStatus(fieldsPresent, readyMessage, api.claimKind),
   });
 }

@@ -6,7 +6,7 @@ export function eventDrivenServiceDefinition() {
   return claimDefinition(
     eventDrivenService,
     'event-driven-service',
-    '_ready && _status.replicas != _|_ && _status.trigger != _|_',
+    '_status.replicas.ready != _|_ && _status.replicas.desired != _|_ && _status.trigger != _|_',
     '"\\(_status.replicas.ready)/\\(_status.replicas.desired) replicas ready, scaling on \\(_status.trigger)"',
   );
 }

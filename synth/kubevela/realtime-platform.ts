@@ -78,8 +78,9 @@ outputs: service: {
     template: cueTemplate([output, service, cueParameter(schema)], schema, ['list']),
     healthPolicy: CLAIM_HEALTH_POLICY,
     customStatus: claimCustomStatus(
-      '_ready && _status.endpoints != _|_',
+      '_status.endpoints != _|_',
       '"platform ready" + strings.Join([for k, v in _status.endpoints {" \\(k): \\(v)"}], ";")',
+      realtimePlatform.claimKind,
     ).replace(/^/, cueImports(['strings'])),
   });
 }

@@ -6,7 +6,7 @@ export function vclusterDefinition() {
   return claimDefinition(
     vcluster,
     'vcluster',
-    '_ready && _status.namespace != _|_',
+    '_status.namespace != _|_ && _status.kubeconfigSecret != _|_',
     '"vCluster ready in namespace \\(_status.namespace), kubeconfig in Secret \\(_status.kubeconfigSecret)"',
   );
 }

@@ -2,7 +2,7 @@
  * application through the real Crossplane CLI and cue: render the examples
  * (the live OAM Application and the realtime Secret via --required-resources),
  * converge against the rendered state, validate against the XRD, and evaluate
- * the webservice and application-infrastructure definitions for the seed's
+ * the knative-webservice and application-infrastructure definitions for the seed's
  * simple-app and complex-app.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,7 +83,7 @@ describe('crossplane render: application', () => {
   it('api-driven without an Application: writes a new one', () => {
     const out = render('claim-new-repository.yaml');
     const app = parse(byName(out)['RepositoryFile/health-orders-api-gitops'].spec.forProvider.content) as Any;
-    expect(app.spec.components).toEqual([{ name: 'orders-api', type: 'webservice', properties: { image: 'ghcr.io/example-org/orders-api:latest', port: 8000, env: { LOG_FORMAT: 'json' } } }]);
+    expect(app.spec.components).toEqual([{ name: 'orders-api', type: 'knative-webservice', properties: { image: 'ghcr.io/example-org/orders-api:latest', port: 8000, env: { LOG_FORMAT: 'json' } } }]);
     expect(byName(out)['Repository/health-orders-api-repo'].spec.forProvider.template).toEqual([{ owner: 'example-org', repository: 'template-go-gin', includeAllBranches: false }]);
   });
 
@@ -128,7 +128,7 @@ describe('crossplane render: application', () => {
   });
 });
 
-describe('webservice and application-infrastructure ComponentDefinitions (cue)', () => {
+describe('knative-webservice and application-infrastructure ComponentDefinitions (cue)', () => {
   const defs = Object.fromEntries(
     readdirSync(join(ROOT, 'definitions/components')).map((f) => [f.replace(/\.yaml$/, ''), loadDefinition(join(ROOT, 'definitions/components', f))]),
   );
@@ -136,7 +136,7 @@ describe('webservice and application-infrastructure ComponentDefinitions (cue)',
 
   it('simple-app: a Knative Service only, scaling 0-10, restricted, with probes and resources', () => {
     const [c] = components('examples/oam/simple-app.yaml');
-    const r = renderOutputs(defs.webservice, c.properties, vcontext(c.name, 'default', 'simple-app'));
+    const r = renderOutputs(defs['knative-webservice'], c.properties, vcontext(c.name, 'default', 'simple-app'));
     if (!r.ok) throw new Error(r.error);
     expect(r.outputs).toEqual({});
     expect(r.output).toMatchObject({
@@ -186,9 +186,9 @@ describe('webservice and application-infrastructure ComponentDefinitions (cue)',
     expect(rendered).toEqual(['health-api', 'app-infrastructure', 'streaming-platform', 'customer-support-chat']);
   });
 
-  it('webservice with a language: the oam-driven claim, its Secrets and the realtime Secrets in the environment', () => {
+  it('knative-webservice with a language: the oam-driven claim, its Secrets and the realtime Secrets in the environment', () => {
     const params = { image: 'socrates12345/health-service:latest', language: 'python', framework: 'fastapi', database: 'postgres', realtime: 'health-data', env: { FEATURE: 'on' } };
-    const r = renderOutputs(defs.webservice, params, vcontext('health-app', 'health', 'health-platform'));
+    const r = renderOutputs(defs['knative-webservice'], params, vcontext('health-app', 'health', 'health-platform'));
     if (!r.ok) throw new Error(r.error);
     const claim = r.outputs.infrastructure as Any;
     expect(claim).toEqual({
@@ -221,7 +221,7 @@ describe('webservice and application-infrastructure ComponentDefinitions (cue)',
     const out = docs(renderClaim(join(EX, 'claim.yaml'), { required: REQUIRED }).stdout);
     const app = parse(byName(out)['RepositoryFile/health-my-health-service-gitops'].spec.forProvider.content) as Any;
     const c = app.spec.components.find((x: Any) => x.name === 'my-health-service');
-    const r = renderOutputs(defs.webservice, c.properties, vcontext(c.name, 'health', 'my-custom-repo'));
+    const r = renderOutputs(defs['knative-webservice'], c.properties, vcontext(c.name, 'health', 'my-custom-repo'));
     if (!r.ok) throw new Error(r.error);
     expect(r.outputs).toEqual({});
     expect((r.output as Any).spec.template.spec.containers[0].envFrom.map((e: Any) => e.secretRef.name)).toEqual([
@@ -237,8 +237,8 @@ describe('webservice and application-infrastructure ComponentDefinitions (cue)',
     ['no image', { port: 80 }, 'image'],
     ['a port out of range', { image: 'i', port: 0 }, 'port'],
     ['an unknown source', { image: 'i', language: 'go', source: 'manual' }, 'source'],
-  ])('webservice rejects %s', (_label, params, message) => {
-    const r = renderOutputs(defs.webservice, params);
+  ])('knative-webservice rejects %s', (_label, params, message) => {
+    const r = renderOutputs(defs['knative-webservice'], params);
     expect(r.ok).toBe(false);
     expect(!r.ok && r.error).toContain(message);
   });
@@ -252,13 +252,13 @@ describe('webservice and application-infrastructure ComponentDefinitions (cue)',
   });
 
   it('health: the Knative Service Ready condition for webservice, the claim Ready condition for application-infrastructure', () => {
-    const ws = healthOf(defs.webservice, { status: { url: 'https://hello-api.default.example.com', conditions: [{ type: 'Ready', status: 'True' }] } });
+    const ws = healthOf(defs['knative-webservice'], { status: { url: 'https://hello-api.default.example.com', conditions: [{ type: 'Ready', status: 'True' }] } });
     expect(ws.isHealth).toEqual({ ok: true, value: true });
     expect(ws.message).toEqual({ ok: true, value: 'serving at https://hello-api.default.example.com' });
-    const failing = healthOf(defs.webservice, { status: { conditions: [{ type: 'Ready', status: 'False', message: 'Revision failed' }] } });
+    const failing = healthOf(defs['knative-webservice'], { status: { conditions: [{ type: 'Ready', status: 'False', message: 'Revision failed' }] } });
     expect(failing.isHealth).toEqual({ ok: true, value: false });
     expect(failing.message).toEqual({ ok: true, value: 'not ready: Revision failed' });
-    expect(healthOf(defs.webservice, {}).isHealth).toEqual({ ok: true, value: false });
+    expect(healthOf(defs['knative-webservice'], {}).isHealth).toEqual({ ok: true, value: false });
     const infra = healthOf(defs['application-infrastructure'], {
       status: { conditions: [{ type: 'Ready', status: 'True' }], repository: { url: 'https://github.com/a/b' }, gitops: { reason: 'skipped: the claim is oam-driven' } },
     });
@@ -268,7 +268,7 @@ describe('webservice and application-infrastructure ComponentDefinitions (cue)',
   });
 
   it('both have parameter blocks cue can encode as OpenAPI', () => {
-    expect(parameterOpenApi(defs.webservice).ok).toBe(true);
+    expect(parameterOpenApi(defs['knative-webservice']).ok).toBe(true);
     expect(parameterOpenApi(defs['application-infrastructure']).ok).toBe(true);
   });
 });

@@ -492,7 +492,8 @@ describe('the PRD\'s application examples render end to end', () => {
     expect(kinds('examples/oam/user-management.yaml')).toEqual(['identity-env:VClusterEnvironmentClaim', 'users-db:ExternalSecret', 'users-idp:ExternalSecret', 'user-api:Service']);
     const api = renderApplication('examples/oam/user-management.yaml').components[3];
     expect((api.output as Any).spec.template.spec.containers[0].envFrom).toEqual([{ secretRef: { name: 'users-db-db-secret' } }, { secretRef: { name: 'users-idp-auth0-secret' } }]);
-    expect((api.traits[0].outputs.ingress as Any).kind).toBe('DomainMapping');
+    expect(api.outputFrom.ingress).toBe('domain-route');
+    expect((api.outputs.ingress as Any).kind).toBe('DomainMapping');
   });
 
   it('ML Analytics Pipeline: vCluster, GPU NodePool, Snowflake, Neon, a distributed TFJob on the GPU pool, an autoscaled inference API', () => {
@@ -508,7 +509,7 @@ describe('the PRD\'s application examples render end to end', () => {
     // It reads the Secret the Snowflake component writes.
     const secret = (app.components[2].output as Any).spec.writeConnectionSecretToRef.name;
     expect(worker.containers[0].env.filter((e: Any) => e.valueFrom).map((e: Any) => e.valueFrom.secretKeyRef.name)).toEqual([secret, secret, secret]);
-    expect(app.components[5].traits[0].type).toBe('autoscaler');
+    expect(app.components[5].traits).toEqual(['autoscaler']);
     // KubeVela would reject the Application if any errs list were non-empty.
     for (const c of app.components.filter((x) => ['karpenter-nodepool', 'tfjob'].includes(x.type))) expect(errs(c.type, parse(file)[c.name])).toEqual([]);
     expectValid(CRDS.karpenter, [app.components[1].output as Any, app.components[1].outputs.nodeclass as Any]);
@@ -523,7 +524,7 @@ describe('the PRD\'s application examples render end to end', () => {
       'catalog-api:Service', 'orders-api:Service', 'payments-api:Service', 'storefront:Service', 'partner-gateway:API',
     ]);
     const app = renderApplication(file);
-    const domains = app.components.flatMap((c) => c.traits.filter((t) => t.type === 'ingress').map((t) => (t.outputs.ingress as Any).metadata.name));
+    const domains = app.components.filter((c) => c.outputFrom.ingress === 'domain-route').map((c) => (c.outputs.ingress as Any).metadata.name);
     expect(domains).toEqual(['catalog.shop.example.com', 'orders.shop.example.com', 'payments.shop.example.com', 'shop.example.com']);
     const gw = app.components[7];
     expect((gw.output as Any).spec.forProvider.corsConfiguration.allowOrigins).toEqual(['https://partners.example.com']);
@@ -536,7 +537,9 @@ describe('the PRD\'s application examples render end to end', () => {
     const file = 'examples/oam/multi-application-realtime.yaml';
     expect(kinds(file)).toEqual(['shared-platform:RealtimePlatformClaim', 'vitals-monitor:Service', 'alerting:Service', 'dashboard-api:Service']);
     const app = renderApplication(file);
-    const brokers = app.components.slice(1, 3).flatMap((c) => c.traits.map((t) => (t.patch as Any).spec.template.spec.containers[0].env[0]));
+    // Their Kafka traits patched the brokers from the shared platform's Secret into the container.
+    const brokers = app.components.slice(1, 3).map((c) => (c.output as Any).spec.template.spec.containers[0].env.find((e: Any) => e.name === 'KAFKA_BOOTSTRAP_SERVERS'));
+    expect(brokers).toHaveLength(2);
     for (const b of brokers) expect(b).toEqual({ name: 'KAFKA_BOOTSTRAP_SERVERS', valueFrom: { secretKeyRef: { name: 'shared-stream-kafka-secret', key: 'KAFKA_BOOTSTRAP_SERVERS' } } });
     expect((app.components[1].outputs.infrastructure as Any).spec).toMatchObject({ realtime: 'shared-stream' });
     expect((app.policies[0].output as Any).spec.jobTemplate.spec.template.spec.containers[0].command.slice(-3)).toEqual([

@@ -76,7 +76,7 @@ describe('event-driven-service ComponentDefinition (cue)', () => {
   it('is healthy only when the claim reports Ready=True', () => {
     const none = healthOf(def, { apiVersion: 'platform.example.org/v1alpha1', kind: 'EventDrivenService' });
     expect(none.isHealth).toEqual({ ok: true, value: false });
-    expect(none.message).toEqual({ ok: true, value: 'waiting for the claim to become Ready' });
+    expect(none.message).toEqual({ ok: true, value: 'waiting for the EventDrivenService to become Ready' });
 
     const failing = healthOf(def, {
       status: { conditions: [{ type: 'Synced', status: 'False', message: 'cannot compose resources' }, { type: 'Ready', status: 'False' }] },

@@ -120,7 +120,21 @@ describe('the upstream CRD files are those of the pinned releases', () => {
     'crossplane-contrib/provider-upjet-github': PACKAGES['provider-upjet-github'].version,
     'kubevela/kubevela': `v${CONTROLLER_PINS.kubevela.version}`,
   };
-  it.each(readdirSync(join(ROOT, 'test/upstream/crds')))('%s', (file) => {
+  // A folder per release, named <pin>-<version>, holds CRDs copied unchanged (SOURCES.md names repo, tag, path).
+  const FOLDERS: Record<string, string> = {
+    karpenter: CONTROLLER_PINS.karpenter.version,
+    'training-operator': CONTROLLER_PINS['training-operator'].version,
+    'provider-terraform': CONTROLLER_PINS['provider-terraform'].version,
+    'provider-upjet-aws': PACKAGES['provider-aws-apigatewayv2'].version,
+  };
+  const entries = readdirSync(join(ROOT, 'test/upstream/crds'), { withFileTypes: true });
+  it.each(entries.filter((e) => e.isDirectory()).map((e) => e.name))('%s', (dir) => {
+    const m = /^(.+)-(v[0-9.]+)$/.exec(dir);
+    expect(m, dir).not.toBeNull();
+    expect(m![2]).toBe(FOLDERS[m![1]]);
+    expect(readFileSync(join(ROOT, 'test/upstream/crds/SOURCES.md'), 'utf8')).toContain(`| ${dir} |`);
+  });
+  it.each(entries.filter((e) => e.isFile() && e.name.endsWith('.yaml')).map((e) => e.name))('%s', (file) => {
     const first = readFileSync(join(ROOT, 'test/upstream/crds', file), 'utf8').split('\n')[0];
     const m = /^# source: (\S+) \S+@(\S+)$/.exec(first);
     expect(m, first).not.toBeNull();

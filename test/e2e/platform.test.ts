@@ -124,13 +124,13 @@ describe.skipIf(unavailable !== undefined)('e2e: the platform in a cluster', () 
     await cluster.waitFor('Deployment lenses-hq', ['-n', platformNs, 'get', 'deployment', 'lenses-hq']);
   });
 
-  it('an OAM Application with webservice and realtime-platform renders a Knative Service and the claim', async () => {
+  it('an OAM Application with knative-webservice and realtime-platform renders a Knative Service and the claim', async () => {
     const ns = 'e2e-oam';
     await cluster.kubectl(['create', 'namespace', ns]);
     await cluster.apply(stringify({
       apiVersion: 'core.oam.dev/v1beta1', kind: 'Application', metadata: { name: 'health', namespace: ns },
       spec: { components: [
-        { name: 'health-app', type: 'webservice', properties: { image: `${IN_CLUSTER_REGISTRY}/e2e-worker:1`, port: 8080, realtime: 'health-data' } },
+        { name: 'health-app', type: 'knative-webservice', properties: { image: `${IN_CLUSTER_REGISTRY}/e2e-worker:1`, port: 8080, realtime: 'health-data' } },
         { name: 'streaming', type: 'realtime-platform', properties: { name: 'health-data' } },
       ] },
     }), 'OAM Application health', { serverDryRunFirst: true });

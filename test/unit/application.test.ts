@@ -116,12 +116,12 @@ describe('application: component existence check', () => {
     const { rsp } = await reconcile(appClaim({ name: 'my-app', image: 'ghcr.io/acme/my-app:1.0', port: 9000 }), []);
     const app = writtenApp(rsp);
     expect(app).toMatchObject({ apiVersion: 'core.oam.dev/v1beta1', kind: 'Application', metadata: { name: 'my-app', namespace: NS } });
-    expect(app.spec.components).toEqual([{ name: 'my-app', type: 'webservice', properties: { image: 'ghcr.io/acme/my-app:1.0', port: 9000 } }]);
+    expect(app.spec.components).toEqual([{ name: 'my-app', type: 'knative-webservice', properties: { image: 'ghcr.io/acme/my-app:1.0', port: 9000 } }]);
     expect(statusOf(rsp).gitops.reason).toBe('writing a new Application');
   });
 
   it('Application present without the component: keeps its components, policies and workflow, adds the app, drops server fields', async () => {
-    const frontend = { name: 'frontend', type: 'webservice', properties: { image: 'fe:1', port: 3000 } };
+    const frontend = { name: 'frontend', type: 'knative-webservice', properties: { image: 'fe:1', port: 3000 } };
     const { rsp } = await reconcile(appClaim({ name: 'my-app' }), [existingApp([frontend])]);
     const app = writtenApp(rsp);
     expect(app.spec.components.map((c) => c.name)).toEqual(['frontend', 'my-app']);
@@ -133,7 +133,7 @@ describe('application: component existence check', () => {
   });
 
   it('Application already has the component: adds nothing, writes nothing, and is ready', async () => {
-    const { rsp } = await reconcile(appClaim({ name: 'my-app' }), [existingApp([{ name: 'my-app', type: 'webservice' }])]);
+    const { rsp } = await reconcile(appClaim({ name: 'my-app' }), [existingApp([{ name: 'my-app', type: 'knative-webservice' }])]);
     expect(fileOf(rsp)).toBeUndefined();
     expect(statusOf(rsp).gitops).toMatchObject({ updated: false, reason: 'skipped: Application health/my-app already has component my-app' });
     expect(statusOf(rsp).parts.gitops).toEqual({ ready: true });
@@ -144,28 +144,28 @@ describe('application: component existence check', () => {
     const { rsp: first } = await reconcile(c, []);
     const observed = observedFrom(first);
     // KubeVela has applied the file meanwhile: the component now exists.
-    const { rsp } = await reconcile(c, [existingApp([{ name: 'my-app', type: 'webservice' }])], observed);
+    const { rsp } = await reconcile(c, [existingApp([{ name: 'my-app', type: 'knative-webservice' }])], observed);
     expect(fileOf(rsp)).toEqual(fileOf(first));
     expect(statusOf(rsp).gitops).toMatchObject({ updated: true, reason: 'written to oam/applications/health/my-app.yaml; Git owns it now' });
     expect(statusOf(rsp).parts.gitops).toEqual({ ready: true });
   });
 
   it('gives the same file whatever order the live Application\'s keys arrive in', async () => {
-    const a = existingApp([{ name: 'frontend', type: 'webservice', properties: { port: 3000, image: 'fe:1' } }]);
-    const b = { status: a.status, spec: { workflow: (a.spec as Status).workflow, components: [{ properties: { image: 'fe:1', port: 3000 }, type: 'webservice', name: 'frontend' }] }, metadata: a.metadata, kind: a.kind, apiVersion: a.apiVersion };
+    const a = existingApp([{ name: 'frontend', type: 'knative-webservice', properties: { port: 3000, image: 'fe:1' } }]);
+    const b = { status: a.status, spec: { workflow: (a.spec as Status).workflow, components: [{ properties: { image: 'fe:1', port: 3000 }, type: 'knative-webservice', name: 'frontend' }] }, metadata: a.metadata, kind: a.kind, apiVersion: a.apiVersion };
     const one = await reconcile(appClaim({ name: 'my-app' }), [a]);
     const two = await reconcile(appClaim({ name: 'my-app' }), [b as KubeObject]);
     expect(fileOf(two.rsp)?.spec.forProvider.content).toBe(fileOf(one.rsp)?.spec.forProvider.content);
   });
 
-  it('writes a webservice component that the webservice definition accepts, without a language (no second claim)', async () => {
+  it('writes a knative-webservice component that the knative-webservice definition accepts, without a language (no second claim)', async () => {
     const { rsp } = await reconcile(
       appClaim({ name: 'my-app', language: 'go', database: 'postgres', cache: 'redis', realtime: 'health-data', env: { B: '2', A: '1' } }),
     );
     const component = writtenApp(rsp).spec.components[0];
     expect(component).toEqual({
       name: 'my-app',
-      type: 'webservice',
+      type: 'knative-webservice',
       properties: {
         image: 'ghcr.io/example-org/my-app:latest',
         port: 8080,

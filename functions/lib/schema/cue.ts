@@ -4,7 +4,7 @@
  * `*value | type`, optional fields as `name?:`, and never both.
  */
 import type { SchemaNode } from './walk.js';
-import { isOptional } from './walk.js';
+import { isOptional, SHORT } from './walk.js';
 
 const IDENT = /^[A-Za-z][A-Za-z0-9_]*$/;
 
@@ -76,6 +76,8 @@ function typeExpr(node: SchemaNode, indent: string): string {
 function field(parent: SchemaNode, name: string, node: SchemaNode, indent: string): string {
   const lines: string[] = [];
   if (node.description) lines.push(`${indent}// +usage=${node.description.replace(/\s+/g, ' ').trim()}`);
+  // The one-letter flag `vela` CLI offers for the field, as vela-core's built-ins (image → i, port → p).
+  if (typeof node[SHORT] === 'string') lines.push(`${indent}// +short=${node[SHORT]}`);
   const inner = indent + '\t';
   const type = typeExpr(node, inner);
   let value: string;
@@ -98,22 +100,36 @@ function block(node: SchemaNode, indent: string): string {
   return `{\n${fields.join('\n')}\n${outer}}`;
 }
 
+/**
+ * How a rule that CUE types cannot say is reported. `conflict`: the rule's
+ * message unified with `true`, failing evaluation (components: vela-core
+ * 1.10 reads `errs` only for traits, pkg/cue/definition/template.go).
+ * `errs`: an entry of `_errs`, which traits list in KubeVela's `errs` field.
+ */
+export type CheckStyle = 'conflict' | 'errs';
+
+/** The CUE of one rule: `message` when `condition` holds. */
+export function cueCheck(style: CheckStyle, id: string, condition: string, message: string): string {
+  const body = style === 'errs' ? `_errs: ${id}: ${cueLiteral(message)}` : `_${id}: ${cueLiteral(message)} & true`;
+  return `if ${condition} {\n\t${body}\n}`;
+}
+
 /** Checks that fail evaluation when an array below the parameters has fewer than minItems items. */
-function minItemsChecks(node: SchemaNode, path: string[], out: string[]): string[] {
+function minItemsChecks(node: SchemaNode, path: string[], out: string[], style: CheckStyle): string[] {
   for (const [name, child] of Object.entries(node.properties ?? {})) {
     const here = [...path, name];
     const ref = `parameter.${here.map(label).join('.')}`;
     if (child.type === 'array' && child.minItems) {
       const guard = isOptional(node, name) && child.default === undefined ? `${ref} != _|_ && ` : '';
-      const id = `_${here.join('_')}MinItems`;
-      out.push(`if ${guard}len(${ref}) < ${child.minItems} {\n\t${id}: "${here.join('.')} must have at least ${child.minItems} item${child.minItems > 1 ? 's' : ''}" & true\n}`);
+      const message = `${here.join('.')} must have at least ${child.minItems} item${child.minItems > 1 ? 's' : ''}`;
+      out.push(cueCheck(style, `${here.join('_')}MinItems`, `${guard}len(${ref}) < ${child.minItems}`, message));
     }
-    if (child.properties && !isOptional(node, name)) minItemsChecks(child, here, out);
+    if (child.properties && !isOptional(node, name)) minItemsChecks(child, here, out, style);
   }
   return out;
 }
 
 /** `parameter: { ... }` for an object schema (already in OpenAPI form), then its minItems checks. */
-export function cueParameter(schema: SchemaNode): string {
-  return [`parameter: ${block(schema, '\t')}`, ...minItemsChecks(schema, [], [])].join('\n\n');
+export function cueParameter(schema: SchemaNode, style: CheckStyle = 'conflict'): string {
+  return [`parameter: ${block(schema, '\t')}`, ...minItemsChecks(schema, [], [], style)].join('\n\n');
 }

@@ -10,7 +10,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import type { TSchema } from '@sinclair/typebox';
 import { toOpenApi } from './openapi.js';
-import type { SchemaNode } from './walk.js';
+import { SHORT, type SchemaNode } from './walk.js';
 import type { CrossFieldRule } from './types.js';
 
 export interface FieldError {
@@ -74,7 +74,7 @@ function pruning(node: SchemaNode): SchemaNode {
 }
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, removeAdditional: true, strict: true });
-ajv.addVocabulary(['x-kubernetes-validations', 'x-kubernetes-preserve-unknown-fields']);
+ajv.addVocabulary(['x-kubernetes-validations', 'x-kubernetes-preserve-unknown-fields', SHORT]);
 
 /**
  * A validator for `spec` (or another object named by `root`, such as a

@@ -20,6 +20,13 @@ export interface SchemaNode {
   [key: string]: unknown;
 }
 
+/**
+ * Schema keyword carrying a KubeVela definition parameter's `+short` flag
+ * (one letter for the `vela` CLI). For definition parameters only: an XRD's
+ * schema may not carry it.
+ */
+export const SHORT = 'x-kubevela-short';
+
 /** JSON round trip: drops TypeBox's symbol keys and gives a private copy. */
 export function plain(schema: unknown): SchemaNode {
   return JSON.parse(JSON.stringify(schema)) as SchemaNode;

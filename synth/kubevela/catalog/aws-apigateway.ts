@@ -250,8 +250,11 @@ if _allReady && len(_urls) > 0 {
 function managedReady(): string {
   return `_all: {
 	api: context.output
-	for k, o in context.outputs {
-		(k): o
+	// Absent until KubeVela has read the auxiliary objects back.
+	if context.outputs != _|_ {
+		for k, o in context.outputs {
+			(k): o
+		}
 	}
 }
 _waiting: [for k, o in _all if len([if o.status != _|_ if o.status.conditions != _|_ for c in o.status.conditions if c.type == "Ready" && c.status == "True" {c}]) == 0 {k}]

@@ -12,7 +12,7 @@ import { awsApigateway } from './aws-apigateway.js';
 import { karpenterNodepool } from './karpenter-nodepool.js';
 import { snowflakeDatawarehouse } from './snowflake-datawarehouse.js';
 import { tfjob } from './tfjob.js';
-import { autoscaler, ingress, kafkaConsumer, kafkaProducer } from './traits.js';
+import { autoscaler, domainRoute, kafkaConsumer, kafkaProducer } from './traits.js';
 
 export const CATALOG: CatalogEntry[] = [
   kafka,
@@ -26,7 +26,7 @@ export const CATALOG: CatalogEntry[] = [
   tfjob,
   karpenterNodepool,
   snowflakeDatawarehouse,
-  ingress,
+  domainRoute,
   autoscaler,
   kafkaProducer,
   kafkaConsumer,

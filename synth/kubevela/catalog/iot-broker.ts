@@ -25,6 +25,18 @@ ${MOSQUITTO_CONF_LINES.map((l) => (l.when ? `\tif ${CONDITION[l.when]} {${JSON.s
 	"",
 ], "\\n")`;
 
+/**
+ * The StatefulSet's ready replicas, 0 while Kubernetes omits the field (it
+ * does at 0, and a new object has no status at all). Nested ifs: CUE's `&&`
+ * evaluates both sides, so `status.readyReplicas != _|_ && status.readyReplicas >= 1`
+ * fails on the absent field.
+ */
+const READY_REPLICAS = `_readyReplicas: *0 | int
+if context.output.status != _|_ if context.output.status.readyReplicas != _|_ {
+	_readyReplicas: context.output.status.readyReplicas
+}
+`;
+
 const SELECTOR = `{"app.oam.dev/component": context.name, "app.oam.dev/name": context.appName}`;
 
 export const iotBroker: CatalogEntry = {
@@ -135,14 +147,10 @@ outputs: service: {
   ],
   imports: ['strings', 'crypto/sha256', 'encoding/hex'],
   status: {
-    healthPolicy: `_ready: *0 | int
-if context.output.status != _|_ && context.output.status.readyReplicas != _|_ {
-	_ready: context.output.status.readyReplicas
-}
-isHealth: _ready >= 1
+    healthPolicy: `${READY_REPLICAS}isHealth: _readyReplicas >= 1
 `,
-    customStatus: `message: *"waiting for the broker to become ready" | string
-if context.output.status != _|_ && context.output.status.readyReplicas != _|_ && context.output.status.readyReplicas >= 1 {
+    customStatus: `${READY_REPLICAS}message: *"waiting for the broker to become ready" | string
+if _readyReplicas >= 1 {
 	message: "broker ready on mqtt://" + context.name + ":${MQTT_PORT}"
 }
 `,

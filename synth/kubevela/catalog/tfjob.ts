@@ -44,7 +44,7 @@ export const tfjob: CatalogEntry = {
       Type.Object({
         name: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'Variable name.' }),
         value: Type.Optional(Type.String({ description: 'Literal value.' })),
-        secret: Type.Optional(Type.Object({ name: Type.String({ minLength: 1 }), key: Type.String({ minLength: 1 }) }, { description: 'Read the value from this Secret key instead.' })),
+        secret: Type.Optional(Type.Object({ name: Type.String({ minLength: 1, description: 'Secret name, in the job\'s namespace.' }), key: Type.String({ minLength: 1, description: 'Key in the Secret.' }) }, { description: 'Read the value from this Secret key instead.' })),
       }),
       { default: [], description: 'Environment of the training container; each entry sets exactly one of value and secret.' },
     ),
