@@ -34,7 +34,7 @@ export function evaluate(def: DefinitionCue, parameter: unknown, context: string
   return { output: v.output, outputs: v.outputs ?? {}, patch: v.patch };
 }
 
-interface AppFile {
+export interface AppFile {
   metadata: { name: string; namespace?: string };
   spec: {
     components: { name: string; type: string; properties?: Obj; traits?: { type: string; properties?: Obj }[] }[];
@@ -46,7 +46,11 @@ interface AppFile {
 const BUILT_IN_POLICIES = new Set(['override', 'topology', 'apply-once', 'garbage-collect', 'shared-resource', 'take-over', 'read-only']);
 
 export function renderApplication(file: string) {
-  const app = parse(readFileSync(join(ROOT, file), 'utf8')) as AppFile;
+  return renderApplicationObject(parse(readFileSync(join(ROOT, file), 'utf8')) as AppFile);
+}
+
+/** The same for an Application already parsed (`platform render` reads any file). */
+export function renderApplicationObject(app: AppFile) {
   const namespace = app.metadata.namespace ?? 'default';
   const components = app.spec.components.map((c) => {
     const context = vcontext(c.name, namespace, app.metadata.name);
