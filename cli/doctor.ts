@@ -14,6 +14,7 @@ import { FUNCTIONS } from '../functions/catalog.js';
 import { conditionTrue, condition, type KubeObject } from '../functions/lib/k8s/objects.js';
 import { ROOT } from '../tooling/tools.js';
 import { requestFor, run } from '../tooling/request.js';
+import { composeOf } from './functions.js';
 import { parseDocuments } from './render.js';
 import type { Io } from './main.js';
 
@@ -151,7 +152,7 @@ async function secretsOf(claim: KubeObject, compose: ComposeFunction, input: unk
 async function claimSecretChecks(c: ClusterReader): Promise<Check[]> {
   const out: Check[] = [];
   for (const fn of FUNCTIONS) {
-    const { compose } = (await import(`../functions/${fn.name}/function.js`)) as { compose: ComposeFunction };
+    const compose = composeOf(fn.name);
     for (const api of fn.apis) {
       const claims = (await c.list(api.apiVersion, api.claimKind)) ?? [];
       for (const claim of claims) {

@@ -206,7 +206,7 @@ const esc = (s: string) => s.replace(/"/g, '#quot;');
 export const nsGroupId = (ns: string) => `ns_${ns.replace(/[^A-Za-z0-9]/g, '_') || 'cluster'}`;
 
 export function nodeLabel(n: GraphNode): string[] {
-  return [n.name, n.kinds.join(' · ') + (n.category === 'external' ? ' (must exist)' : '')];
+  return [n.name, n.kinds.join(' · ') + (n.category === 'external' ? ' (not created here)' : '')];
 }
 
 export function toMermaid(g: Graph): string {

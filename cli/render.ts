@@ -7,13 +7,14 @@
  * the generated KubeVela definitions with the real `cue` (tooling/oam.ts);
  * the claims its components emit then go through the functions too.
  */
-import { Severity, type ComposeFunction, type ResourceSelector } from '@crossplane-org/function-sdk-typescript';
+import { Severity, type ResourceSelector } from '@crossplane-org/function-sdk-typescript';
 import { parseAllDocuments } from 'yaml';
 import { FUNCTIONS } from '../functions/catalog.js';
 import type { KubeObject } from '../functions/lib/k8s/objects.js';
 import { claimToXr } from '../tooling/claims.js';
 import { renderApplicationObject, type AppFile } from '../tooling/oam.js';
 import { answerRequirements, requestFor, run } from '../tooling/request.js';
+import { composeOf } from './functions.js';
 
 export type Relation = 'binds' | 'composes' | 'renders';
 
@@ -54,11 +55,6 @@ function platformApi(obj: KubeObject) {
   return undefined;
 }
 
-/** The composition function of an entry in functions/catalog.ts (functions/<name>/function.ts). */
-async function composeOf(name: string): Promise<ComposeFunction> {
-  return ((await import(`../functions/${name}/function.js`)) as { compose: ComposeFunction }).compose;
-}
-
 const SEVERITY: Record<number, Result['severity']> = {
   [Severity.SEVERITY_FATAL]: 'fatal',
   [Severity.SEVERITY_WARNING]: 'warning',
@@ -84,7 +80,7 @@ class Renderer {
     const found = platformApi(claim)!;
     const namespaced: KubeObject = { ...claim, metadata: { ...claim.metadata, namespace: claim.metadata?.namespace ?? 'default' } };
     const claimNode = this.add(namespaced, parent, origin);
-    const compose = await composeOf(found.fn.name);
+    const compose = composeOf(found.fn.name);
     let required: Record<string, KubeObject[]> = {};
     let asked = '';
     let rsp;
