@@ -26,7 +26,7 @@ describe('platform render: the seed Slack examples through KubeVela and the func
     // webservice → a Knative Service in the Application's namespace, with the app's Secrets.
     const ksvc = find('Service', ex.name)!;
     expect(ksvc.apiVersion).toBe('serving.knative.dev/v1');
-    expect(ksvc.metadata.namespace).toBe('health');
+    expect(ksvc.metadata?.namespace).toBe('health');
     const container = ksvc.spec.template.spec.containers[0];
     expect(container.image).toBe(`ghcr.io/example-org/${ex.name}:latest`);
     const envFrom = (container.envFrom as { secretRef: { name: string } }[]).map((e) => e.secretRef.name);
@@ -36,7 +36,7 @@ describe('platform render: the seed Slack examples through KubeVela and the func
 
     // … and the ApplicationClaim (oam-driven: the function writes nothing back to GitOps).
     const claim = find('ApplicationClaim', ex.name)!;
-    expect(claim.metadata.annotations).toEqual({ 'webservice.oam.dev/source': 'oam-driven' });
+    expect(claim.metadata?.annotations).toEqual({ 'webservice.oam.dev/source': 'oam-driven' });
     expect(claim.spec).toMatchObject({ name: ex.name, language: ex.language, framework: ex.framework });
     const repo = objects.find((o) => o.kind === 'Repository')!;
     expect(repo.spec.forProvider.template[0].repository).toBe(`template-${ex.language}-${ex.framework}`);
