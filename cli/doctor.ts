@@ -70,7 +70,8 @@ export const OPERATORS: Record<string, { name: string; argocd?: string }> = {
  */
 export function requiredCrds(): string[] {
   const fromFunctions = FUNCTIONS.flatMap((f) => [...f.composes, ...(f.reads ?? [])])
-    .filter((c) => c.apiGroup.includes('.'))
+    // Built-in groups (core, apps, batch, *.k8s.io) are served by every API server.
+    .filter((c) => c.apiGroup.includes('.') && !c.apiGroup.endsWith('.k8s.io'))
     .flatMap((c) => c.resources.map((r) => `${r}.${c.apiGroup}`));
   const more = [
     'helmrepositories.source.toolkit.fluxcd.io',

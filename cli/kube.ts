@@ -11,6 +11,23 @@ const notFound = (err: unknown) => err instanceof ApiException && err.code === 4
 /** A kind the API server does not serve: discovery fails (404) or does not list it. */
 const notServed = (err: unknown) => notFound(err) || (err instanceof Error && /Unrecognized API version and kind/.test(err.message));
 
+/**
+ * The API server answers 429 with Retry-After while it (re)initializes the
+ * storage of a resource (right after a CRD is created, or while it starts):
+ * wait as told and ask again, a few times.
+ */
+async function patiently<T>(call: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await call();
+    } catch (err) {
+      if (!(err instanceof ApiException && err.code === 429) || i >= attempts) throw err;
+      const after = Number((err.headers as Record<string, string>)['retry-after'] ?? 1);
+      await new Promise((r) => setTimeout(r, Math.min(Math.max(after, 1), 10) * 1000));
+    }
+  }
+}
+
 export function kubeClient(opts: { context?: string; kubeconfig?: string } = {}): ClusterReader {
   const kc = new KubeConfig();
   if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
@@ -20,7 +37,7 @@ export function kubeClient(opts: { context?: string; kubeconfig?: string } = {})
   return {
     async get(apiVersion, kind, name, namespace) {
       try {
-        return (await api.read({ apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) } })) as KubeObject;
+        return (await patiently(() => api.read({ apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) } }))) as KubeObject;
       } catch (err) {
         if (notServed(err)) return null;
         throw err;
@@ -29,7 +46,7 @@ export function kubeClient(opts: { context?: string; kubeconfig?: string } = {})
     async list(apiVersion, kind) {
       try {
         // No namespace: every namespace (the generic API lists cluster-wide).
-        return (await api.list(apiVersion, kind)).items as KubeObject[];
+        return (await patiently(() => api.list(apiVersion, kind))).items as KubeObject[];
       } catch (err) {
         if (notServed(err)) return null;
         throw err;

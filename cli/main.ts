@@ -222,7 +222,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.err(`error: ${err.message}\n`);
       return 1;
     }
-    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    const code = (err as { code?: unknown }).code;
+    if (err instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
       io.err(`error: ${(err as Error).message}\n`);
       return 2;
     }
