@@ -88,13 +88,13 @@ export function requiredCrds(): string[] {
   return [...new Set([...more, ...fromFunctions])].sort();
 }
 
-function operatorFix(group: string, crd: string): string {
+function operatorFix(group: string): string {
   const op = OPERATORS[group];
   if (!op) return `install the operator that serves ${group}`;
   if (group === 'repo.github.upbound.io') return 'kubectl apply -f install/providers.yaml (Crossplane installs the provider and its CRDs)';
   return op.argocd
     ? `install ${op.name}: sync the ArgoCD Application ${op.argocd} (gitops/apps/platform.yaml) or apply gitops/root.yaml`
-    : `install ${op.name} (the platform expects it in the cluster; it is not in gitops/apps): CRD ${crd} is missing`;
+    : `install ${op.name} (the platform expects it in the cluster; it is not in gitops/apps)`;
 }
 
 async function crdChecks(c: ClusterReader): Promise<Check[]> {
@@ -108,7 +108,7 @@ async function crdChecks(c: ClusterReader): Promise<Check[]> {
       name: `CRD ${crd} (${OPERATORS[group]?.name ?? group})`,
       ok: obj !== null && established,
       detail: obj === null ? 'missing' : established ? 'established' : 'not Established yet',
-      ...(obj === null ? { fix: operatorFix(group, crd) } : established ? {} : { fix: `kubectl describe crd ${crd}` }),
+      ...(obj === null ? { fix: operatorFix(group) } : established ? {} : { fix: `kubectl describe crd ${crd}` }),
     });
   }
   return out;
