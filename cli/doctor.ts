@@ -190,6 +190,9 @@ export async function runChecks(c: ClusterReader): Promise<Check[]> {
     ];
   }
   const checks: Check[] = [{ group: 'cluster', name: 'API server reachable', ok: true, detail: 'yes' }];
+  // Condition types as Crossplane v2.2.1 sets them: packages Installed and Healthy
+  // (apis/pkg/v1/conditions.go), XRDs Established and Offered (apis/apiextensions/v1/conditions.go).
+  // Offered is set only for XRDs with claimNames, which every XRD here has.
   checks.push(...(await crdChecks(c)));
   const crossplaneServed = checks.find((k) => k.name.startsWith('CRD functions.pkg.crossplane.io'))?.ok;
   if (crossplaneServed) {
