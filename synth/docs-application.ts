@@ -10,6 +10,7 @@ import { SHARED_IMAGES } from '../functions/lib/images.js';
 import { fieldTable } from '../functions/lib/schema/docs.js';
 import { toOpenApi } from '../functions/lib/schema/openapi.js';
 import { apiPage, definitionPage } from './docs.js';
+import { exampleGraphSection } from './graphs.js';
 import type { OutputFile } from './output.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -82,6 +83,7 @@ export function APPLICATION_PAGES(): OutputFile[] {
         'With `realtime`: nothing new; the status lists the platform\'s five Secrets and waits for its Kafka Secret',
       ],
       example: read('examples/application/claim.yaml'),
+      graph: exampleGraphSection('examples/application/claim.yaml'),
       notes: NOTES,
     }),
     definitionPage({

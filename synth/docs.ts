@@ -23,6 +23,8 @@ export interface ApiPage {
   example: string;
   /** Extra prose (Markdown), e.g. how a derived value is computed. */
   notes?: string;
+  /** A section with the resource graph of the example (synth/graphs.ts). */
+  graph?: string;
   /** File name under docs/reference (default: the component type). */
   page?: string;
 }
@@ -52,6 +54,7 @@ export function apiPage(page: ApiPage): OutputFile {
     fieldTable(toOpenApi(api.status), 'status.'),
     '',
     ...exampleAndNotes(page.example, page.notes),
+    ...(page.graph ? [page.graph] : []),
   ];
   return { path: `docs/reference/${page.page ?? page.componentType}.md`, content: DOC_HEADER + body.join('\n') };
 }

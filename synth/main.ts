@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { FUNCTIONS } from '../functions/catalog.js';
 import { composition, devFunctions, functionMeta, functionPackages, inputCrd, providers, rbac, xrd } from './crossplane.js';
 import { apiPage } from './docs.js';
+import { exampleGraphSection } from './graphs.js';
 import { applicationInfrastructureDefinition, webserviceDefinition } from './kubevela/application.js';
 import { APPLICATION_PAGES } from './docs-application.js';
 import { catalogFiles } from './kubevela/catalog/index.js';
@@ -51,6 +52,7 @@ export function generate(): OutputFile[] {
         'KEDA ScaledObject `<claim>-scaler`: a `nats-jetstream` or `kafka` trigger on the consumer backlog',
       ],
       example: readFileSync(join(root, 'examples/event-driven-service/claim.yaml'), 'utf8'),
+      graph: exampleGraphSection('examples/event-driven-service/claim.yaml'),
       notes: natsMonitoringNote,
     }),
     apiPage({
@@ -58,6 +60,7 @@ export function generate(): OutputFile[] {
       componentType: 'realtime-platform',
       composes: REALTIME_COMPOSES,
       example: readFileSync(join(root, 'examples/realtime-platform/claim.yaml'), 'utf8'),
+      graph: exampleGraphSection('examples/realtime-platform/claim.yaml'),
       notes: REALTIME_NOTES,
     }),
     apiPage({
@@ -69,6 +72,7 @@ export function generate(): OutputFile[] {
         `Per feature, HelmReleases installed *into* the vCluster through that kubeconfig (\`spec.kubeConfig\`), after the vCluster: istio (\`istio/base\` and \`istio/istiod\` ${VCLUSTER_CHARTS.istiod.version}), knative (\`knative-operator\` ${VCLUSTER_CHARTS['knative-operator'].version}), argocd (\`argo/argo-cd\` ${VCLUSTER_CHARTS.argocd.version}), observability (\`kube-prometheus-stack\` ${VCLUSTER_CHARTS.observability.version})`,
       ],
       example: readFileSync(join(root, 'examples/vcluster/claim.yaml'), 'utf8'),
+      graph: exampleGraphSection('examples/vcluster/claim.yaml'),
       notes: `## Why Flux HelmReleases
 
 A \`HelmRelease\` is a namespaced object with a \`Ready\` condition the function and KubeVela read,

@@ -146,7 +146,7 @@ export function applyOverride(components: ComponentRef[], patches: OverridePatch
   return [...byName.values()];
 }
 
-interface AppFile {
+export interface AppFile {
   metadata: { name: string; namespace?: string };
   spec: {
     components: ComponentRef[];
@@ -159,13 +159,17 @@ interface AppFile {
 const BUILT_IN_POLICIES = new Set(['override', 'topology', 'apply-once', 'garbage-collect', 'shared-resource', 'take-over', 'read-only']);
 
 export function renderApplication(file: string) {
-  const app = parse(readFileSync(join(ROOT, file), 'utf8')) as AppFile;
+  return renderApplicationObject(parse(readFileSync(join(ROOT, file), 'utf8')) as AppFile);
+}
+
+/** The same for an Application already parsed (`platform render` reads any file). */
+export function renderApplicationObject(app: AppFile) {
   const namespace = app.metadata.namespace ?? 'default';
   const policies = app.spec.policies ?? [];
   // vela-core's default workflow (pkg/workflow/step/generator.go) deploys with
   // every override policy when the Application has no workflow and no topology.
   if (app.spec.workflow !== undefined || policies.some((p) => p.type === 'topology')) {
-    throw new Error(`${file}: a workflow or topology policy is not rendered here; extend tooling/oam.ts first`);
+    throw new Error(`Application ${app.metadata.name}: a workflow or topology policy is not rendered here; extend tooling/oam.ts first`);
   }
   const overrides = policies.filter((p) => p.type === 'override').flatMap((p) => (p.properties?.components ?? []) as OverridePatch[]);
   const components = applyOverride(app.spec.components, overrides).map((c) => renderComponent(c, namespace, app.metadata.name));

@@ -9,6 +9,7 @@ import { secretData } from '../../functions/lib/secrets.js';
 import type { KubeObject } from '../../functions/lib/k8s/objects.js';
 import { claim, desired, fatals, requestFor, run } from '../support/request.js';
 import { observedFrom } from '../support/cluster.js';
+import { answerRequirements as answer } from '../../tooling/request.js';
 
 const NS = 'health';
 
@@ -34,16 +35,6 @@ type Status = Record<string, any>; // eslint-disable-line @typescript-eslint/no-
 const statusOf = (rsp: RunFunctionResponse) => (rsp.desired?.composite?.resource as { status?: Status } | undefined)?.status ?? {};
 const fileOf = (rsp: RunFunctionResponse) => desired(rsp)['gitops-file'] as { spec: { forProvider: { content: string; file: string } } } | undefined;
 const writtenApp = (rsp: RunFunctionResponse) => parse(fileOf(rsp)!.spec.forProvider.content) as KubeObject & { spec: { components: { name: string; properties: object }[] } };
-
-/** Answer the function's requirements from `cluster`, like Crossplane does between calls. */
-function answer(rsp: RunFunctionResponse, cluster: KubeObject[]): Record<string, KubeObject[]> {
-  return Object.fromEntries(
-    Object.entries(rsp.requirements?.resources ?? {}).map(([name, sel]) => [
-      name,
-      cluster.filter((o) => o.kind === sel.kind && o.metadata?.name === sel.matchName && o.metadata?.namespace === sel.namespace),
-    ]),
-  );
-}
 
 /** First call, then a call with the requirements answered from `cluster`. */
 async function reconcile(c: KubeObject, cluster: KubeObject[] = [], observed: Record<string, KubeObject> = {}) {
