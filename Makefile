@@ -38,6 +38,40 @@ $(CROSSPLANE_SCHEMAS): tools/crank/go.mod tools/crank/go.sum
 /usr/sbin/mosquitto /usr/bin/mosquitto_pub /usr/bin/lua5.1:
 	apt-get update -qq && apt-get install -y -qq mosquitto mosquitto-clients lua5.1
 
+# The local control plane of `make e2e-local` (no Docker): etcd, kube-apiserver,
+# kube-controller-manager, Crossplane core and an in-memory OCI registry, each
+# from a pinned Go module in tools/. The version ldflags matter: Crossplane
+# refuses every package without its own version ("Invalid Semantic Version"),
+# and the Kubernetes binaries report 1.35.4 only with theirs (the flags
+# hack/lib/version.sh of k8s.io/kubernetes v1.35.4 sets).
+KUBE_VERSION := $(shell sed -nE 's|^require k8s.io/kubernetes (v[0-9.]+).*|\1|p' tools/kubernetes/go.mod)
+KUBE_LDFLAGS := $(foreach pkg,k8s.io/component-base/version k8s.io/client-go/pkg/version,\
+  -X $(pkg).gitVersion=$(KUBE_VERSION) -X $(pkg).gitMajor=$(word 1,$(subst ., ,$(KUBE_VERSION:v%=%))) \
+  -X $(pkg).gitMinor=$(word 2,$(subst ., ,$(KUBE_VERSION:v%=%))) -X $(pkg).gitTreeState=clean)
+$(TOOLS_BIN)/etcd: tools/etcd/go.mod tools/etcd/go.sum
+	cd tools/etcd && go build -o $@ go.etcd.io/etcd/server/v3
+$(TOOLS_BIN)/kube-apiserver: tools/kubernetes/go.mod tools/kubernetes/go.sum
+	cd tools/kubernetes && go build -ldflags "$(KUBE_LDFLAGS)" -o $@ k8s.io/kubernetes/cmd/kube-apiserver
+$(TOOLS_BIN)/kube-controller-manager: tools/kubernetes/go.mod tools/kubernetes/go.sum
+	cd tools/kubernetes && go build -ldflags "$(KUBE_LDFLAGS)" -o $@ k8s.io/kubernetes/cmd/kube-controller-manager
+$(TOOLS_BIN)/crossplane: tools/crossplane/go.mod tools/crossplane/go.sum
+	cd tools/crossplane && go build -ldflags "-X github.com/crossplane/crossplane/v2/internal/version.version=$(CROSSPLANE_VERSION)" \
+	  -o $@ github.com/crossplane/crossplane/v2/cmd/crossplane
+$(TOOLS_BIN)/registry: tools/registry/go.mod tools/registry/go.sum tools/registry/main.go
+	cd tools/registry && go build -o $@ .
+# Crossplane core's own CRDs (`crossplane core init` reads them from CRDS_PATH).
+CROSSPLANE_CRDS := $(CURDIR)/.tools/crossplane-crds
+$(CROSSPLANE_CRDS)/.done: tools/crossplane/go.mod tools/crossplane/go.sum
+	rm -rf $(CROSSPLANE_CRDS) && mkdir -p $(CROSSPLANE_CRDS)
+	cd tools/crossplane && go mod download github.com/crossplane/crossplane/v2 && \
+	  cp $$(go list -m -f '{{.Dir}}' github.com/crossplane/crossplane/v2)/cluster/crds/*.yaml $(CROSSPLANE_CRDS)/
+	chmod u+w $(CROSSPLANE_CRDS)/*.yaml && touch $@
+/usr/bin/kubectl:
+	apt-get update -qq && apt-get install -y -qq kubectl
+
+CONTROLPLANE_TOOLS := $(addprefix $(TOOLS_BIN)/,etcd kube-apiserver kube-controller-manager crossplane registry) $(CROSSPLANE_CRDS)/.done /usr/bin/kubectl
+controlplane-tools: $(CONTROLPLANE_TOOLS) ## Build the local control plane's binaries (etcd, kube-apiserver, kube-controller-manager, crossplane, registry)
+
 tools: $(TOOLS_BIN)/crank $(TOOLS_BIN)/cue $(CROSSPLANE_SCHEMAS) /usr/sbin/mosquitto /usr/bin/mosquitto_pub /usr/bin/lua5.1 ## Build the pinned crossplane CLI (crank) and cue; install mosquitto and lua5.1
 
 synth: install ## Regenerate every generated YAML and reference page from code

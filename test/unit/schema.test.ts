@@ -20,6 +20,9 @@ describe('toOpenApi', () => {
     expect(out.required).toEqual(['name']);
     expect(out.properties!.limits.required).toBeUndefined();
   });
+  it('writes the fields\' defaults into an object\'s default (kube-apiserver checks CEL rules against the default as written)', () => {
+    expect(out.properties!.limits.default).toEqual({ max: 3 });
+  });
   it('emits maps as additionalProperties (structural schema), not patternProperties', () => {
     expect(out.properties!.labels).toEqual({ type: 'object', additionalProperties: { type: 'string' } });
   });

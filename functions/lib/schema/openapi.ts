@@ -7,9 +7,31 @@ import type { TSchema } from '@sinclair/typebox';
 import { nodeAt, plain, type SchemaNode } from './walk.js';
 import type { CrossFieldRule } from './types.js';
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * An object's default with its fields' defaults written in. The API server
+ * defaults top-down, so a claim gets the same value either way; but when it
+ * admits the XRD's CRD it checks each `default` as written, CEL rules
+ * included, and a rule on an object defaulted to `{}` then reads fields that
+ * are not there ("no such key: minReplicas": the CRD is refused).
+ */
+function withFieldDefaults(value: Record<string, unknown>, node: SchemaNode): Record<string, unknown> {
+  const out = { ...value };
+  for (const [key, child] of Object.entries(node.properties ?? {})) {
+    if (out[key] === undefined && child.default !== undefined) out[key] = structuredClone(child.default);
+    else if (isRecord(out[key]) && child.properties) out[key] = withFieldDefaults(out[key], child);
+  }
+  return out;
+}
+
 function normalise(node: SchemaNode): SchemaNode {
   if (node.properties) {
     for (const child of Object.values(node.properties)) normalise(child);
+    // Children first, so their own object defaults are complete already.
+    if (isRecord(node.default)) node.default = withFieldDefaults(node.default, node);
     // Defaulted fields are required in the TypeScript type (the resolved
     // value) but optional for users: the API server fills them in.
     const required = (node.required ?? []).filter((k) => node.properties?.[k]?.default === undefined);
