@@ -30,7 +30,7 @@ describe('toOpenApi', () => {
     const withRule = toOpenApi<Spec>(Spec, [
       { at: 'limits', cel: 'self.max < 10', message: 'too many', field: 'spec.limits.max', holds: (s) => s.limits.max < 10 },
     ]);
-    expect(withRule.properties!.limits['x-kubernetes-validations']).toEqual([{ rule: 'self.max < 10', message: 'too many' }]);
+    expect(withRule.properties!.limits['x-kubernetes-validations']).toEqual([{ rule: 'self.max < 10', message: 'too many', fieldPath: '.max' }]);
   });
   it('has no TypeBox symbols or functions left', () => {
     expect(JSON.stringify(out)).not.toContain('Symbol');

@@ -54,6 +54,16 @@ function normalise(node: SchemaNode): SchemaNode {
   return node;
 }
 
+/**
+ * The rule's field relative to the object it is attached to, so the API
+ * server's error names the same field as the function's Fatal result
+ * (`spec.framework: Invalid value`, not `spec: Invalid value`).
+ */
+function fieldPathOf<S>(rule: CrossFieldRule<S>): { fieldPath?: string } {
+  const prefix = ['spec', ...rule.at.split('.').filter(Boolean)].join('.') + '.';
+  return rule.field.startsWith(prefix) ? { fieldPath: `.${rule.field.slice(prefix.length)}` } : {};
+}
+
 /** The OpenAPI form of a spec or status schema, with the cross-field rules attached. */
 export function toOpenApi<S>(schema: TSchema, rules: CrossFieldRule<S>[] = []): SchemaNode {
   const out = normalise(plain(schema));
@@ -61,7 +71,7 @@ export function toOpenApi<S>(schema: TSchema, rules: CrossFieldRule<S>[] = []): 
     const node = nodeAt(out, rule.at);
     node['x-kubernetes-validations'] = [
       ...(node['x-kubernetes-validations'] ?? []),
-      { rule: rule.cel, message: rule.message },
+      { rule: rule.cel, message: rule.message, ...fieldPathOf(rule) },
     ];
   }
   return out;

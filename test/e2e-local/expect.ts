@@ -1,0 +1,38 @@
+/**
+ * What a claim should compose, from the real Crossplane CLI: `crossplane
+ * render` of the same claim through the same functions (insecure, on their
+ * dev ports), with the same required resources. The control plane must then
+ * hold exactly these objects.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAllDocuments, stringify } from 'yaml';
+import type { KubeObject } from '../../functions/lib/k8s/objects.js';
+import { renderClaim } from '../../tooling/render.js';
+
+export interface Expected {
+  /** apiVersion, kind, namespace and name of each composed object. */
+  objects: { apiVersion: string; kind: string; namespace?: string; name: string }[];
+  /** Top-level status fields the function writes on the XR (besides conditions). */
+  statusFields: string[];
+  /** The Fatal result's message when the function refuses the claim. */
+  fatal?: string;
+}
+
+export function render(claim: KubeObject, required?: string): Expected {
+  const file = join(mkdtempSync(join(tmpdir(), 'e2e-claim-')), 'claim.yaml');
+  writeFileSync(file, stringify(claim));
+  const r = renderClaim(file, { required });
+  if (r.code !== 0) return { objects: [], statusFields: [], fatal: r.stderr.trim() };
+  const docs = parseAllDocuments(r.stdout).map((d) => d.toJSON() as KubeObject).filter(Boolean);
+  const [xr, ...rest] = docs;
+  const composed = rest.filter((d) => d.metadata?.annotations?.['crossplane.io/composition-resource-name']);
+  return {
+    objects: composed.map((d) => ({ apiVersion: d.apiVersion!, kind: d.kind!, namespace: d.metadata?.namespace, name: d.metadata!.name! })),
+    statusFields: Object.keys((xr.status as object | undefined) ?? {}).filter((k) => k !== 'conditions').sort(),
+  };
+}
+
+export const describeObject = (o: { apiVersion: string; kind: string; namespace?: string; name: string }) =>
+  `${o.kind}.${o.apiVersion.split('/').length > 1 ? o.apiVersion.split('/')[0] : 'core'} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
