@@ -5,7 +5,7 @@ TOOLS_BIN := $(CURDIR)/.tools/bin
 TSX := node_modules/.bin/tsx
 VITEST := node_modules/.bin/vitest
 
-.PHONY: help install tools synth serve render build image package typecheck lint unit drift conformance e2e test bench clean
+.PHONY: help install tools controlplane-tools synth serve render build image package typecheck lint unit drift conformance e2e e2e-local test bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -112,11 +112,15 @@ conformance: install tools ## crossplane render / beta validate and cue against 
 	@mkdir -p $(REPORTS)
 	$(VITEST) run --project conformance $(REPORT)
 
+e2e-local: install tools controlplane-tools ## The platform on a local control plane (etcd, kube-apiserver, Crossplane as processes; no Docker)
+	@mkdir -p $(REPORTS)
+	$(VITEST) run --project e2e-local $(REPORT)
+
 e2e: install ## kind end-to-end suite (needs a Docker engine; says why when there is none)
 	$(VITEST) run --project e2e
 
-test: typecheck lint unit conformance ## The whole suite (the README's test command)
-	@$(TSX) tooling/summary.ts $(REPORTS)/unit.json $(REPORTS)/conformance.json
+test: typecheck lint unit conformance e2e-local ## The whole suite (the README's test command)
+	@$(TSX) tooling/summary.ts $(REPORTS)/unit.json $(REPORTS)/conformance.json $(REPORTS)/e2e-local.json
 
 bench: install ## Throughput and latency of each function over gRPC against the no-op floor
 	$(TSX) bench/run.ts

@@ -77,7 +77,7 @@ export async function startPlane(): Promise<Plane> {
     for (const f of filesIn('xrds')) await kubectl.apply(readFileSync(f, 'utf8'));
     let xrdState = '';
     await until('every XRD Established and Offered', async () => {
-      const xrds = await kubectl.list<{ metadata: { name: string } }>(['compositeresourcedefinitions.apiextensions.crossplane.io']);
+      const xrds = await kubectl.list<{ metadata: { name: string }; status?: { conditions?: { type: string; status: string; message?: string }[] } }>(['compositeresourcedefinitions.apiextensions.crossplane.io']);
       // What is not there yet, with Crossplane's message (a refused CRD says why here).
       xrdState = xrds.flatMap((x) => ['Established', 'Offered'].map((type) => [x.metadata.name, type, conditionOf(x, type)] as const))
         .filter(([, , c]) => c?.status !== 'True').map(([name, type, c]) => `${name} ${type}=${c?.status ?? 'unset'}: ${c?.message ?? ''}`).join('; ');
