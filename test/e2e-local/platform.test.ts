@@ -257,10 +257,15 @@ describe('e2e-local: the generated platform on a local control plane', () => {
   // The claims the KubeVela definitions emit for the OAM examples' parameters.
   const oamClaims = readdirSync(join(ROOT, 'examples/oam')).sort().flatMap((f) => {
     const app = renderApplication(`examples/oam/${f}`);
+    // KubeVela applies a component's outputs in the Application's namespace.
+    const namespace = readClaim(`examples/oam/${f}`).metadata?.namespace ?? 'default';
     return app.components.flatMap((c) =>
       [c.output, ...Object.values(c.outputs)]
-        .filter((o): o is Record<string, unknown> & KubeObject => !!o && String(o.apiVersion).startsWith('platform.example.org/'))
-        .map((o) => ({ label: `examples/oam/${f} ${c.name} (${c.type}) → ${o.kind as string} ${(o as KubeObject).metadata!.name}`, claim: o as KubeObject })),
+        .filter((o): o is KubeObject => !!o && String(o.apiVersion).startsWith('platform.example.org/'))
+        .map((o) => ({
+          label: `examples/oam/${f} ${c.name} (${c.type}) → ${o.kind} ${namespace}/${o.metadata!.name}`,
+          claim: { ...o, metadata: { ...o.metadata, namespace } } as KubeObject,
+        })),
     );
   });
   it('the KubeVela examples emit claims', () => expect(oamClaims.length).toBeGreaterThan(0));
