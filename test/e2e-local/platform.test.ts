@@ -80,7 +80,10 @@ async function liveObjects(refs: Ref[]): Promise<Live[]> {
   for (const [ns, group] of byNs) {
     const r = await kubectl().run(['get', ...(ns ? ['-n', ns] : []), '--ignore-not-found', '-o', 'json', ...group.map((g) => `${resource(g.apiVersion, g.kind)}/${g.name}`)]);
     if (r.code !== 0) throw new Error(r.stderr);
-    if (r.stdout.trim()) out.push(...(JSON.parse(r.stdout) as { items: Live[] }).items);
+    if (!r.stdout.trim()) continue;
+    // kubectl prints one object as itself and several as a List.
+    const got = JSON.parse(r.stdout) as Live & { items?: Live[] };
+    out.push(...(got.kind === 'List' ? got.items ?? [] : [got]));
   }
   return out;
 }

@@ -23,9 +23,14 @@ const running = new Set<Proc>();
 process.once('exit', () => {
   for (const p of running) if (p.child.pid && p.child.exitCode === null) process.kill(p.child.pid, 'SIGKILL');
 });
+// Stop the children, then die of the same signal. Not process.exit(): a
+// vitest worker intercepts that and would stay alive with its parent gone.
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.once(signal, () => {
-    void stopAll().finally(() => process.exit(130));
+    void stopAll().finally(() => {
+      process.removeAllListeners(signal);
+      process.kill(process.pid, signal);
+    });
   });
 }
 
@@ -66,12 +71,19 @@ export function stopProcess(p: Proc, graceMs = 10_000): Promise<void> {
   if (p.child.exitCode !== null || p.child.signalCode !== null || !p.child.pid) return Promise.resolve();
   const pid = p.child.pid;
   return new Promise<void>((done) => {
-    const timer = setTimeout(() => process.kill(pid, 'SIGKILL'), graceMs);
+    const signal = (s: NodeJS.Signals) => {
+      try {
+        process.kill(pid, s);
+      } catch {
+        // Already gone: its 'exit' event is on the way.
+      }
+    };
+    const timer = setTimeout(() => signal('SIGKILL'), graceMs);
     p.child.once('exit', () => {
       clearTimeout(timer);
       done();
     });
-    process.kill(pid, 'SIGTERM');
+    signal('SIGTERM');
   });
 }
 
