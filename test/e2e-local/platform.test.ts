@@ -20,7 +20,7 @@ import { renderApplication } from '../../tooling/oam.js';
 import { startAll, stopAll } from '../../tooling/servers.js';
 import { ROOT } from '../../tooling/tools.js';
 import { conditionOf, log, startPlane, type Plane } from '../../tooling/controlplane/plane.js';
-import { until } from '../../tooling/controlplane/processes.js';
+import { adopt, until } from '../../tooling/controlplane/processes.js';
 import { describeObject, render, sameName, type Expected } from './expect.js';
 
 type Ref = { apiVersion: string; kind: string; namespace?: string; name: string };
@@ -56,6 +56,7 @@ beforeAll(async () => {
   plane = await startPlane();
   // The same functions, insecure on their dev ports, for `crossplane render`.
   devServers = await startAll();
+  devServers.forEach((c, i) => adopt(`render function ${i}`, c));
 }, 900_000);
 
 afterAll(async () => {

@@ -66,6 +66,13 @@ export function startProcess(name: string, cmd: string, args: string[], opts: { 
   return proc;
 }
 
+/** Stop a process started elsewhere (e.g. tooling/servers.ts) with the others, also on a signal or exit. */
+export function adopt(name: string, child: ChildProcess): void {
+  const proc: Proc = { name, child, log: '', exited: new Promise<never>(() => undefined) };
+  child.once('exit', () => running.delete(proc));
+  running.add(proc);
+}
+
 /** SIGTERM by PID, SIGKILL after graceMs; resolves once it has exited. */
 export function stopProcess(p: Proc, graceMs = 10_000): Promise<void> {
   if (p.child.exitCode !== null || p.child.signalCode !== null || !p.child.pid) return Promise.resolve();
