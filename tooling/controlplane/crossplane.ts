@@ -40,13 +40,15 @@ export async function startCrossplane(state: string, bin: string, kubeconfig: st
     TLS_CA_SECRET_NAME: 'crossplane-root-ca',
     TLS_CLIENT_SECRET_NAME: 'crossplane-tls-client',
   };
+  // Seen: `no matches for kind "Lock"` right after it created the CRDs, for
+  // as long as the API server takes to serve them (seconds; longer when busy).
+  const deadline = Date.now() + 120_000;
   for (let attempt = 1; ; attempt++) {
     const init = startProcess(`crossplane-init-${attempt}`, join(bin, 'crossplane'), ['core', 'init'], { dir: state, env });
     const code = await new Promise<number | null>((done) => init.child.once('exit', (c) => done(c)));
     if (code === 0) break;
-    // Seen: `no matches for kind "Lock"` right after the CRDs were created.
-    if (attempt === 5) throw new Error(`crossplane core init failed ${attempt} times; see ${init.log}`);
-    await new Promise((r) => setTimeout(r, 1_000));
+    if (Date.now() > deadline) throw new Error(`crossplane core init failed ${attempt} times in 120 s; see ${init.log}`);
+    await new Promise((r) => setTimeout(r, 2_000));
   }
   step('crossplane core init done (CRDs, root CA, client certificate)');
 
