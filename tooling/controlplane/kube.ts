@@ -39,7 +39,11 @@ export async function startKube(state: string, bin: string, step: (msg: string) 
   const serving = issue(pki, 'apiserver', ca, { cn: 'kube-apiserver', usage: 'server', sans: ['IP:127.0.0.1', 'DNS:localhost', 'DNS:kubernetes.default.svc'] });
   // system:masters: the admin the harness and Crossplane act as.
   const admin = issue(pki, 'admin', ca, { cn: 'e2e-admin', o: 'system:masters', usage: 'client' });
-  const kcm = issue(pki, 'kcm', ca, { cn: 'system:kube-controller-manager', usage: 'client' });
+  // The controller manager's own identity runs the garbage collector here
+  // (no per-controller service accounts, no token controller), and the GC
+  // must read and delete every kind: system:kube-controller-manager's role
+  // cannot ("services is forbidden"), so it is an admin too.
+  const kcm = issue(pki, 'kcm', ca, { cn: 'system:kube-controller-manager', o: 'system:masters', usage: 'client' });
   const sa = serviceAccountKeys(pki);
   step('PKI made with openssl');
 
