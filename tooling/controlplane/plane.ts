@@ -78,12 +78,14 @@ export async function startPlane(): Promise<Plane> {
     let xrdState = '';
     await until('every XRD Established and Offered', async () => {
       const xrds = await kubectl.list<{ metadata: { name: string }; status?: { conditions?: { type: string; status: string; message?: string }[] } }>(['compositeresourcedefinitions.apiextensions.crossplane.io']);
-      // What is not there yet, with Crossplane's message (a refused CRD says why here).
+      // What is not there yet, with Crossplane's message.
       xrdState = xrds.flatMap((x) => ['Established', 'Offered'].map((type) => [x.metadata.name, type, conditionOf(x, type)] as const))
         .filter(([, , c]) => c?.status !== 'True').map(([name, type, c]) => `${name} ${type}=${c?.status ?? 'unset'}: ${c?.message ?? ''}`).join('; ');
       return xrdState === '';
-    }, 180_000, 1_000).catch((e: Error) => {
-      throw new Error(`${e.message}; ${xrdState}`);
+    }, 180_000, 1_000).catch(async (e: Error) => {
+      // A CRD the API server refuses shows in the XRD's Warning events only.
+      const events = await kubectl.run(['get', 'events', '-A', '--field-selector', 'involvedObject.kind=CompositeResourceDefinition,type=Warning', '-o', 'jsonpath={range .items[*]}{.message}{"\n"}{end}']);
+      throw new Error(`${e.message}; ${xrdState}; ${[...new Set(events.stdout.split('\n'))].join('; ')}`);
     });
     for (const f of filesIn('compositions')) await kubectl.apply(readFileSync(f, 'utf8'));
     phase('RBAC, XRDs (Established, Offered) and Compositions applied');
