@@ -29,10 +29,17 @@ export interface Expected {
   fatal?: string;
 }
 
-export function render(claim: KubeObject, required?: string): Expected {
-  const file = join(mkdtempSync(join(tmpdir(), 'e2e-claim-')), 'claim.yaml');
+/** Render a claim; `observed` are the composed objects Crossplane would pass along (a claim that changes). */
+export function render(claim: KubeObject, required?: string, observed?: KubeObject[]): Expected {
+  const dir = mkdtempSync(join(tmpdir(), 'e2e-claim-'));
+  const file = join(dir, 'claim.yaml');
   writeFileSync(file, stringify(claim));
-  const r = renderClaim(file, { required });
+  let observedFile: string | undefined;
+  if (observed?.length) {
+    observedFile = join(dir, 'observed.yaml');
+    writeFileSync(observedFile, observed.map((o) => stringify(o)).join('---\n'));
+  }
+  const r = renderClaim(file, { required, observed: observedFile });
   if (r.code !== 0) return { objects: [], statusFields: [], fatal: r.stderr.trim() };
   const docs = parseAllDocuments(r.stdout).map((d) => d.toJSON() as KubeObject).filter(Boolean);
   const [xr, ...rest] = docs;

@@ -299,7 +299,8 @@ describe('e2e-local: the generated platform on a local control plane', () => {
     const before = await liveObjects(entry!.composed);
     // The Redis cache off: its StatefulSet, Service and Secret go; the database's password stays.
     (claim.spec as Record<string, unknown>).cache = 'none';
-    const expected = render(claim, requiredOf(file));
+    // What the function returns for the changed claim with the live objects observed, as Crossplane calls it.
+    const expected = render(claim, requiredOf(file), before);
     const removed = before.filter((l) => !expected.objects.some((o) => o.resource === resourceName(l)));
     expect(removed.length, 'the toggle changes what is composed').toBeGreaterThan(0);
     const label = `${file} with cache: none`;
