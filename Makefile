@@ -5,7 +5,7 @@ TOOLS_BIN := $(CURDIR)/.tools/bin
 TSX := node_modules/.bin/tsx
 VITEST := node_modules/.bin/vitest
 
-.PHONY: help install tools synth serve render build image package typecheck lint unit drift conformance e2e test bench clean
+.PHONY: help install tools controlplane-tools synth serve render build image package typecheck lint unit drift conformance e2e e2e-local test bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -54,6 +54,39 @@ $(CROSSPLANE_SCHEMAS): tools/crank/go.mod tools/crank/go.sum
 /usr/sbin/mosquitto /usr/bin/mosquitto_pub /usr/bin/lua5.1:
 	apt-get update -qq && apt-get install -y -qq mosquitto mosquitto-clients lua5.1
 
+# The local control plane of `make e2e-local` (no Docker): etcd, kube-apiserver,
+# kube-controller-manager, Crossplane core and an in-memory OCI registry, each
+# from a pinned Go module in tools/. The version ldflags matter: Crossplane
+# refuses every package without its own version ("Invalid Semantic Version"),
+# and the Kubernetes binaries report 1.35.4 only with theirs (the flags
+# hack/lib/version.sh of k8s.io/kubernetes v1.35.4 sets).
+KUBE_VERSION := $(shell sed -nE 's|^require k8s.io/kubernetes (v[0-9.]+).*|\1|p' tools/kubernetes/go.mod)
+KUBE_LDFLAGS := $(foreach pkg,k8s.io/component-base/version k8s.io/client-go/pkg/version,\
+  -X $(pkg).gitVersion=$(KUBE_VERSION) -X $(pkg).gitMajor=$(word 1,$(subst ., ,$(KUBE_VERSION:v%=%))) \
+  -X $(pkg).gitMinor=$(word 2,$(subst ., ,$(KUBE_VERSION:v%=%))) -X $(pkg).gitTreeState=clean)
+$(TOOLS_BIN)/etcd: tools/etcd/go.mod tools/etcd/go.sum
+	cd tools/etcd && go build -o $@ go.etcd.io/etcd/server/v3
+$(TOOLS_BIN)/kube-apiserver: tools/kubernetes/go.mod tools/kubernetes/go.sum
+	cd tools/kubernetes && go build -ldflags "$(KUBE_LDFLAGS)" -o $@ k8s.io/kubernetes/cmd/kube-apiserver
+$(TOOLS_BIN)/kube-controller-manager: tools/kubernetes/go.mod tools/kubernetes/go.sum
+	cd tools/kubernetes && go build -ldflags "$(KUBE_LDFLAGS)" -o $@ k8s.io/kubernetes/cmd/kube-controller-manager
+$(TOOLS_BIN)/crossplane: tools/crossplane/go.mod tools/crossplane/go.sum
+	cd tools/crossplane && go build -ldflags "-X github.com/crossplane/crossplane/v2/internal/version.version=$(CROSSPLANE_VERSION)" \
+	  -o $@ github.com/crossplane/crossplane/v2/cmd/crossplane
+$(TOOLS_BIN)/registry: tools/registry/go.mod tools/registry/go.sum tools/registry/main.go
+	cd tools/registry && go build -o $@ .
+# Crossplane core's own CRDs (`crossplane core init` reads them from CRDS_PATH).
+CROSSPLANE_CRDS := $(CURDIR)/.tools/crossplane-crds
+$(CROSSPLANE_CRDS)/.done: tools/crossplane/go.mod tools/crossplane/go.sum
+	rm -rf $(CROSSPLANE_CRDS) && mkdir -p $(CROSSPLANE_CRDS)
+	cd tools/crossplane && go mod download github.com/crossplane/crossplane/v2 && \
+	  cp $$(go list -m -f '{{.Dir}}' github.com/crossplane/crossplane/v2)/cluster/crds/*.yaml $(CROSSPLANE_CRDS)/
+	chmod u+w $(CROSSPLANE_CRDS)/*.yaml && touch $@
+/usr/bin/kubectl:
+	apt-get update -qq && apt-get install -y -qq kubectl
+
+CONTROLPLANE_TOOLS := $(addprefix $(TOOLS_BIN)/,etcd kube-apiserver kube-controller-manager crossplane registry) $(CROSSPLANE_CRDS)/.done /usr/bin/kubectl
+controlplane-tools: $(CONTROLPLANE_TOOLS) ## Build the local control plane's binaries (etcd, kube-apiserver, kube-controller-manager, crossplane, registry)
 tools: $(TOOLS_BIN)/crank $(TOOLS_BIN)/cue $(TOOLS_BIN)/oam-render $(TOOLS_BIN)/vela $(VELA_BUILTINS)/webservice.yaml $(CROSSPLANE_SCHEMAS) /usr/sbin/mosquitto /usr/bin/mosquitto_pub /usr/bin/lua5.1 ## Build the pinned crossplane CLI (crank), cue, KubeVela's renderer (oam-render) and vela; install mosquitto and lua5.1
 
 synth: install ## Regenerate every generated YAML and reference page from code
@@ -90,15 +123,19 @@ unit: install ## Unit tests, including the synth drift check
 drift: install ## Fail when committed YAML differs from what the code emits
 	$(VITEST) run --project unit test/unit/drift.test.ts
 
-conformance: install tools ## crossplane render / beta validate and cue against the generated files
+conformance: install tools controlplane-tools ## crossplane render / beta validate and cue against the generated files
 	@mkdir -p $(REPORTS)
 	$(VITEST) run --project conformance $(REPORT)
+
+e2e-local: install tools controlplane-tools ## The platform on a local control plane (etcd, kube-apiserver, Crossplane as processes; no Docker)
+	@mkdir -p $(REPORTS)
+	$(VITEST) run --project e2e-local $(REPORT)
 
 e2e: install ## kind end-to-end suite (needs a Docker engine; says why when there is none)
 	$(VITEST) run --project e2e
 
-test: typecheck lint unit conformance ## The whole suite (the README's test command)
-	@$(TSX) tooling/summary.ts $(REPORTS)/unit.json $(REPORTS)/conformance.json
+test: typecheck lint unit conformance e2e-local ## The whole suite (the README's test command)
+	@$(TSX) tooling/summary.ts $(REPORTS)/unit.json $(REPORTS)/conformance.json $(REPORTS)/e2e-local.json
 
 bench: install ## Throughput and latency of each function over gRPC against the no-op floor
 	$(TSX) bench/run.ts

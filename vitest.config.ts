@@ -14,6 +14,16 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        test: {
+          name: 'e2e-local',
+          include: ['test/e2e-local/**/*.test.ts'],
+          // One control plane for the whole file; steps depend on each other.
+          sequence: { concurrent: false },
+          testTimeout: 300_000,
+          hookTimeout: 900_000,
+        },
+      },
       { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 1_800_000, hookTimeout: 1_800_000 } },
     ],
   },

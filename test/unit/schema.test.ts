@@ -20,6 +20,9 @@ describe('toOpenApi', () => {
     expect(out.required).toEqual(['name']);
     expect(out.properties!.limits.required).toBeUndefined();
   });
+  it('writes the fields\' defaults into an object\'s default (kube-apiserver checks CEL rules against the default as written)', () => {
+    expect(out.properties!.limits.default).toEqual({ max: 3 });
+  });
   it('emits maps as additionalProperties (structural schema), not patternProperties', () => {
     expect(out.properties!.labels).toEqual({ type: 'object', additionalProperties: { type: 'string' } });
   });
@@ -27,7 +30,7 @@ describe('toOpenApi', () => {
     const withRule = toOpenApi<Spec>(Spec, [
       { at: 'limits', cel: 'self.max < 10', message: 'too many', field: 'spec.limits.max', holds: (s) => s.limits.max < 10 },
     ]);
-    expect(withRule.properties!.limits['x-kubernetes-validations']).toEqual([{ rule: 'self.max < 10', message: 'too many' }]);
+    expect(withRule.properties!.limits['x-kubernetes-validations']).toEqual([{ rule: 'self.max < 10', message: 'too many', fieldPath: '.max' }]);
   });
   it('has no TypeBox symbols or functions left', () => {
     expect(JSON.stringify(out)).not.toContain('Symbol');

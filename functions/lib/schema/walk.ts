@@ -16,7 +16,7 @@ export interface SchemaNode {
   additionalProperties?: SchemaNode | boolean;
   patternProperties?: Record<string, SchemaNode>;
   'x-kubernetes-preserve-unknown-fields'?: boolean;
-  'x-kubernetes-validations'?: { rule: string; message: string }[];
+  'x-kubernetes-validations'?: { rule: string; message: string; fieldPath?: string }[];
   [key: string]: unknown;
 }
 

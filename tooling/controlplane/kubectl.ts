@@ -1,0 +1,62 @@
+/**
+ * Debian's kubectl against the local control plane (`make tools` installs it).
+ * Asynchronous, so the harness keeps serving while it waits.
+ */
+import { spawn } from 'node:child_process';
+import { stringify } from 'yaml';
+
+export interface KubectlResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export class Kubectl {
+  constructor(readonly kubeconfig: string) {}
+
+  /** Run kubectl; never throws on a non-zero exit (callers check the code). */
+  run(args: string[], input?: string, timeoutMs = 120_000): Promise<KubectlResult> {
+    return new Promise((resolve, reject) => {
+      const child = spawn('kubectl', ['--kubeconfig', this.kubeconfig, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      child.stdout.on('data', (d) => (stdout += String(d)));
+      child.stderr.on('data', (d) => (stderr += String(d)));
+      child.once('error', reject);
+      child.once('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code: code ?? -1, stdout, stderr });
+      });
+      child.stdin.end(input ?? '');
+    });
+  }
+
+  /** Run kubectl; throws with its stderr on a non-zero exit. */
+  async ok(args: string[], input?: string): Promise<string> {
+    const r = await this.run(args, input);
+    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr.trim() || r.stdout.trim()}`);
+    return r.stdout;
+  }
+
+  /** Server-side apply of YAML or objects. */
+  apply(docs: string | object[], extra: string[] = []): Promise<string> {
+    const text = typeof docs === 'string' ? docs : docs.map((d) => stringify(d)).join('---\n');
+    return this.ok(['apply', '--server-side', '--force-conflicts', '--field-manager', 'e2e-local', ...extra, '-f', '-'], text);
+  }
+
+  /** One object as JSON, or undefined when it does not exist. */
+  async get<T = Record<string, unknown>>(args: string[]): Promise<T | undefined> {
+    const r = await this.run(['get', ...args, '-o', 'json']);
+    if (r.code !== 0) {
+      if (/NotFound|not found/.test(r.stderr)) return undefined;
+      throw new Error(`kubectl get ${args.join(' ')}: ${r.stderr.trim()}`);
+    }
+    return JSON.parse(r.stdout) as T;
+  }
+
+  /** The items of a list. */
+  async list<T = Record<string, unknown>>(args: string[]): Promise<T[]> {
+    return (JSON.parse(await this.ok(['get', ...args, '-o', 'json'])) as { items: T[] }).items;
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * The local control plane's processes: each started with its output in a log
+ * file of the state directory, stopped by its PID (SIGTERM, then SIGKILL),
+ * and killed by PID when this process exits for any reason, so a failed or
+ * interrupted run leaves nothing listening.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+export interface Proc {
+  name: string;
+  child: ChildProcess;
+  log: string;
+  /** Rejects when the process exits before stop() was called. */
+  exited: Promise<never>;
+}
+
+const running = new Set<Proc>();
+
+// A synchronous last resort: 'exit' handlers cannot wait, so SIGKILL by PID.
+process.once('exit', () => {
+  for (const p of running) if (p.child.pid && p.child.exitCode === null) process.kill(p.child.pid, 'SIGKILL');
+});
+// Stop the children, then die of the same signal. Not process.exit(): a
+// vitest worker intercepts that and would stay alive with its parent gone.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    void stopAll().finally(() => {
+      process.removeAllListeners(signal);
+      process.kill(process.pid, signal);
+    });
+  });
+}
+
+/** The last lines of a log, for error messages. */
+export function tail(log: string, lines = 30): string {
+  try {
+    return readFileSync(log, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+export function startProcess(name: string, cmd: string, args: string[], opts: { dir: string; env?: Record<string, string>; cwd?: string }): Proc {
+  const log = join(opts.dir, `${name}.log`);
+  const fd = openSync(log, 'a');
+  const child = spawn(cmd, args, { cwd: opts.cwd ?? opts.dir, env: { ...process.env, ...opts.env }, stdio: ['ignore', fd, fd] });
+  closeSync(fd);
+  const proc: Proc = {
+    name,
+    child,
+    log,
+    exited: new Promise<never>((_, reject) => {
+      child.once('exit', (code, signal) => {
+        running.delete(proc);
+        reject(new Error(`${name} exited (${signal ?? code}); last lines of ${log}:\n${tail(log)}`));
+      });
+      child.once('error', (e) => reject(new Error(`${name} could not start: ${e.message}`)));
+    }),
+  };
+  // Unobserved until someone waits on it; stopping is not a failure.
+  proc.exited.catch(() => undefined);
+  running.add(proc);
+  return proc;
+}
+
+/** Stop a process started elsewhere (e.g. tooling/servers.ts) with the others, also on a signal or exit. */
+export function adopt(name: string, child: ChildProcess): void {
+  const proc: Proc = { name, child, log: '', exited: new Promise<never>(() => undefined) };
+  child.once('exit', () => running.delete(proc));
+  running.add(proc);
+}
+
+/** SIGTERM by PID, SIGKILL after graceMs; resolves once it has exited. */
+export function stopProcess(p: Proc, graceMs = 10_000): Promise<void> {
+  if (p.child.exitCode !== null || p.child.signalCode !== null || !p.child.pid) return Promise.resolve();
+  const pid = p.child.pid;
+  return new Promise<void>((done) => {
+    const signal = (s: NodeJS.Signals) => {
+      try {
+        process.kill(pid, s);
+      } catch {
+        // Already gone: its 'exit' event is on the way.
+      }
+    };
+    const timer = setTimeout(() => signal('SIGKILL'), graceMs);
+    p.child.once('exit', () => {
+      clearTimeout(timer);
+      done();
+    });
+    signal('SIGTERM');
+  });
+}
+
+/** Stop every process still running, the last started first. */
+export async function stopAll(): Promise<void> {
+  for (const p of [...running].reverse()) await stopProcess(p);
+}
+
+/** A port nothing listens on now (the kernel's pick on 127.0.0.1). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const address = s.address();
+      s.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** Poll until check() resolves true; throws with what() after timeoutMs. */
+export async function until(what: string, check: () => Promise<boolean>, timeoutMs: number, everyMs = 250): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
