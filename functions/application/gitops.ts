@@ -14,6 +14,7 @@
  */
 import type { ResourceSelector } from '@crossplane-org/function-sdk-typescript';
 import { stringify } from 'yaml';
+import { memoize } from '../lib/memo.js';
 import type { KubeObject } from '../lib/k8s/objects.js';
 import { SOURCE_ANNOTATION, type ApplicationSpec, type Source } from './api.js';
 import { WEBSERVICE_TYPE, type WebserviceParameters } from './webservice.js';
@@ -91,12 +92,15 @@ export function applicationManifest(
   };
 }
 
+/** YAML rendering is the costly part; a steady-state reconcile renders the same Application again (memo.ts). */
+const sortedYaml = memoize((value: unknown) => stringify(value, { sortMapEntries: true }));
+
 export function manifestFile(app: KubeObject, claimRef: string): string {
   return [
     `# Written by the platform for ApplicationClaim ${claimRef}.`,
     '# Git owns this file now: the platform does not overwrite later edits.',
     // Sorted keys: objects that came through protobuf Structs have no stable
     // key order, and the same Application must give the same file.
-    stringify(app, { sortMapEntries: true }),
+    sortedYaml(app),
   ].join('\n');
 }

@@ -3,8 +3,11 @@
  * (8080) and a KEDA ScaledObject, all in the claim's namespace and named after
  * the claim. Readiness and XR status come from the observed objects.
  */
-import { ServiceAccount, type IContainer, type IEnvVar } from 'kubernetes-models/v1';
-import { ScaledObject, type IScaleTriggers } from '@kubernetes-models/keda/keda.sh/v1alpha1';
+// Model classes per kind: a group's index loads every kind of the group.
+import type { IContainer, IEnvVar } from 'kubernetes-models/v1';
+import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import type { IScaleTriggers } from '@kubernetes-models/keda/keda.sh/v1alpha1';
+import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
 import type { ComposeInput, ComposeOutput } from '../lib/function/compose.js';
 import { condition, conditionTrue, standardLabels, type KubeObject } from '../lib/k8s/objects.js';
 import { deployment, service } from '../lib/k8s/workloads.js';

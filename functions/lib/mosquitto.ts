@@ -5,6 +5,7 @@
  */
 import { createHash, pbkdf2Sync } from 'node:crypto';
 import { IMAGE_REFS } from './pins.js';
+import { memoize } from './memo.js';
 
 export const MQTT_PORT = 1883;
 /** Eclipse Mosquitto, pinned; it runs as its own user, uid/gid 1883, which satisfies `restricted`. */
@@ -81,6 +82,7 @@ export function passwordLine(username: string, password: string): string {
   return `${username}:$7$${iterations}$${salt.toString('base64')}$${hash.toString('base64')}`;
 }
 
-export function passwordFile(users: { username: string; password: string }[]): string {
+/** The password file; PBKDF2 is deliberately slow, so each distinct user list is hashed once (memo.ts). */
+export const passwordFile = memoize(function passwordFile(users: { username: string; password: string }[]): string {
   return [...users].sort((a, b) => a.username.localeCompare(b.username)).map((u) => passwordLine(u.username, u.password)).join('\n') + '\n';
-}
+});

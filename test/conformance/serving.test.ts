@@ -1,5 +1,5 @@
 /**
- * How the functions serve in a cluster: compiled (what the image runs), with
+ * How the functions serve in a cluster: bundled (what the image runs), with
  * the mTLS certificates Crossplane mounts (tls.crt, tls.key, ca.crt), and
  * stopping gracefully on SIGTERM with requests in flight.
  */
@@ -16,6 +16,7 @@ import type { KubeObject } from '../../functions/lib/k8s/objects.js';
 import { requestFor } from '../support/request.js';
 import { waitForPort } from '../../tooling/servers.js';
 import { ROOT } from '../../tooling/tools.js';
+import { bundleAll, bundlePath } from '../../tooling/bundle.js';
 
 const BUILD = join(ROOT, '.tools/build');
 let certs = '';
@@ -25,10 +26,10 @@ function sh(cmd: string, args: string[], cwd: string): void {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr}`);
 }
 
-beforeAll(() => {
-  // The compiled functions, as the Dockerfile builds them.
+beforeAll(async () => {
+  // The bundled functions, as the Dockerfile builds them (tooling/bundle.ts).
   rmSync(BUILD, { recursive: true, force: true });
-  sh(join(ROOT, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.build.json', '--outDir', BUILD], ROOT);
+  await bundleAll(BUILD);
   // A CA and a server certificate for localhost, as Crossplane generates them.
   certs = mkdtempSync(join(tmpdir(), 'tls-'));
   writeFileSync(join(certs, 'san.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
@@ -38,9 +39,9 @@ beforeAll(() => {
 }, 120_000);
 afterAll(() => rmSync(BUILD, { recursive: true, force: true }));
 
-/** Start a compiled function with TLS on `port`; its stdout (pino's JSON logs) is collected. */
+/** Start a bundled function with TLS on `port`; its stdout (pino's JSON logs) is collected. */
 async function startTls(fn: string, port: number) {
-  const child = spawn(process.execPath, [join(BUILD, 'functions', fn, 'main.js'), '--address', `127.0.0.1:${port}`, '--tls-server-certs-dir', certs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bundlePath(fn, BUILD), '--address', `127.0.0.1:${port}`, '--tls-server-certs-dir', certs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let logs = '';
   child.stdout.on('data', (d) => { logs += String(d); });
   child.stderr.on('data', (d) => { logs += String(d); });

@@ -122,7 +122,10 @@ export function runCompose<Spec>(
   }
 
   for (const [name, d] of Object.entries(out.resources)) {
-    const resource = (typeof d.resource.toJSON === 'function' ? d.resource.toJSON() : d.resource) as KubeObject;
+    // A kubernetes-models object already holds plain values with undefined
+    // fields dropped (its constructor copies them so); its toJSON() would copy
+    // the whole tree again. A shallow copy gives the same plain object.
+    const resource = (typeof d.resource.toJSON === 'function' ? { ...d.resource } : d.resource) as KubeObject;
     const r: Resource = { resource, connectionDetails: {}, ready: toReady(d.ready) };
     rsp.desired.resources[name] = r;
   }

@@ -2,15 +2,14 @@
  * Builders for the workloads functions compose, so every component gets the
  * same labels, selectors, probes, security context and resources shape.
  */
-import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
-import { Job } from 'kubernetes-models/batch/v1';
-import {
-  ConfigMap,
-  Service,
-  type IContainer,
-  type IPodSecurityContext,
-  type IVolume,
-} from 'kubernetes-models/v1';
+// Model classes per kind: a group's index (`kubernetes-models/v1`) loads all
+// of its kinds, hundreds of modules, before a function can serve.
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
+import { Job } from 'kubernetes-models/batch/v1/Job';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { Service } from 'kubernetes-models/v1/Service';
+import type { IContainer, IPodSecurityContext, IVolume } from 'kubernetes-models/v1';
 import { restrictedContainerSecurity, restrictedPodSecurity } from './security.js';
 
 export interface Resources {

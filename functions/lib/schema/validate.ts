@@ -7,11 +7,12 @@
  * Messages name the field and the rule, never the offending value: a value
  * may be a credential.
  */
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import type { TSchema } from '@sinclair/typebox';
 import { toOpenApi } from './openapi.js';
-import { SHORT, type SchemaNode } from './walk.js';
+import type { SchemaNode } from './walk.js';
 import type { CrossFieldRule } from './types.js';
+import { compileSchema } from './compile.js';
 
 export interface FieldError {
   /** Dotted path from the XR root, e.g. `spec.nats.stream`. */
@@ -73,16 +74,13 @@ function pruning(node: SchemaNode): SchemaNode {
   return node;
 }
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, removeAdditional: true, strict: true });
-ajv.addVocabulary(['x-kubernetes-validations', 'x-kubernetes-preserve-unknown-fields', SHORT]);
-
 /**
  * A validator for `spec` (or another object named by `root`, such as a
  * function's input): returns a defaulted, pruned deep copy typed as the
  * resolved spec, or every field error found.
  */
 export function specValidator<T>(schema: TSchema, rules: CrossFieldRule<T>[] = [], root = 'spec') {
-  const check = ajv.compile(pruning(toOpenApi(schema, rules)));
+  const check = compileSchema(pruning(toOpenApi(schema, rules)));
   return (input: unknown): Validation<T> => {
     const value = structuredClone(input ?? {}) as T;
     if (!check(value)) {

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import { stringify } from 'yaml';
+import { BoundedCache, memoize } from '../../lib/memo.js';
 import { describeRef, digest, secretObject } from '../../lib/secrets.js';
 import { deployment, secretEnv, service } from '../../lib/k8s/workloads.js';
 import { CREDENTIALS_SECRET, host, labels, readiness, res, resources, type Component, type Platform } from '../context.js';
@@ -22,27 +23,27 @@ export const LENSES_ADMIN = 'admin';
 export const LENSES_ENVIRONMENT = 'realtime';
 
 const BCRYPT_ALPHABET = './ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-const hashes = new Map<string, string>();
+const hashes = new BoundedCache<string>(64);
 
 /**
  * bcrypt hash for HQ's user list. The salt is derived from the password, so
  * the rendered config (and the Secret) is the same on every reconcile; the
- * result is memoised because bcrypt is deliberately slow.
+ * result is cached because bcrypt is deliberately slow.
  */
 export function adminPasswordHash(password: string): string {
   const key = createHash('sha256').update(password).digest('hex');
-  let hash = hashes.get(key);
-  if (!hash) {
+  return hashes.get(key, () => {
     const seed = createHash('sha256').update(`lenses-hq-salt\u0000${password}`).digest();
     const salt = '$2a$10$' + Array.from(seed.subarray(0, 22), (b) => BCRYPT_ALPHABET[b % 64]).join('');
-    hash = bcrypt.hashSync(password, salt);
-    hashes.set(key, hash);
-  }
-  return hash;
+    return bcrypt.hashSync(password, salt);
+  });
 }
 
+/** The configuration files as YAML, rendered once per distinct content. */
+const yaml = memoize((value: unknown) => stringify(value));
+
 export function hqConfig(p: Platform, license: string): string {
-  return stringify({
+  return yaml({
     http: { address: `:${HQ_HTTP_PORT}`, secureSessionCookies: false },
     auth: { administrators: [LENSES_ADMIN], users: [{ username: LENSES_ADMIN, password: adminPasswordHash(p.passwords.LENSES_ADMIN_PASSWORD) }] },
     agents: { address: `:${HQ_AGENTS_PORT}` },
@@ -54,7 +55,7 @@ export function hqConfig(p: Platform, license: string): string {
 
 export function agentProvisioning(p: Platform, agentKey: string): string {
   const urls = kafkaUrls(p);
-  return stringify({
+  return yaml({
     lensesHq: [
       {
         name: 'lenses-hq',

@@ -3,7 +3,8 @@
  * MQTT (TCP 1883 and WebSockets), and NetworkPolicies that admit only what
  * must talk to each component.
  */
-import { NetworkPolicy, type INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1';
+import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { MQTT_PORT, MQTT_WEBSOCKET_PORT } from '../../lib/mosquitto.js';
 import type { KubeObject } from '../../lib/k8s/objects.js';
 import { selectorOf } from '../../lib/k8s/workloads.js';
