@@ -5,7 +5,7 @@ TOOLS_BIN := $(CURDIR)/.tools/bin
 TSX := node_modules/.bin/tsx
 VITEST := node_modules/.bin/vitest
 
-.PHONY: help install tools synth serve render build image package typecheck lint unit drift conformance e2e test bench clean
+.PHONY: help install tools synth serve render build image package typecheck lint unit drift conformance e2e test bench fuzz soak clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -86,6 +86,14 @@ test: typecheck lint unit conformance ## The whole suite (the README's test comm
 
 bench: install ## Throughput and latency of each function over gRPC against the no-op floor
 	$(TSX) bench/run.ts
+
+FUZZ_REQUESTS ?= 100000
+SOAK_MINUTES ?= 10
+fuzz: install ## Mutated requests against every function over loopback gRPC (FUZZ_REQUESTS, default 100000); fails on a crash, invalid spec rendered or secret seen
+	$(TSX) fuzz/run.ts --requests $(FUZZ_REQUESTS)
+
+soak: install ## Each function at a steady rate for SOAK_MINUTES (default 10), printing RSS over time
+	$(TSX) fuzz/soak.ts --minutes $(SOAK_MINUTES)
 
 clean: ## Remove build outputs and the built tools
 	rm -rf dist .tools

@@ -121,6 +121,13 @@ export function fieldsOf(node: SchemaNode, path: string[] = [], out: Field[] = [
   return out;
 }
 
+const fieldCache = new WeakMap<TSchema, Field[]>();
+function fieldsCached(schema: TSchema): Field[] {
+  let fields = fieldCache.get(schema);
+  if (!fields) fieldCache.set(schema, (fields = fieldsOf(toOpenApi(schema))));
+  return fields;
+}
+
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -181,7 +188,7 @@ const KINDS = ['spec-wrong-type', 'spec-huge', 'spec-unicode', 'spec-deep', 'spe
 export function mutate(r: Rand, base: RunFunctionRequest, target: Target): Mutated {
   const req = structuredClone(base) as RunFunctionRequest & Json;
   const out: Mutated = { req, mutations: [], invalid: false, fatal: false };
-  const specFields = fieldsOf(toOpenApi(target.spec));
+  const specFields = fieldsCached(target.spec);
   const xr = req.observed?.composite?.resource as Json | undefined;
   const spec = (xr && isObject(xr.spec) ? xr.spec : {}) as Json;
   if (xr) xr.spec = spec;
@@ -269,7 +276,7 @@ export function mutate(r: Rand, base: RunFunctionRequest, target: Target): Mutat
         break;
       case 'input-garbage':
         if (target.input) {
-          const f = pick(r, fieldsOf(toOpenApi(target.input)));
+          const f = pick(r, fieldsCached(target.input));
           const input = isObject(req.input) ? req.input : {};
           setAt(input, f.path, wrongFor(r, f.node));
           (req as Json).input = input;

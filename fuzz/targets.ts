@@ -32,9 +32,9 @@ const COMPOSE: Record<string, ComposeFunction> = {
   vcluster,
 };
 
-export async function fuzzTargets(): Promise<FuzzTarget[]> {
+export async function fuzzTargets(only?: string[]): Promise<FuzzTarget[]> {
   return Promise.all(
-    FUNCTIONS.map(async (f) => {
+    FUNCTIONS.filter((f) => !only || only.includes(f.name)).map(async (f) => {
       const compose = COMPOSE[f.name];
       const dir = join(ROOT, 'examples', f.name);
       const claims = readdirSync(dir).filter((n) => /^claim.*\.yaml$/.test(n));
