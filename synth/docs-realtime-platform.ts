@@ -56,6 +56,20 @@ them: \`MQTT_HOST MQTT_PORT MQTT_WEBSOCKET_URL MQTT_USERNAME MQTT_PASSWORD\`,
 \`DASHBOARD_TYPE DASHBOARD_URL DASHBOARD_EXTERNAL_URL DASHBOARD_ADMIN_USER DASHBOARD_ADMIN_PASSWORD\`,
 \`LENSES_URL LENSES_EXTERNAL_URL LENSES_ADMIN_USER LENSES_ADMIN_PASSWORD\`.
 
+## Pod Security: the Kafka exception
+
+Every pod of the platform runs under the \`restricted\` Pod Security Standard **except
+Kafka**. \`lensesio/fast-data-dev\` has no \`USER\` (its Dockerfile), and its entry point
+\`setup-and-run.sh\` must run as root: it writes the services' configuration at start into
+root-owned directories of the image (\`/etc/supervisord.d\`, \`/var/run/*\`, \`/var/www\`) and
+then starts supervisord, which drops the broker, Schema Registry and Connect to \`nobody\`.
+So the pod cannot set \`runAsNonRoot\` or another user. It runs with \`RuntimeDefault\` seccomp and no privilege
+escalation, which the \`baseline\` profile allows; the namespace \`{name}-realtime\`
+therefore enforces \`baseline\` and warns and audits on \`restricted\`, so any other pod
+that is not restricted is reported by the API server. Replacing it with a restricted setup
+means three images (a non-root broker, Schema Registry, Connect with the Stream Reactor MQTT
+connector) configured to give the same topics, schemas and connectors: not done yet.
+
 ## Data
 
 - Turning an option off removes only what it added. PostgreSQL and Kafka exist for every

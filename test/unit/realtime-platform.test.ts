@@ -105,6 +105,14 @@ describe('realtime-platform: what it composes', () => {
     }
   });
 
+  it('documents the one pod that is not `restricted` (Kafka) where users read it: README and the reference page', () => {
+    const readme = readFileSync(`${ROOT}/README.md`, 'utf8');
+    const reference = readFileSync(`${ROOT}/docs/reference/realtime-platform.md`, 'utf8');
+    expect(readme).toContain('One\n  exception: Kafka in the realtime platform');
+    expect(reference).toContain('## Pod Security: the Kafka exception');
+    expect(reference).toContain(`runs under the \`restricted\` Pod Security Standard **except\nKafka**`);
+  });
+
   it('sets up the PRD databases with an idempotent script', () => {
     const v = realtimePlatform.validateSpec({ name: 'x' });
     if (!v.ok) throw new Error();
