@@ -45,6 +45,7 @@ export function requestSecrets(req: RunFunctionRequest): string[] {
   return secretValues([...observed, ...required]);
 }
 
+/** `knownSecrets`: every secret the request carries (see requestSecrets) and any others that must not show. */
 export function judge(m: Mutated, rsp: RunFunctionResponse, knownSecrets: readonly string[]): Verdict {
   const fatals = rsp.results.filter((r) => r.severity === Severity.SEVERITY_FATAL).map((r) => r.message);
   const outcome: Outcome = fatals.length > 0 ? 'fatal' : 'rendered';
@@ -57,6 +58,6 @@ export function judge(m: Mutated, rsp: RunFunctionResponse, knownSecrets: readon
   }
   const generated = secretValues(Object.values(rsp.desired?.resources ?? {}).map((r) => r?.resource));
   const visible = JSON.stringify([rsp.results, rsp.desired?.composite?.resource?.status ?? null]);
-  if ([...knownSecrets, ...requestSecrets(m.req), ...generated].some((s) => visible.includes(s))) problems.push('secret seen');
+  if ([...knownSecrets, ...generated].some((s) => visible.includes(s))) problems.push('secret seen');
   return { outcome, problems };
 }

@@ -98,6 +98,10 @@ async function startServer(fn: string, port: number): Promise<Server> {
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   child.once('exit', () => { gone = true; });
+  // The server goes when this process goes, however it ends.
+  const reap = () => child.kill('SIGKILL');
+  process.once('exit', reap);
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => { reap(); process.exit(130); });
   await waitForPort(port);
   return { child, logs: () => logs, exited: () => gone };
 }
@@ -153,6 +157,8 @@ async function fuzz(t: FuzzTarget, port: number, count: number, seconds: number,
   rep.rssBefore = rssKiB(server.child.pid!);
   const r = prng(SEED ^ port);
   const encoded = t.bases.map((b) => RunFunctionRequest.encode(b).finish());
+  // Secrets the base requests carry; mutations only take things away or add garbage.
+  const baseSecrets = t.bases.map((b) => [...known, ...requestSecrets(b)]);
   const generated = new Set<string>();
   const deadline = Date.now() + seconds * 1000;
   let next = 0;
@@ -169,7 +175,7 @@ async function fuzz(t: FuzzTarget, port: number, count: number, seconds: number,
       } else {
         const m = mutate(r, t.bases[base], t);
         const rsp: RunFunctionResponse = await runFunction(client, m.req, 30_000);
-        const v = judge(m, rsp, known);
+        const v = judge(m, rsp, baseSecrets[base]);
         rep.outcomes[v.outcome]++;
         for (const p of v.problems) {
           bump(rep.problems, p);
@@ -183,6 +189,7 @@ async function fuzz(t: FuzzTarget, port: number, count: number, seconds: number,
     }
     rep.latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
     rep.requests++;
+    if (rep.requests % 2500 === 0) process.stderr.write(`fuzz ${t.fn}: ${rep.requests} requests, ${rep.crashes} crashes, ${[...rep.problems.values()].reduce((a, b) => a + b, 0)} problems\n`);
     if (server.exited()) {
       // A crash: count it, keep what it logged, start again.
       rep.crashes++;

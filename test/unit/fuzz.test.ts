@@ -8,7 +8,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RunFunctionRequest } from '@crossplane-org/function-sdk-typescript';
 import { mutate, prng } from '../../fuzz/mutate.js';
-import { judge } from '../../fuzz/oracle.js';
+import { judge, requestSecrets } from '../../fuzz/oracle.js';
 import { fuzzTargets, type FuzzTarget } from '../../fuzz/targets.js';
 import { FUNCTIONS } from '../../functions/catalog.js';
 import { run } from '../support/request.js';
@@ -36,7 +36,7 @@ describe('fuzz slice (seed 13)', () => {
         continue;
       }
       const rsp = await run(target.compose, req);
-      const v = judge({ ...m, req }, rsp, []);
+      const v = judge({ ...m, req }, rsp, requestSecrets(req));
       outcomes[v.outcome]++;
       for (const p of v.problems) problems.push(`${p} after ${m.mutations.join(', ')}: ${rsp.results.map((x) => x.message.slice(0, 200)).join(' | ')}`);
     }
