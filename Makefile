@@ -88,9 +88,10 @@ bench: install ## Throughput and latency of each function over gRPC against the 
 	$(TSX) bench/run.ts
 
 FUZZ_REQUESTS ?= 100000
+FUZZ_SECONDS ?= 3600
 SOAK_MINUTES ?= 10
-fuzz: install ## Mutated requests against every function over loopback gRPC (FUZZ_REQUESTS, default 100000); fails on a crash, invalid spec rendered or secret seen
-	$(TSX) fuzz/run.ts --requests $(FUZZ_REQUESTS)
+fuzz: install ## Mutated requests against every function over loopback gRPC (FUZZ_REQUESTS, default 100000, at most FUZZ_SECONDS); fails on a crash, invalid spec rendered or secret seen
+	$(TSX) fuzz/run.ts --requests $(FUZZ_REQUESTS) --max-seconds $(FUZZ_SECONDS)
 
 soak: install ## Each function at a steady rate for SOAK_MINUTES (default 10), printing RSS over time
 	$(TSX) fuzz/soak.ts --minutes $(SOAK_MINUTES)
