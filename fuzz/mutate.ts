@@ -194,32 +194,38 @@ export function mutate(r: Rand, base: RunFunctionRequest, target: Target): Mutat
   if (xr) xr.spec = spec;
   const observed = (req.observed?.resources ?? {}) as Record<string, { resource?: unknown }>;
   const required = (req.requiredResources ?? {}) as Record<string, { items?: { resource?: unknown }[] }>;
+  // Spec paths written, each with whether its value is invalid: a later write at
+  // the same path or above it replaces an earlier invalid value.
+  const writes: { path: string[]; invalid: boolean }[] = [];
+  const write = (path: string[], value: unknown, invalid: boolean) => {
+    setAt(spec, path, value);
+    writes.push({ path, invalid });
+  };
   const n = int(r, 1, 3);
   for (let i = 0; i < n; i++) {
     const kind = pick(r, KINDS);
     const field = pick(r, specFields);
     switch (kind) {
       case 'spec-wrong-type':
-        setAt(spec, field.path, wrongFor(r, field.node));
-        out.invalid = true;
+        write(field.path, wrongFor(r, field.node), true);
         break;
       case 'spec-huge':
-        setAt(spec, field.path, HUGE);
         // Every string is bounded below 1 MiB; any other type refuses a string.
-        out.invalid = true;
+        write(field.path, HUGE, true);
         break;
       case 'spec-unicode': {
         const value = pick(r, UNICODE.filter((u) => u !== ''));
-        setAt(spec, field.path, value);
-        if (stringRefused(field.node, value)) out.invalid = true;
+        write(field.path, value, stringRefused(field.node, value));
         break;
       }
-      case 'spec-deep':
-        setAt(spec, field.path, nested(deepLevels(r)));
-        if (field.node.type !== 'object') out.invalid = true;
+      case 'spec-deep': {
+        const value = nested(deepLevels(r));
+        // An object field accepts nested objects (unknown fields are pruned), not a list.
+        write(field.path, value, field.node.type !== 'object' || Array.isArray(value));
         break;
+      }
       case 'spec-unknown':
-        setAt(spec, [...field.path.slice(0, -1), `unknown${i}`], garbage(r));
+        write([...field.path.slice(0, -1), `unknown${i}`], garbage(r), false);
         break;
       case 'xr-garbage':
         if (xr) setAt(xr, pick(r, [['metadata'], ['metadata', 'labels'], ['metadata', 'annotations'], ['metadata', 'labels', 'crossplane.io/claim-namespace'], ['spec', 'claimRef'], ['spec', 'claimRef', 'namespace'], ['status']]), garbage(r));
@@ -291,5 +297,8 @@ export function mutate(r: Rand, base: RunFunctionRequest, target: Target): Mutat
     }
     out.mutations.push(`${kind}${kind.startsWith('spec') ? `:${field.path.join('.')}` : ''}`);
   }
+  const under = (path: string[], prefix: string[]) => prefix.length <= path.length && prefix.every((k, i) => path[i] === k);
+  // (Conservative: a later write below an invalid value may replace it too.)
+  if (writes.some((w, i) => w.invalid && !writes.slice(i + 1).some((later) => under(w.path, later.path) || under(later.path, w.path)))) out.invalid = true;
   return out;
 }
