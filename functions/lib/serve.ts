@@ -100,16 +100,24 @@ export function serveFunction(compose: ComposeFunction, name: string, argv = pro
   });
 
   let stopping = false;
+  const log = (write: () => void) => {
+    try {
+      write();
+    } catch {
+      // A log that cannot be written must not stop the shutdown.
+    }
+  };
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info(`received ${signal}, shutting down`);
+    // Arm the deadline first: nothing (not even a failing log write) may keep it from exiting.
     // After the grace, cancel whatever is still queued or running and exit.
     const deadline = setTimeout(() => {
-      logger.warn(`shutdown grace of ${flags.shutdownGraceSeconds} s expired, cancelling the calls still in flight`);
+      log(() => logger.warn(`shutdown grace of ${flags.shutdownGraceSeconds} s expired, cancelling the calls still in flight`));
       server.forceShutdown();
       process.exit(0);
     }, flags.shutdownGraceSeconds * 1000);
+    log(() => logger.info(`received ${signal}, shutting down`));
     server.tryShutdown((err) => {
       clearTimeout(deadline);
       if (err) {
