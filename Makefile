@@ -10,7 +10,7 @@ VITEST := node_modules/.bin/vitest
 NODE_VERSION := $(shell cat .node-version)
 NODE_HOME := $(CURDIR)/.tools/node
 
-.PHONY: help install node tools controlplane-tools synth serve render build image package typecheck lint unit drift conformance e2e e2e-local test bench clean
+.PHONY: help install node tools controlplane-tools synth serve render build image package typecheck lint unit drift conformance e2e e2e-local test bench fuzz soak clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -152,6 +152,15 @@ test: typecheck lint unit conformance e2e-local ## The whole suite (the README's
 
 bench: install ## Throughput and latency of each function over gRPC against the no-op floor
 	$(TSX) bench/run.ts
+
+FUZZ_REQUESTS ?= 100000
+FUZZ_SECONDS ?= 3600
+SOAK_MINUTES ?= 10
+fuzz: install ## Mutated requests against every function over loopback gRPC (FUZZ_REQUESTS, default 100000, at most FUZZ_SECONDS); fails on a crash, invalid spec rendered or secret seen
+	$(TSX) fuzz/run.ts --requests $(FUZZ_REQUESTS) --max-seconds $(FUZZ_SECONDS)
+
+soak: install ## Each function at a steady rate for SOAK_MINUTES (default 10), printing RSS over time
+	$(TSX) fuzz/soak.ts --minutes $(SOAK_MINUTES)
 
 clean: ## Remove build outputs and the built tools
 	rm -rf dist .tools

@@ -17,6 +17,7 @@ import { requestFor, run } from '../tooling/request.js';
 import { composeOf } from './functions.js';
 import { parseDocuments } from './render.js';
 import type { Io } from './main.js';
+import { LIVE_SECRET_PREFIX } from '../functions/lib/secrets.js';
 
 /** What doctor needs from a cluster. */
 export interface ClusterReader {
@@ -142,12 +143,17 @@ async function presence(c: ClusterReader, group: string, path: string, condition
   return out;
 }
 
-/** The Secrets a claim's function asks Crossplane for, from one in-process call of the function. */
+/**
+ * The operator Secrets a claim's function asks Crossplane for, from one
+ * in-process call of the function; not the function's own Secrets it reads back.
+ */
 async function secretsOf(claim: KubeObject, compose: ComposeFunction, input: unknown): Promise<ResourceSelector[]> {
   const req = requestFor(claim);
   if (input) req.input = input;
   const rsp = await run(compose, req);
-  return Object.values(rsp.requirements?.resources ?? {}).filter((s) => s.apiVersion === 'v1' && s.kind === 'Secret' && s.matchName);
+  return Object.entries(rsp.requirements?.resources ?? {})
+    .filter(([name, s]) => !name.startsWith(LIVE_SECRET_PREFIX) && s.apiVersion === 'v1' && s.kind === 'Secret' && s.matchName)
+    .map(([, s]) => s);
 }
 
 async function claimSecretChecks(c: ClusterReader): Promise<Check[]> {

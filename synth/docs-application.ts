@@ -65,8 +65,12 @@ ${fieldTable(toOpenApi(Settings), 'input.')}
 
 \`database: postgres\` runs \`${SHARED_IMAGES.postgres}\` and \`cache: redis\` runs \`${SHARED_IMAGES.redis}\`,
 one-replica StatefulSets in the claim's namespace (restricted Pod Security, uid 999).
-Their passwords are generated once and kept in the connection Secrets; switching an
-option off removes the server but keeps the Secret and the volume.
+Their passwords are generated once and kept in the connection Secrets and in a copy,
+\`{name}-passwords-backup\`; every reconcile recovers each password from the first of them
+that still holds it (observed, or read live through the function's requirements), so a
+Secret missing for a reconcile or deleted by someone comes back with its old value. Only a
+password no copy holds is generated. Switching an option off removes the server but keeps
+the Secret and the volume.
 `;
 
 export function APPLICATION_PAGES(): OutputFile[] {
@@ -80,6 +84,7 @@ export function APPLICATION_PAGES(): OutputFile[] {
         '`RepositoryFile` `{namespace}-{name}-gitops` (api-driven and analyzer-driven claims only): `{path}/{namespace}/{repository}.yaml` in the GitOps repository, the OAM Application with the app component',
         'With `database: postgres`: Secret `{name}-db-secret` (DATABASE_HOST, _PORT, _NAME, _USER, _PASSWORD, _URL), StatefulSet and Service `{name}-db` (5Gi)',
         'With `cache: redis`: Secret `{name}-cache-secret` (REDIS_HOST, _PORT, _PASSWORD, _URL), StatefulSet and Service `{name}-cache` (1Gi, append-only file)',
+        'With a database or cache: Secret `{name}-passwords-backup`, a copy of their generated passwords',
         'With `realtime`: nothing new; the status lists the platform\'s five Secrets and waits for its Kafka Secret',
       ],
       example: read('examples/application/claim.yaml'),

@@ -12,7 +12,7 @@ export const REALTIME_COMPOSES = [
   'Pipeline Jobs: topics and retention, HealthData Avro schema, MQTT source connector, four Lenses SQL processors, Snowflake sink',
   'Istio Gateway `{name}-gateway` and VirtualServices (HTTP hosts `<service>.{name}-realtime.<domain>`, MQTT TCP 1883)',
   'NetworkPolicies: default deny, then per component',
-  'Secrets `{name}-{mqtt,kafka,db,metabase,lenses}-secret` in the claim namespace and the platform namespace, and `platform-credentials`',
+  'Secrets `{name}-{mqtt,kafka,db,metabase,lenses}-secret` in the claim namespace and the platform namespace, and `platform-credentials` with its copy `platform-credentials-backup`',
 ];
 
 export const REALTIME_NOTES = `## Decisions
@@ -39,9 +39,15 @@ processors are not created), \`mqttUsers[].passwordSecretRef\`, and
 waits for. An inline \`mqttUsers[].password\` is accepted with a Warning event.
 
 Generated passwords (PostgreSQL roles, Lenses admin, the MQTT \`platform\` user, the
-dashboard admin) are created once and kept in \`platform-credentials\`: every reconcile
-reads them back from that Secret, so they never change while it exists. No value
-appears in status, events or logs.
+dashboard admin) are created once and kept in \`platform-credentials\` and its copy
+\`platform-credentials-backup\`. They are never regenerated while any copy exists: every
+reconcile takes each password from the first place that still holds it (the observed
+Secret, the same Secret read live through the function's requirements, the backup, the
+connection Secrets that carry it), so a Secret missing from Crossplane's observed state
+(a partial first apply, an apply error) or deleted by someone gets its old values back.
+Only a password no copy holds is generated. Deleting both credentials Secrets loses the
+four that no connection Secret carries (PostgreSQL's superuser among them): don't. No
+value appears in status, events or logs.
 
 Connection Secret keys are prefixed per service so an application can \`envFrom\` all of
 them: \`MQTT_HOST MQTT_PORT MQTT_WEBSOCKET_URL MQTT_USERNAME MQTT_PASSWORD\`,
@@ -49,6 +55,20 @@ them: \`MQTT_HOST MQTT_PORT MQTT_WEBSOCKET_URL MQTT_USERNAME MQTT_PASSWORD\`,
 \`DB_TYPE DB_HOST DB_PORT DB_NAME DB_USER DB_PASSWORD DATABASE_URL\`,
 \`DASHBOARD_TYPE DASHBOARD_URL DASHBOARD_EXTERNAL_URL DASHBOARD_ADMIN_USER DASHBOARD_ADMIN_PASSWORD\`,
 \`LENSES_URL LENSES_EXTERNAL_URL LENSES_ADMIN_USER LENSES_ADMIN_PASSWORD\`.
+
+## Pod Security: the Kafka exception
+
+Every pod of the platform runs under the \`restricted\` Pod Security Standard **except
+Kafka**. \`lensesio/fast-data-dev\` has no \`USER\` (its Dockerfile), and its entry point
+\`setup-and-run.sh\` must run as root: it writes the services' configuration at start into
+root-owned directories of the image (\`/etc/supervisord.d\`, \`/var/run/*\`, \`/var/www\`) and
+then starts supervisord, which drops the broker, Schema Registry and Connect to \`nobody\`.
+So the pod cannot set \`runAsNonRoot\` or another user. It runs with \`RuntimeDefault\` seccomp and no privilege
+escalation, which the \`baseline\` profile allows; the namespace \`{name}-realtime\`
+therefore enforces \`baseline\` and warns and audits on \`restricted\`, so any other pod
+that is not restricted is reported by the API server. Replacing it with a restricted setup
+means three images (a non-root broker, Schema Registry, Connect with the Stream Reactor MQTT
+connector) configured to give the same topics, schemas and connectors: not done yet.
 
 ## Data
 

@@ -16,7 +16,8 @@ export function portOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
   });
 }
 
-export async function waitForPort(port: number, timeoutMs = 20_000): Promise<void> {
+// The bound is for a server that never starts; a busy 2-core machine may take long to start one (tsx compiles on load).
+export async function waitForPort(port: number, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await portOpen(port)) return;

@@ -7,7 +7,8 @@
  * TypeScript types, the KubeVela parameter blocks and the reference page.
  */
 import { defineApi } from '../lib/api.js';
-import { StringEnum, StringMap, Type, type Static } from '../lib/schema/types.js';
+import { BoundedText, DnsLabel, Formatted, ImageReference } from '../lib/schema/strings.js';
+import { StringEnum, Type, type Static } from '../lib/schema/types.js';
 
 /** Frameworks per language; the first is the default when only the language is given. */
 export const FRAMEWORKS = {
@@ -31,12 +32,9 @@ export type Source = (typeof SOURCES)[number];
 /** Claims without the annotation were created by automation (Slack, API). */
 export const DEFAULT_SOURCE: Source = 'api-driven';
 
-/** Kubernetes object names the claim's name ends up in (`{name}-db-secret`, a DNS label). */
-const NAME_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
-
 export const ApplicationSpec = Type.Object({
-  name: Type.String({
-    pattern: NAME_PATTERN,
+  // Kubernetes object names the claim's name ends up in (`{name}-db-secret`, a DNS label).
+  name: DnsLabel({
     maxLength: 40,
     description: 'Name of the application: its component, repository (unless appContainer is set) and Secrets are named after it.',
   }),
@@ -57,24 +55,28 @@ export const ApplicationSpec = Type.Object({
     description: 'redis: a Redis server for the app, credentials in the Secret {name}-cache-secret.',
   }),
   appContainer: Type.Optional(
-    Type.String({
-      pattern: '^[A-Za-z0-9._-]+$',
-      maxLength: 100,
+    // GitHub repository names: at most 100 of A-Z a-z 0-9 . _ -.
+    Formatted('^[A-Za-z0-9._-]+$', 100, {
       description:
         'An existing repository that holds the app (an app container shared by several services). The function only observes it, never changes or deletes it. Without it a repository named after the app is created from the template.',
     }),
   ),
   realtime: Type.Optional(
-    Type.String({
-      pattern: NAME_PATTERN,
+    DnsLabel({
+      maxLength: 40,
       description: 'Name of a realtime platform (RealtimePlatformClaim spec.name) in this namespace whose five connection Secrets the app receives.',
     }),
   ),
   image: Type.Optional(
-    Type.String({ minLength: 1, description: "Container image of the app. Default: {imageRegistry}/{name}:latest, what the repository's CI pushes." }),
+    ImageReference({ description: "Container image of the app. Default: {imageRegistry}/{name}:latest, what the repository's CI pushes." }),
   ),
   port: Type.Integer({ minimum: 1, maximum: 65535, default: 8080, description: 'Port the app listens on.' }),
-  env: Type.Optional(StringMap({ description: 'Extra environment variables of the app.' })),
+  env: Type.Optional(
+    Type.Record(Type.String(), BoundedText(32_768), {
+      maxProperties: 100,
+      description: 'Extra environment variables of the app.',
+    }),
+  ),
 });
 
 const Part = (what: string) =>

@@ -21,7 +21,7 @@ import {
   manifestFile,
 } from './gitops.js';
 import { githubLabels, repository, repositoryFile, repositoryUrl } from './github.js';
-import { cache, database, type Part } from './infrastructure.js';
+import { RESOURCE, cache, database, passwordsOf, type Part } from './infrastructure.js';
 import { settingsOf, type Settings } from './settings.js';
 import { sourceOf, writesGitops } from './source.js';
 
@@ -164,7 +164,8 @@ export function composeApplication(input: ComposeInput<ApplicationSpec>): Compos
   const { spec, claim, xr, observed, required } = input;
   const source = sourceOf(xr);
   const settings = settingsOf(input.input);
-  const context = { spec, namespace: claim.namespace, observed };
+  const passwords = passwordsOf(spec, claim.namespace, observed, required);
+  const context = { spec, namespace: claim.namespace, observed, passwords };
 
   const repo = sourceRepository(spec, settings, claim.namespace, observed[REPOSITORY]);
   const db = database(context);
@@ -177,7 +178,7 @@ export function composeApplication(input: ComposeInput<ApplicationSpec>): Compos
   const path = `${settings.gitops.path}/${claim.namespace}/${applicationName(spec)}.yaml`;
   const file = gitops(input, settings, source, secrets, path);
 
-  const requirements: Record<string, ResourceSelector> = {};
+  const requirements: Record<string, ResourceSelector> = { ...passwords.requirements };
   if (file.requirement) requirements[OAM_APPLICATION_REQUIREMENT] = file.requirement;
   let realtime: PartStatus | undefined;
   if (spec.realtime) {
@@ -190,6 +191,8 @@ export function composeApplication(input: ComposeInput<ApplicationSpec>): Compos
   const resources: Record<string, DesiredResource> = { [REPOSITORY]: repo.resource };
   if (file.resource) resources[GITOPS_FILE] = file.resource;
   for (const part of dataParts) Object.assign(resources, part.resources);
+  const backup = passwords.backup();
+  if (backup) resources[RESOURCE.passwordsBackup] = backup;
 
   const parts = {
     repository: repo.part,

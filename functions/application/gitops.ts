@@ -42,7 +42,9 @@ interface OamComponent {
 }
 
 function componentsOf(app: KubeObject): OamComponent[] {
-  return ((app.spec as { components?: OamComponent[] } | undefined)?.components ?? []).filter((c) => c && typeof c.name === 'string');
+  // The live Application is not ours: anything that is not a list of named components is ignored.
+  const components = (app.spec as { components?: unknown } | undefined)?.components;
+  return (Array.isArray(components) ? (components as OamComponent[]) : []).filter((c) => typeof c === 'object' && c !== null && typeof c.name === 'string');
 }
 
 export function hasComponent(app: KubeObject, name: string): boolean {

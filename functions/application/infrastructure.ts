@@ -2,8 +2,9 @@
  * The app's own data services, in the claim's namespace: PostgreSQL
  * (`database: postgres`) and Redis (`cache: redis`), each a one-replica
  * StatefulSet with a Service and a connection Secret the app reads with
- * envFrom. Passwords are generated once and read back from the observed
- * Secret on every later call.
+ * envFrom. Passwords are generated once and recovered on every later call
+ * from any copy that still holds them (lib/secrets.ts): the connection Secret
+ * (observed or read live) and the backup `{name}-passwords-backup`.
  *
  * Turning an option off removes the server but keeps its Secret and (by the
  * StatefulSet's retention policy) its volume: turning it back on finds the
@@ -15,7 +16,8 @@ import { standardLabels, type KubeObject } from '../lib/k8s/objects.js';
 import { readiness } from '../lib/k8s/readiness.js';
 import { restrictedPodSecurity } from '../lib/k8s/security.js';
 import { secretEnv, service, statefulSet, type Resources } from '../lib/k8s/workloads.js';
-import { keptPasswords, secretObject } from '../lib/secrets.js';
+import type { ResourceSelector } from '@crossplane-org/function-sdk-typescript';
+import { fullCopy, liveSecret, newPassword, recoverPassword, secretObject, type PasswordCopy } from '../lib/secrets.js';
 import type { ApplicationSpec } from './api.js';
 
 export const POSTGRES_PORT = 5432;
@@ -32,10 +34,60 @@ export const RESOURCE = {
   cacheSecret: 'cache-secret',
   cache: 'cache',
   cacheService: 'cache-service',
+  passwordsBackup: 'passwords-backup',
 } as const;
 
 export const dbSecretName = (name: string) => `${name}-db-secret`;
 export const cacheSecretName = (name: string) => `${name}-cache-secret`;
+export const passwordsBackupName = (name: string) => `${name}-passwords-backup`;
+
+const PASSWORD_KEYS = ['DATABASE_PASSWORD', 'REDIS_PASSWORD'] as const;
+type PasswordKey = (typeof PASSWORD_KEYS)[number];
+
+/**
+ * The app's generated passwords: each recovered from the first copy that holds
+ * it, generated only when none does; `backup` is the second copy of all of
+ * them, so deleting a connection Secret loses nothing.
+ */
+export interface Passwords {
+  get(key: PasswordKey): string;
+  backup(): DesiredResource | undefined;
+  /** Reading the Secrets back live, for reconciles where Crossplane does not observe them. */
+  requirements: Record<string, ResourceSelector>;
+}
+
+export function passwordsOf(spec: ApplicationSpec, namespace: string, observed: Record<string, KubeObject | undefined>, required: Record<string, KubeObject[]>): Passwords {
+  const live = {
+    db: liveSecret(dbSecretName(spec.name), namespace, required),
+    cache: liveSecret(cacheSecretName(spec.name), namespace, required),
+    backup: liveSecret(passwordsBackupName(spec.name), namespace, required),
+  };
+  const copies: PasswordCopy<PasswordKey>[] = [
+    { secret: observed[RESOURCE.dbSecret], keys: { DATABASE_PASSWORD: 'DATABASE_PASSWORD' } },
+    { secret: live.db.secret, keys: { DATABASE_PASSWORD: 'DATABASE_PASSWORD' } },
+    { secret: observed[RESOURCE.cacheSecret], keys: { REDIS_PASSWORD: 'REDIS_PASSWORD' } },
+    { secret: live.cache.secret, keys: { REDIS_PASSWORD: 'REDIS_PASSWORD' } },
+    fullCopy(observed[RESOURCE.passwordsBackup], PASSWORD_KEYS),
+    fullCopy(live.backup.secret, PASSWORD_KEYS),
+  ];
+  // Whatever any copy holds is kept (a part turned off keeps its password); new ones are added when asked for.
+  const kept: Partial<Record<PasswordKey, string>> = {};
+  for (const key of PASSWORD_KEYS) {
+    const value = recoverPassword(key, copies);
+    if (value) kept[key] = value;
+  }
+  return {
+    get: (key) => (kept[key] ??= newPassword()),
+    backup: () =>
+      Object.keys(kept).length === 0
+        ? undefined
+        : {
+            resource: secretObject(passwordsBackupName(spec.name), namespace, kept as Record<string, string>, standardLabels(spec.name, RESOURCE.passwordsBackup)),
+            ready: observed[RESOURCE.passwordsBackup] !== undefined,
+          },
+    requirements: { ...live.db.requirement, ...live.cache.requirement, ...live.backup.requirement },
+  };
+}
 
 export interface Part {
   resources: Record<string, DesiredResource>;
@@ -49,19 +101,20 @@ interface Context {
   spec: ApplicationSpec;
   namespace: string;
   observed: Record<string, KubeObject | undefined>;
+  passwords: Passwords;
 }
 
 const host = (name: string, namespace: string) => `${name}.${namespace}.svc.cluster.local`;
 
-/** The part's connection Secret; its password is the observed one, or new on first creation. */
+/** The part's connection Secret; its password is kept (see passwordsOf), new only on first creation. */
 function connectionSecret(
   c: Context,
   key: string,
   secret: string,
-  passwordKey: string,
+  passwordKey: PasswordKey,
   values: (password: string) => Record<string, string>,
 ): DesiredResource {
-  const password = keptPasswords(c.observed[key], [passwordKey])[passwordKey];
+  const password = c.passwords.get(passwordKey);
   return {
     resource: secretObject(secret, c.namespace, values(password), standardLabels(c.spec.name, key)),
     ready: c.observed[key] !== undefined,

@@ -6,7 +6,13 @@
  * defaults that match the seed platform.
  */
 import { PLATFORM } from '../lib/platform.js';
+import { BoundedText, DnsSubdomain, Formatted, IMAGE_REPOSITORY } from '../lib/schema/strings.js';
 import { StringEnum, Type, type Static } from '../lib/schema/types.js';
+
+/** GitHub user and organisation names: at most 39 alphanumerics or single hyphens, not at either end. */
+const GITHUB_OWNER = '^[A-Za-z0-9](-?[A-Za-z0-9])*$';
+/** GitHub repository names: at most 100 of A-Z a-z 0-9 . _ -. */
+const GITHUB_REPOSITORY = '^[A-Za-z0-9._-]+$';
 import { formatErrors, specValidator } from '../lib/schema/validate.js';
 import { SpecError } from '../lib/function/compose.js';
 
@@ -14,31 +20,33 @@ export const SETTINGS_API_VERSION = `application.fn.${PLATFORM.group}/v1alpha1`;
 export const SETTINGS_KIND = 'Settings';
 
 export const Settings = Type.Object({
-  apiVersion: Type.Optional(Type.String()),
-  kind: Type.Optional(Type.String()),
+  apiVersion: Type.Optional(Formatted('^[a-z0-9.-]+/[a-z0-9]+$', 253)),
+  kind: Type.Optional(Formatted('^[A-Za-z0-9]+$', 63)),
   github: Type.Object(
     {
-      owner: Type.String({ minLength: 1, default: 'example-org', description: 'GitHub organisation (or user) that owns the repositories.' }),
-      providerConfig: Type.String({ minLength: 1, default: 'default', description: 'ProviderConfig of provider-upjet-github to use.' }),
-      templateOwner: Type.Optional(Type.String({ minLength: 1, description: 'Owner of the template repositories. Default: owner.' })),
+      owner: Formatted(GITHUB_OWNER, 39, { default: 'example-org', description: 'GitHub organisation (or user) that owns the repositories.' }),
+      providerConfig: DnsSubdomain({ default: 'default', description: 'ProviderConfig of provider-upjet-github to use.' }),
+      templateOwner: Type.Optional(Formatted(GITHUB_OWNER, 39, { description: 'Owner of the template repositories. Default: owner.' })),
       visibility: StringEnum(['private', 'internal', 'public'], { default: 'private', description: 'Visibility of created repositories.' }),
     },
     { default: {} },
   ),
   gitops: Type.Object(
     {
-      repository: Type.String({ minLength: 1, default: 'health-service-idp-gitops', description: 'GitOps repository ArgoCD watches.' }),
-      branch: Type.String({ minLength: 1, default: 'main', description: 'Branch of the GitOps repository.' }),
-      path: Type.String({ minLength: 1, default: 'oam/applications', description: 'Folder of the OAM Applications.' }),
+      repository: Formatted(GITHUB_REPOSITORY, 100, { default: 'health-service-idp-gitops', description: 'GitOps repository ArgoCD watches.' }),
+      // A Git branch name (a subset of git-check-ref-format's rules).
+      branch: Formatted('^[A-Za-z0-9._/-]+$', 255, { default: 'main', description: 'Branch of the GitOps repository.' }),
+      path: Formatted('^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$', 255, { default: 'oam/applications', description: 'Folder of the OAM Applications.' }),
       // terraform-provider-github github/resource_github_repository_file.go:
       // commit_author is RequiredWith commit_email (and the reverse), so the
       // two are one setting here and always written together.
-      commitAuthor: Type.String({ minLength: 1, default: 'platform-definitions', description: 'Author name of the commits that write OAM Applications.' }),
-      commitEmail: Type.String({ pattern: '^[^@\\s]+@[^@\\s]+$', default: 'platform-definitions@example.org', description: 'Author email of those commits (GitHub requires it with the name).' }),
+      commitAuthor: BoundedText(100, { minLength: 1, default: 'platform-definitions', description: 'Author name of the commits that write OAM Applications.' }),
+      commitEmail: Formatted('^[^@\\s]+@[^@\\s]+$', 254, { default: 'platform-definitions@example.org', description: 'Author email of those commits (GitHub requires it with the name).' }),
     },
     { default: {} },
   ),
-  imageRegistry: Type.String({ minLength: 1, default: 'ghcr.io/example-org', description: 'Registry the repositories\' CI pushes app images to.' }),
+  // A registry and repository prefix: the part of an image reference before /{name}:tag.
+  imageRegistry: Formatted(IMAGE_REPOSITORY, 200, { default: 'ghcr.io/example-org', description: 'Registry the repositories\' CI pushes app images to.' }),
 });
 export type Settings = Static<typeof Settings>;
 

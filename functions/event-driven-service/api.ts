@@ -5,6 +5,7 @@
  * KubeVela `parameter` block and the reference page.
  */
 import { defineApi } from '../lib/api.js';
+import { BoundedText, DnsSubdomain, Formatted, ImageReference } from '../lib/schema/strings.js';
 import { StringEnum, Type, type Static } from '../lib/schema/types.js';
 
 export const SIZES = {
@@ -13,27 +14,27 @@ export const SIZES = {
   large: { requests: { cpu: '1000m', memory: '2Gi' }, limits: { cpu: '4000m', memory: '8Gi' } },
 } as const;
 
+/** NATS stream and consumer names: no whitespace, '.', '*', '>' or path separators (NATS docs, "Naming"). */
+const NATS_NAME = '^[^\\s.*>/\\\\]+$';
+
 const Nats = Type.Object(
   {
-    url: Type.String({
+    url: Formatted('^nats://[^/:@]+(:[0-9]+)?$', 300, {
       default: 'nats://nats.nats.svc:4222',
-      pattern: '^nats://[^/:@]+(:[0-9]+)?$',
       description: 'NATS client URL, given to the worker as NATS_URL.',
     }),
     monitoringEndpoint: Type.Optional(
-      Type.String({
-        pattern: '^[^/:@]+:[0-9]+$',
+      Formatted('^[^/:@]+:[0-9]+$', 300, {
         description:
           'host:port of the NATS HTTP monitoring endpoint KEDA reads consumer lag from. Default: the host of url with port 8222.',
       }),
     ),
-    account: Type.String({
+    account: Formatted(NATS_NAME, 255, {
       default: '$G',
-      minLength: 1,
       description: 'NATS account that owns the stream; $G is the global account of a server without accounts.',
     }),
-    stream: Type.String({ minLength: 1, description: 'JetStream stream to consume.' }),
-    consumer: Type.String({ minLength: 1, description: 'Durable JetStream consumer whose pending messages drive scaling.' }),
+    stream: Formatted(NATS_NAME, 255, { description: 'JetStream stream to consume.' }),
+    consumer: Formatted(NATS_NAME, 255, { description: 'Durable JetStream consumer whose pending messages drive scaling.' }),
     useHttps: Type.Boolean({ default: false, description: 'Read the monitoring endpoint over HTTPS.' }),
   },
   { description: 'Consume from NATS JetStream. Exactly one of nats and kafka is set.' },
@@ -41,9 +42,10 @@ const Nats = Type.Object(
 
 const Kafka = Type.Object(
   {
-    bootstrapServers: Type.String({ minLength: 1, description: 'Comma-separated host:port list of Kafka brokers.' }),
-    topic: Type.String({ minLength: 1, description: 'Topic to consume.' }),
-    consumerGroup: Type.String({ minLength: 1, description: 'Consumer group whose lag drives scaling.' }),
+    bootstrapServers: Formatted('^[^,\\s/@]+:[0-9]+(,[^,\\s/@]+:[0-9]+)*$', 2048, { description: 'Comma-separated host:port list of Kafka brokers.' }),
+    // Kafka topic names: at most 249 of a-z A-Z 0-9 . _ - (apache/kafka, Topic.java: LEGAL_CHARS, MAX_NAME_LENGTH).
+    topic: Formatted('^[a-zA-Z0-9._-]+$', 249, { description: 'Topic to consume.' }),
+    consumerGroup: Formatted('^[^\\s]+$', 255, { description: 'Consumer group whose lag drives scaling.' }),
     offsetResetPolicy: StringEnum(['latest', 'earliest'], {
       default: 'latest',
       description: 'Where a new consumer group starts; KEDA counts lag from there.',
@@ -53,7 +55,7 @@ const Kafka = Type.Object(
 );
 
 export const EventDrivenServiceSpec = Type.Object({
-  image: Type.String({ minLength: 1, description: 'Container image of the worker.' }),
+  image: ImageReference({ description: 'Container image of the worker.' }),
   size: StringEnum(['small', 'medium', 'large'], {
     default: 'medium',
     description:
@@ -65,8 +67,7 @@ export const EventDrivenServiceSpec = Type.Object({
     {
       minReplicas: Type.Integer({ minimum: 0, default: 1, description: 'Fewest replicas; 0 lets KEDA scale to zero when idle.' }),
       maxReplicas: Type.Integer({ minimum: 1, default: 10, description: 'Most replicas.' }),
-      lagThreshold: Type.String({
-        pattern: '^[1-9][0-9]*$',
+      lagThreshold: Formatted('^[1-9][0-9]*$', 10, {
         default: '5',
         description: 'Pending messages per replica before KEDA adds one.',
       }),
@@ -74,16 +75,16 @@ export const EventDrivenServiceSpec = Type.Object({
     { default: {}, description: 'KEDA autoscaling on the consumer backlog.' },
   ),
   secretName: Type.Optional(
-    Type.String({ minLength: 1, description: 'Secret whose keys become environment variables (envFrom) of both containers.' }),
+    DnsSubdomain({ description: 'Secret whose keys become environment variables (envFrom) of both containers.' }),
   ),
   imagePullSecrets: Type.Optional(
-    Type.Array(Type.Object({ name: Type.String({ minLength: 1, description: 'Name of a Secret in the namespace.' }) }), { description: 'Secrets for pulling private images.' }),
+    Type.Array(Type.Object({ name: DnsSubdomain({ description: 'Name of a Secret in the namespace.' }) }), { maxItems: 20, description: 'Secrets for pulling private images.' }),
   ),
   initContainer: Type.Optional(
     Type.Object(
       {
-        image: Type.Optional(Type.String({ minLength: 1, description: 'Init container image; defaults to image.' })),
-        command: Type.Optional(Type.Array(Type.String(), { description: 'Command of the init container.' })),
+        image: Type.Optional(ImageReference({ description: 'Init container image; defaults to image.' })),
+        command: Type.Optional(Type.Array(BoundedText(4096), { maxItems: 64, description: 'Command of the init container.' })),
       },
       { description: 'Init container run before the worker starts (migrations, setup).' },
     ),

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-/** gRPC entry point of the event-driven-service composition function. */
-import { serve } from '@crossplane-org/function-sdk-typescript';
+/** gRPC entry point of the event-driven-service composition function (mTLS required, bounded shutdown: functions/lib/serve.ts). */
+import { serveFunction } from '../lib/serve.js';
 import { compose } from './function.js';
 
-serve(compose, { name: 'function-event-driven-service' });
+serveFunction(compose, 'function-event-driven-service');

@@ -1,9 +1,14 @@
 /**
- * Secrets a function composes. Generated passwords are created once and then
- * read back from the observed Secret on every later call, so they never change
- * while the Secret exists; a key added later (a new option) is generated then
- * and kept the same way. Operator-provided secrets are fetched through the
- * function's resource requirements and read from the required resources.
+ * Secrets a function composes. Generated passwords are created once and never
+ * regenerated while any copy of them exists: every call recovers each one from
+ * the first place that still holds it (the observed Secret, the same Secret
+ * read live through the function's requirements, a backup Secret, connection
+ * Secrets that carry it), so a Secret missing from observed state for a
+ * reconcile (a partial first apply, an apply error, someone deleting it) gets
+ * its old values back. Only a password no copy holds is generated: a true first
+ * create, or a key added later (a new option). Operator-provided secrets are
+ * fetched through the function's requirements and read from the required
+ * resources.
  *
  * Nothing here logs or returns a value outside a Secret's data.
  */
@@ -19,10 +24,15 @@ export function unb64(value: string): string {
   return Buffer.from(value, 'base64').toString('utf8');
 }
 
-/** The decoded data of an observed Secret (empty when absent). */
+/**
+ * The decoded data of an observed Secret (empty when absent). Observed state is
+ * not trusted: data that is not an object, and values that are not strings, are
+ * ignored rather than crashing the call.
+ */
 export function secretData(secret: KubeObject | undefined): Record<string, string> {
-  const data = (secret?.data ?? {}) as Record<string, string>;
-  return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, unb64(v)]));
+  const data = secret?.data;
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return {};
+  return Object.fromEntries(Object.entries(data).filter((e): e is [string, string] => typeof e[1] === 'string').map(([k, v]) => [k, unb64(v)]));
 }
 
 /** 32 URL-safe characters from the system CSPRNG. */
@@ -31,12 +41,63 @@ export function newPassword(): string {
 }
 
 /**
- * The passwords named by `keys`: each one as the observed Secret has it, or
- * newly generated when the Secret does not hold it yet.
+ * A place where generated passwords may still exist: a Secret (observed, or
+ * read live through a requirement) and, for each password, the data key that
+ * holds it there (a connection Secret calls APP_DB_PASSWORD `DB_PASSWORD`).
  */
-export function keptPasswords<K extends string>(observed: KubeObject | undefined, keys: readonly K[]): Record<K, string> {
-  const current = secretData(observed);
-  return Object.fromEntries(keys.map((k) => [k, current[k] || newPassword()])) as Record<K, string>;
+export interface PasswordCopy<K extends string> {
+  secret: KubeObject | undefined;
+  keys: Partial<Record<K, string>>;
+}
+
+/** A copy holding every password under its own name (the credentials Secret and its backup). */
+export function fullCopy<K extends string>(secret: KubeObject | undefined, keys: readonly K[]): PasswordCopy<K> {
+  const same: Partial<Record<K, string>> = {};
+  for (const k of keys) same[k] = k;
+  return { secret, keys: same };
+}
+
+/** The password `key` from the first copy that holds it, if any does. */
+export function recoverPassword<K extends string>(key: K, copies: readonly PasswordCopy<K>[]): string | undefined {
+  for (const copy of copies) {
+    const dataKey = copy.keys[key];
+    const value = dataKey === undefined ? undefined : secretData(copy.secret)[dataKey];
+    if (value) return value;
+  }
+  return undefined;
+}
+
+/**
+ * The passwords named by `keys`: each one recovered from the first copy that
+ * holds it, generated only when no copy does.
+ */
+export function keptPasswords<K extends string>(keys: readonly K[], copies: readonly PasswordCopy<K>[]): Record<K, string> {
+  return Object.fromEntries(keys.map((k) => [k, recoverPassword(k, copies) ?? newPassword()])) as Record<K, string>;
+}
+
+/**
+ * Requirements under this prefix read the function's own composed Secrets
+ * back; the others are Secrets an operator must provide (`platform doctor`
+ * reports only those).
+ */
+export const LIVE_SECRET_PREFIX = 'live-secret-';
+
+/** Requirement name under which a composed Secret is read back live. */
+export function liveSecretRequirementName(name: string, namespace: string): string {
+  return `${LIVE_SECRET_PREFIX}${namespace}-${name}`;
+}
+
+/**
+ * The requirement reading a composed Secret back live, and the Secret once
+ * Crossplane supplied it. The live Secret covers reconciles where Crossplane
+ * does not observe a Secret that exists (a partial first apply, an apply error).
+ */
+export function liveSecret(name: string, namespace: string, required: Record<string, KubeObject[]>) {
+  const requirement = liveSecretRequirementName(name, namespace);
+  return {
+    requirement: { [requirement]: { apiVersion: 'v1', kind: 'Secret', matchName: name, namespace } satisfies ResourceSelector },
+    secret: (required[requirement] ?? [])[0],
+  };
 }
 
 /** A Secret object with string data (stored base64, as the API returns it). */

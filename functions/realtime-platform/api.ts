@@ -7,13 +7,14 @@
  * the types, the KubeVela parameter block and the reference page.
  */
 import { defineApi } from '../lib/api.js';
+import { BoundedText, DnsLabel, DnsSubdomain, Formatted, SecretKey } from '../lib/schema/strings.js';
 import { StringEnum, Type, type Static } from '../lib/schema/types.js';
 
 const SecretKeyRef = (what: string, defaultKey: string) =>
   Type.Object(
     {
-      name: Type.String({ minLength: 1, description: 'Secret name.' }),
-      key: Type.String({ default: defaultKey, minLength: 1, description: 'Key in the Secret.' }),
+      name: DnsSubdomain({ description: 'Secret name.' }),
+      key: SecretKey({ default: defaultKey, description: 'Key in the Secret.' }),
     },
     // No namespace field, on purpose: Crossplane reads these Secrets with its
     // own rights, so a claim may only name Secrets of its own namespace.
@@ -21,16 +22,15 @@ const SecretKeyRef = (what: string, defaultKey: string) =>
   );
 
 const MqttUser = Type.Object({
-  username: Type.String({ pattern: '^[A-Za-z0-9_.-]+$', description: 'MQTT user name.' }),
+  username: Formatted('^[A-Za-z0-9_.-]+$', 64, { description: 'MQTT user name.' }),
   passwordSecretRef: Type.Optional(SecretKeyRef('Secret key holding the password (the supported form).', 'password')),
   password: Type.Optional(
-    Type.String({ minLength: 1, description: 'Password in clear text. Deprecated: accepted for the seed examples, with a warning; use passwordSecretRef.' }),
+    BoundedText(256, { minLength: 1, description: 'Password in clear text. Deprecated: accepted for the seed examples, with a warning; use passwordSecretRef.' }),
   ),
 });
 
 export const RealtimePlatformSpec = Type.Object({
-  name: Type.String({
-    pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+  name: DnsLabel({
     maxLength: 40,
     description: 'Name of the platform: its namespace is {name}-realtime and its Secrets {name}-<service>-secret.',
   }),
@@ -41,9 +41,8 @@ export const RealtimePlatformSpec = Type.Object({
   }),
   visualization: StringEnum(['metabase', 'grafana'], { default: 'metabase', description: 'Analytics dashboard.' }),
   iot: Type.Boolean({ default: true, description: 'Run the MQTT broker and the MQTT → Kafka source connector.' }),
-  mqttUsers: Type.Optional(Type.Array(MqttUser, { description: 'MQTT users for devices and apps, besides the platform user the function generates.' })),
-  dataRetention: Type.String({
-    pattern: '^[0-9]+[dwm]$',
+  mqttUsers: Type.Optional(Type.Array(MqttUser, { maxItems: 100, description: 'MQTT users for devices and apps, besides the platform user the function generates.' })),
+  dataRetention: Formatted('^[0-9]+[dwm]$', 8, {
     default: '7d',
     description: 'Retention of the health-data topics (d days, w weeks, m 30-day months).',
   }),
@@ -62,8 +61,7 @@ export const RealtimePlatformSpec = Type.Object({
     {
       enabled: Type.Boolean({ default: false, description: 'Run the Snowflake sink connector for the four health topics.' }),
       credentialsSecret: Type.Optional(
-        Type.String({
-          minLength: 1,
+        DnsSubdomain({
           description:
             'Secret in the claim namespace with SNOWFLAKE_URL, SNOWFLAKE_USER, SNOWFLAKE_PRIVATE_KEY (and optionally SNOWFLAKE_DATABASE, SNOWFLAKE_SCHEMA).',
         }),
@@ -79,7 +77,7 @@ export const RealtimePlatformSpec = Type.Object({
         default: 1,
         description: 'Kafka brokers. lensesio/fast-data-dev runs a single broker, so 1 is the only value it supports.',
       }),
-      storage: Type.String({ default: '10Gi', pattern: '^[0-9]+(Mi|Gi|Ti)$', description: 'Volume size of the Kafka data.' }),
+      storage: Formatted('^[0-9]+(Mi|Gi|Ti)$', 16, { default: '10Gi', description: 'Volume size of the Kafka data.' }),
     },
     { default: {}, description: 'Kafka (broker, Schema Registry, Connect).' },
   ),
@@ -108,7 +106,8 @@ export const RealtimePlatformSpec = Type.Object({
   ingress: Type.Object(
     {
       enabled: Type.Boolean({ default: true, description: 'Expose Lenses HQ, the dashboard and MQTT through an Istio Gateway.' }),
-      domain: Type.String({ default: 'local', description: 'Hosts are <service>.{name}-realtime.<domain>.' }),
+      // 190: the longest host, metabase.{40-character name}-realtime.<domain>, stays within DNS's 253.
+      domain: DnsSubdomain({ maxLength: 190, default: 'local', description: 'Hosts are <service>.{name}-realtime.<domain>.' }),
     },
     { default: {}, description: 'External access.' },
   ),

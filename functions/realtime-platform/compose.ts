@@ -84,7 +84,7 @@ export function composeRealtimePlatform({ spec, claim, observed, required }: Com
   const notReady = Object.entries(componentReady).filter(([, ok]) => !ok).map(([n]) => n);
   const ready = notReady.length === 0;
 
-  const requirements: Record<string, ResourceSelector> = {};
+  const requirements: Record<string, ResourceSelector> = { ...p.passwordRequirements };
   for (const ref of referencedSecrets(spec)) requirements[requirementName(ref, claim.namespace)] = secretRequirement(ref, claim.namespace);
 
   const warnings = (spec.mqttUsers ?? [])

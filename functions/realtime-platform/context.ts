@@ -5,7 +5,8 @@
 import type { DesiredResource } from '../lib/function/compose.js';
 import { standardLabels, type KubeObject } from '../lib/k8s/objects.js';
 import type { Resources } from '../lib/k8s/workloads.js';
-import { keptPasswords, requiredSecretValue, type SecretKeyRef } from '../lib/secrets.js';
+import type { ResourceSelector } from '@crossplane-org/function-sdk-typescript';
+import { fullCopy, keptPasswords, liveSecret, requiredSecretValue, type PasswordCopy, type SecretKeyRef } from '../lib/secrets.js';
 import type { RealtimePlatformSpec } from './api.js';
 import { RESOURCES } from './images.js';
 
@@ -25,6 +26,40 @@ export type PasswordKey = (typeof PASSWORD_KEYS)[number];
 /** Composition resource name of the Secret that keeps the generated passwords. */
 export const CREDENTIALS = 'credentials';
 export const CREDENTIALS_SECRET = 'platform-credentials';
+/**
+ * A second full copy, so deleting either Secret loses nothing: four of the
+ * passwords (PostgreSQL's superuser among them) are in no connection Secret.
+ */
+export const CREDENTIALS_BACKUP = 'credentials-backup';
+export const CREDENTIALS_BACKUP_SECRET = 'platform-credentials-backup';
+
+/** Connection Secrets (both namespaces' copies) that carry a generated password, under their own key. */
+const CONNECTION_COPIES: Record<string, Partial<Record<PasswordKey, string>>> = {
+  mqtt: { MQTT_PLATFORM_PASSWORD: 'MQTT_PASSWORD' },
+  db: { APP_DB_PASSWORD: 'DB_PASSWORD' },
+  metabase: { DASHBOARD_ADMIN_PASSWORD: 'DASHBOARD_ADMIN_PASSWORD' },
+  lenses: { LENSES_ADMIN_PASSWORD: 'LENSES_ADMIN_PASSWORD' },
+};
+
+/**
+ * Every place the generated passwords may still be, best first, and the
+ * requirements that read the two credentials Secrets back live.
+ */
+function passwordCopies(ns: string, observed: Record<string, KubeObject | undefined>, required: Record<string, KubeObject[]>) {
+  const live = liveSecret(CREDENTIALS_SECRET, ns, required);
+  const liveBackup = liveSecret(CREDENTIALS_BACKUP_SECRET, ns, required);
+  const copies: PasswordCopy<PasswordKey>[] = [
+    fullCopy(observed[CREDENTIALS], PASSWORD_KEYS),
+    fullCopy(live.secret, PASSWORD_KEYS),
+    fullCopy(observed[CREDENTIALS_BACKUP], PASSWORD_KEYS),
+    fullCopy(liveBackup.secret, PASSWORD_KEYS),
+    ...Object.entries(CONNECTION_COPIES).flatMap(([kind, keys]) => [
+      { secret: observed[`${kind}-secret-platform`], keys },
+      { secret: observed[`${kind}-secret`], keys },
+    ]),
+  ];
+  return { copies, requirements: { ...live.requirement, ...liveBackup.requirement } };
+}
 
 export interface Platform {
   spec: RealtimePlatformSpec;
@@ -33,6 +68,8 @@ export interface Platform {
   ns: string;
   claimNs: string;
   passwords: Record<PasswordKey, string>;
+  /** Reading the credentials Secrets back live (see passwordCopies). */
+  passwordRequirements: Record<string, ResourceSelector>;
   observed: Record<string, KubeObject | undefined>;
   /** Operator secret values, once Crossplane supplied them. */
   secret: (ref: SecretKeyRef) => string | undefined;
@@ -45,12 +82,15 @@ export function platformOf(
   observed: Record<string, KubeObject | undefined>,
   required: Record<string, KubeObject[]>,
 ): Platform {
+  const ns = `${spec.name}-realtime`;
+  const { copies, requirements } = passwordCopies(ns, observed, required);
   return {
     spec,
     name: spec.name,
-    ns: `${spec.name}-realtime`,
+    ns,
     claimNs,
-    passwords: keptPasswords(observed[CREDENTIALS], PASSWORD_KEYS),
+    passwords: keptPasswords(PASSWORD_KEYS, copies),
+    passwordRequirements: requirements,
     observed,
     secret: (ref) => requiredSecretValue(required, ref, claimNs),
     iot: spec.iot && spec.mqtt.enabled,

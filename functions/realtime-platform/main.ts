@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-/** gRPC entry point of the realtime-platform composition function. */
-import { serve } from '@crossplane-org/function-sdk-typescript';
+/** gRPC entry point of the realtime-platform composition function (mTLS required, bounded shutdown: functions/lib/serve.ts). */
+import { serveFunction } from '../lib/serve.js';
 import { compose } from './function.js';
 
-serve(compose, { name: 'function-realtime-platform' });
+serveFunction(compose, 'function-realtime-platform');

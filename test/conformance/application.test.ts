@@ -59,6 +59,7 @@ describe('crossplane render: application', () => {
       'RepositoryFile/health-my-health-service-gitops',
       'Secret/my-health-service-cache-secret',
       'Secret/my-health-service-db-secret',
+      'Secret/my-health-service-passwords-backup',
       'Service/my-health-service-cache',
       'Service/my-health-service-db',
       'StatefulSet/my-health-service-cache',

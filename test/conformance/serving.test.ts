@@ -1,7 +1,8 @@
 /**
  * How the functions serve in a cluster: bundled (what the image runs), with
- * the mTLS certificates Crossplane mounts (tls.crt, tls.key, ca.crt), and
- * stopping gracefully on SIGTERM with requests in flight.
+ * the mTLS certificates Crossplane mounts (tls.crt, tls.key, ca.crt) and a
+ * client certificate required, and stopping gracefully on SIGTERM with
+ * requests in flight, within a bounded grace.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as grpc from '@grpc/grpc-js';
@@ -36,12 +37,21 @@ beforeAll(async () => {
   sh('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '1', '-subj', '/CN=test-ca'], certs);
   sh('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'tls.key', '-out', 'tls.csr', '-subj', '/CN=localhost'], certs);
   sh('openssl', ['x509', '-req', '-in', 'tls.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'tls.crt', '-days', '1', '-extfile', 'san.ext'], certs);
-}, 120_000);
+  // Crossplane's client certificate (signed by the same CA), and one from another CA.
+  writeFileSync(join(certs, 'client.ext'), 'extendedKeyUsage=clientAuth\n');
+  sh('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'other-ca.key', '-out', 'other-ca.crt', '-days', '1', '-subj', '/CN=other-ca'], certs);
+  for (const [name, ca] of [['client', 'ca'], ['stranger', 'other-ca']]) {
+    sh('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`], certs);
+    sh('openssl', ['x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.crt`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-out', `${name}.crt`, '-days', '1', '-extfile', 'client.ext'], certs);
+  }
+  // A bound for a hang, not a race: compiling on a busy 2-core machine can take minutes.
+}, 600_000);
 afterAll(() => rmSync(BUILD, { recursive: true, force: true }));
 
-/** Start a bundled function with TLS on `port`; its stdout (pino's JSON logs) is collected. */
-async function startTls(fn: string, port: number) {
-  const child = spawn(process.execPath, [bundlePath(fn, BUILD), '--address', `127.0.0.1:${port}`, '--tls-server-certs-dir', certs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Start a bundled function (or a .ts entry point) with TLS on `port`; its stdout (pino's JSON logs) and stderr are collected. */
+async function startTls(fn: string, port: number, extraArgs: string[] = []) {
+  const entry = fn.endsWith('.ts') ? ['--import', 'tsx', fn] : [bundlePath(fn, BUILD)];
+  const child = spawn(process.execPath, [...entry, '--address', `127.0.0.1:${port}`, '--tls-server-certs-dir', certs, ...extraArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let logs = '';
   child.stdout.on('data', (d) => { logs += String(d); });
   child.stderr.on('data', (d) => { logs += String(d); });
@@ -51,6 +61,11 @@ async function startTls(fn: string, port: number) {
 
 const call = (client: grpc.Client, req: RunFunctionRequest) => runFunction(client, req);
 
+const pem = (name: string) => readFileSync(join(certs, name));
+/** Client credentials trusting the function's CA, presenting `name`.crt/.key when given (as Crossplane does). */
+const clientTls = (name?: string) =>
+  name ? grpc.credentials.createSsl(pem('ca.crt'), pem(`${name}.key`), pem(`${name}.crt`)) : grpc.credentials.createSsl(pem('ca.crt'));
+
 const example = (path: string) => requestFor(parse(readFileSync(join(ROOT, path), 'utf8')) as KubeObject);
 
 describe('TLS with the certificates Crossplane mounts', () => {
@@ -58,10 +73,24 @@ describe('TLS with the certificates Crossplane mounts', () => {
   beforeAll(async () => { server = await startTls('event-driven-service', 19461); });
   afterAll(() => { server.child.kill('SIGTERM'); });
 
-  it('a client that trusts the CA gets a response', async () => {
-    const client = functionClient('localhost:19461', grpc.credentials.createSsl(readFileSync(join(certs, 'ca.crt'))));
+  it('a client presenting a certificate signed by the CA (Crossplane) gets a response', async () => {
+    const client = functionClient('localhost:19461', clientTls('client'));
     const rsp = await call(client, example('examples/event-driven-service/claim.yaml'));
     expect(Object.keys(rsp.desired?.resources ?? {}).sort()).toEqual(['deployment', 'scaledobject', 'service', 'serviceaccount']);
+    client.close();
+  });
+
+  it('a client that trusts the CA but presents no certificate is refused by the server', async () => {
+    // The client accepts the server's certificate; the server ends the
+    // handshake because the client has none.
+    const client = functionClient('localhost:19461', clientTls());
+    await expect(call(client, example('examples/event-driven-service/claim.yaml'))).rejects.toMatchObject({ code: grpc.status.UNAVAILABLE });
+    client.close();
+  });
+
+  it('a client presenting a certificate from another CA is refused by the server', async () => {
+    const client = functionClient('localhost:19461', clientTls('stranger'));
+    await expect(call(client, example('examples/event-driven-service/claim.yaml'))).rejects.toMatchObject({ code: grpc.status.UNAVAILABLE });
     client.close();
   });
 
@@ -80,26 +109,59 @@ describe('TLS with the certificates Crossplane mounts', () => {
 
 describe('graceful shutdown on SIGTERM', () => {
   it('finishes the requests in flight, then exits 0 and accepts no more', async () => {
-    const { child, logs } = await startTls('realtime-platform', 19462);
-    const client = functionClient('localhost:19462', grpc.credentials.createSsl(readFileSync(join(certs, 'ca.crt'))));
-    const req = example('examples/realtime-platform/claim.yaml');
+    // The longest grace allowed: this test is about finishing, not about the
+    // cut-off (tested below), and a busy machine must not make it fail.
+    const { child, logs } = await startTls('event-driven-service', 19462, ['--shutdown-grace', '29']);
+    const client = functionClient('localhost:19462', clientTls('client'));
+    const req = example('examples/event-driven-service/claim.yaml');
     await call(client, req); // connected and warm
-    const finished: number[] = [];
-    const calls = Array.from({ length: 40 }, () => call(client, req).then((r) => { finished.push(Date.now()); return r; }));
-    await new Promise((r) => setTimeout(r, 15));
-    const signalled = Date.now();
+    // No clock: the signal goes as soon as the first of 40 calls is answered,
+    // so the other 39 are in flight then, whatever the machine's speed.
+    let signalled = false;
+    let afterSignal = 0;
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    child.kill('SIGTERM');
+    const calls = Array.from({ length: 40 }, () =>
+      call(client, req).then((r) => {
+        if (signalled) afterSignal++;
+        else { signalled = true; child.kill('SIGTERM'); }
+        return r;
+      }),
+    );
     const results = await Promise.allSettled(calls);
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
-    // Some of them were still running when the signal came, and completed.
-    expect(finished.filter((t) => t > signalled).length).toBeGreaterThan(0);
+    // They were still running when the signal came, and completed.
+    expect(afterSignal).toBe(39);
     expect(await exited).toBe(0);
     expect(logs()).toContain('received SIGTERM, shutting down');
     expect(logs()).toContain('server shut down');
     client.close();
-    const late = functionClient('localhost:19462', grpc.credentials.createSsl(readFileSync(join(certs, 'ca.crt'))));
+    const late = functionClient('localhost:19462', clientTls('client'));
     await expect(call(late, req)).rejects.toMatchObject({ code: grpc.status.UNAVAILABLE });
     late.close();
+  });
+});
+
+describe('shutdown under a backlog that never drains', () => {
+  it('cancels what is still in flight after the grace and exits 0', async () => {
+    // Calls that never finish: without a bounded grace the process would wait
+    // for them forever (this test would then time out, not race a clock).
+    const { child, logs } = await startTls(join(ROOT, 'test/fixtures/stuck-function.ts'), 19463, ['--shutdown-grace', '1']);
+    const client = functionClient('localhost:19463', clientTls('client'));
+    const calls = Array.from({ length: 5 }, () => runFunction(client, example('examples/event-driven-service/claim.yaml'), 120_000));
+    const settled = Promise.allSettled(calls);
+    while ((logs().match(/call started/g) ?? []).length < 5) await new Promise((r) => setTimeout(r, 20));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const results = await settled;
+    expect(results.map((r) => r.status)).toEqual(Array(5).fill('rejected'));
+    expect(logs()).toContain('shutdown grace of 1 s expired');
+    client.close();
+  }, 60_000);
+
+  it('refuses a grace of 30 s or more (Kubernetes would kill the pod first)', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'test/fixtures/stuck-function.ts'), '--shutdown-grace', '30'], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--shutdown-grace: a number of seconds, 0 or more and below 30');
   });
 });

@@ -271,12 +271,69 @@ describe('application: infrastructure', () => {
     expect(secretData(desired(other)['db-secret']).DATABASE_PASSWORD).not.toBe(DATABASE_PASSWORD);
   });
 
+  describe('generated passwords are never regenerated while a copy exists', () => {
+    /** Reconcile `rounds` times against a cluster (desired Secrets applied, readable live); `lose` takes something away before each call. */
+    async function lossScenario(lose: (observed: Record<string, KubeObject>, live: Map<string, KubeObject>, round: number) => void, rounds = 10) {
+      const c = appClaim({ name: 'svc', database: 'postgres', cache: 'redis' });
+      const live = new Map<string, KubeObject>();
+      const cluster = () => [...live.values()];
+      const apply = (rsp: RunFunctionResponse) => {
+        for (const o of Object.values(desired(rsp))) if (o.kind === 'Secret') live.set(o.metadata!.name!, structuredClone(o));
+      };
+      let { rsp } = await reconcile(c, cluster());
+      apply(rsp);
+      const original = { db: secretData(desired(rsp)['db-secret']), cache: secretData(desired(rsp)['cache-secret']) };
+      for (let round = 0; round < rounds; round++) {
+        const observed = observedFrom(rsp);
+        lose(observed, live, round);
+        rsp = (await reconcile(c, cluster(), observed)).rsp;
+        expect(fatals(rsp)).toEqual([]);
+        apply(rsp);
+      }
+      const out = desired(rsp);
+      expect(secretData(out['db-secret'])).toEqual(original.db);
+      expect(secretData(out['cache-secret'])).toEqual(original.cache);
+      expect(secretData(out['passwords-backup'])).toEqual({ DATABASE_PASSWORD: original.db.DATABASE_PASSWORD, REDIS_PASSWORD: original.cache.REDIS_PASSWORD });
+    }
+
+    it('the db Secret missing from observed state (apply error, partial apply): read back live', async () => {
+      await lossScenario((observed, _live, round) => { if (round % 2 === 0) delete observed['db-secret']; });
+    });
+
+    it('Crossplane observes nothing at all: every password read back live', async () => {
+      await lossScenario((observed) => { for (const k of Object.keys(observed)) delete observed[k]; });
+    });
+
+    it('someone deletes the db and cache Secrets, repeatedly: recovered from the backup', async () => {
+      await lossScenario((observed, live) => {
+        for (const k of ['db-secret', 'cache-secret']) delete observed[k];
+        for (const n of ['svc-db-secret', 'svc-cache-secret']) live.delete(n);
+      });
+    });
+
+    it('someone deletes the backup, and another time the db Secret: each restores the other', async () => {
+      await lossScenario((observed, live, round) => {
+        const [key, name] = round % 2 ? ['db-secret', 'svc-db-secret'] : ['passwords-backup', 'svc-passwords-backup'];
+        delete observed[key];
+        live.delete(name);
+      });
+    });
+
+    it('reads its Secrets back live from the claim namespace', async () => {
+      const { first } = await reconcile(appClaim({ name: 'svc', database: 'postgres' }));
+      const live = Object.values(first.requirements!.resources).filter((s) => s.matchName?.startsWith('svc-'));
+      expect(live.map((s) => s.matchName)).toEqual(['svc-db-secret', 'svc-cache-secret', 'svc-passwords-backup']);
+      expect(new Set(live.map((s) => s.namespace))).toEqual(new Set([NS]));
+    });
+  });
+
   it('turning database and cache off removes the servers but keeps their Secrets (the volumes are retained)', async () => {
     const { rsp: on } = await reconcile(appClaim({ name: 'svc', database: 'postgres', cache: 'redis' }));
     const { rsp } = await reconcile(appClaim({ name: 'svc', database: 'none', cache: 'none' }), [], observedFrom(on));
     const out = desired(rsp);
-    expect(Object.keys(out).sort()).toEqual(['cache-secret', 'db-secret', 'gitops-file', 'repository']);
+    expect(Object.keys(out).sort()).toEqual(['cache-secret', 'db-secret', 'gitops-file', 'passwords-backup', 'repository']);
     expect(out['db-secret']).toEqual(desired(on)['db-secret']);
+    expect(out['passwords-backup']).toEqual(desired(on)['passwords-backup']);
     expect(statusOf(rsp).secrets).toEqual([]);
     expect(statusOf(rsp).parts).not.toHaveProperty('database');
   });

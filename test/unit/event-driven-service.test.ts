@@ -263,7 +263,7 @@ describe('event-driven-service: invalid input is a Fatal result naming the field
   it.each([
     ['missing nats.stream', { image: 'i', nats: { consumer: 'c' } }, 'spec.nats.stream: is required'],
     ['missing image', { nats: { stream: 's', consumer: 'c' } }, 'spec.image: is required'],
-    ['both brokers', { ...minimal, kafka: { bootstrapServers: 'k', topic: 't', consumerGroup: 'g' } }, 'spec.nats: exactly one of nats and kafka must be set'],
+    ['both brokers', { ...minimal, kafka: { bootstrapServers: 'k:9092', topic: 't', consumerGroup: 'g' } }, 'spec.nats: exactly one of nats and kafka must be set'],
     ['no broker', { image: 'i' }, 'spec.nats: exactly one of nats and kafka must be set'],
     ['bad size', { ...minimal, size: 'huge' }, 'spec.size: must be one of small, medium, large'],
     ['image of the wrong type', { ...minimal, image: 42 }, 'spec.image: must be of type string'],

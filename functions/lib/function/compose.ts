@@ -20,6 +20,7 @@ import {
 } from '@crossplane-org/function-sdk-typescript';
 import type { PlatformApi } from '../api.js';
 import type { KubeObject } from '../k8s/objects.js';
+import { untrustedObject } from '../k8s/untrusted.js';
 import { formatErrors } from '../schema/validate.js';
 
 /** Who asked: the claim the XR was created for. */
@@ -66,17 +67,26 @@ export class SpecError extends Error {}
 
 export type ComposeLogic<Spec> = (input: ComposeInput<Spec>) => ComposeOutput;
 
-function claimOf(xr: KubeObject): ClaimIdentity | SpecError {
-  const ref = (xr.spec as { claimRef?: { name?: string; namespace?: string } } | undefined)?.claimRef;
+/** Kubernetes names (DNS subdomains): what a claim's name and namespace must be. */
+const OBJECT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+function claimOf(api: { claimKind: string }, xr: KubeObject): ClaimIdentity | SpecError {
+  const ref = (xr.spec as { claimRef?: unknown } | undefined)?.claimRef;
+  const fromRef = (k: 'name' | 'namespace') => (typeof ref === 'object' && ref !== null ? (ref as Record<string, unknown>)[k] : undefined);
   const labels = xr.metadata?.labels ?? {};
-  const name = ref?.name ?? labels['crossplane.io/claim-name'];
-  const namespace = ref?.namespace ?? labels['crossplane.io/claim-namespace'];
+  const name = fromRef('name') ?? labels['crossplane.io/claim-name'];
+  const namespace = fromRef('namespace') ?? labels['crossplane.io/claim-namespace'];
   if (!name || !namespace) {
     return new SpecError(
-      `spec.claimRef.namespace: is required: create the ${String(xr.kind ?? 'composite').replace(/^X/, '')} claim in a namespace rather than the composite directly`,
+      `spec.claimRef.namespace: is required: create the ${api.claimKind} claim in a namespace rather than the composite directly`,
     );
   }
-  return { name, namespace };
+  for (const [field, value] of [['name', name], ['namespace', namespace]] as const) {
+    if (typeof value !== 'string' || value.length > 253 || !OBJECT_NAME.test(value)) {
+      return new SpecError(`spec.claimRef.${field}: must be a Kubernetes object name`);
+    }
+  }
+  return { name: name as string, namespace: namespace as string };
 }
 
 function toReady(ready: boolean | undefined): Ready {
@@ -86,14 +96,20 @@ function toReady(ready: boolean | undefined): Ready {
 
 function observedOf(req: RunFunctionRequest): Record<string, KubeObject | undefined> {
   const out: Record<string, KubeObject | undefined> = {};
-  for (const [name, r] of Object.entries(req.observed?.resources ?? {})) out[name] = r?.resource as KubeObject;
+  for (const [name, r] of Object.entries(req.observed?.resources ?? {})) {
+    const resource = untrustedObject(r?.resource);
+    if (resource) out[name] = resource;
+  }
   return out;
 }
 
 function requiredOf(req: RunFunctionRequest): Record<string, KubeObject[]> {
   const out: Record<string, KubeObject[]> = {};
   const all = { ...(req.extraResources ?? {}), ...(req.requiredResources ?? {}) };
-  for (const [name, r] of Object.entries(all)) out[name] = (r?.items ?? []).map((i) => i.resource as KubeObject);
+  for (const [name, r] of Object.entries(all)) {
+    const items = Array.isArray(r?.items) ? r.items : [];
+    out[name] = items.map((i) => untrustedObject(i?.resource)).filter((o): o is KubeObject => o !== undefined);
+  }
   return out;
 }
 
@@ -104,21 +120,26 @@ export function runCompose<Spec>(
   req: RunFunctionRequest,
   rsp: RunFunctionResponse & { desired: NonNullable<RunFunctionResponse['desired']> },
 ): RunFunctionResponse {
-  const xr = req.observed?.composite?.resource as KubeObject | undefined;
-  if (!xr) return fatal(rsp, 'request has no observed composite resource');
+  const xr = untrustedObject(req.observed?.composite?.resource);
+  if (!xr) return fatal(rsp, 'observed.composite.resource: is required');
+  // The function composes one API: a Pod (or another API's XR) sent to it is refused, not rendered.
+  if (xr.apiVersion !== api.apiVersion || xr.kind !== api.compositeKind) {
+    return fatal(rsp, `observed.composite.resource: apiVersion and kind must be ${api.apiVersion} ${api.compositeKind}`);
+  }
   const valid = api.validateSpec(xr.spec);
   if (!valid.ok) return fatal(rsp, `invalid ${api.compositeKind}: ${formatErrors(valid.errors)}`);
-  const claim = claimOf(xr);
+  const claim = claimOf(api, xr);
   if (claim instanceof SpecError) return fatal(rsp, claim.message);
 
   let out: ComposeOutput;
   try {
     out = logic({ spec: valid.value, claim, xr, observed: observedOf(req), required: requiredOf(req), input: req.input });
   } catch (err) {
-    // Compose logic throws SpecError for rules the schema cannot express;
-    // anything else is a bug, reported without a stack or values.
-    const message = err instanceof Error ? err.message : String(err);
-    return fatal(rsp, err instanceof SpecError ? `invalid ${api.compositeKind}: ${message}` : `internal error: ${message}`);
+    // Compose logic throws SpecError for rules the schema cannot express
+    // (messages written here: field and rule, no values). Anything else is a
+    // bug; its message may quote data, so only its class is reported.
+    if (err instanceof SpecError) return fatal(rsp, `invalid ${api.compositeKind}: ${err.message}`);
+    return fatal(rsp, `internal error in ${api.compositeKind} compose (${err instanceof Error ? err.name : typeof err}); the request is unchanged`);
   }
 
   for (const [name, d] of Object.entries(out.resources)) {

@@ -26,8 +26,11 @@ export function formatErrors(errors: FieldError[]): string {
   return errors.map((e) => `${e.field}: ${e.rule}`).join('; ');
 }
 
+/** A path segment as written in a message: a map key the user chose is not repeated when it is long or unusual. */
+const segment = (p: string) => (/^[A-Za-z0-9_.-]{1,63}$/.test(p) ? p : '<key>');
+
 function dotted(root: string, instancePath: string): string {
-  const parts = instancePath.split('/').filter(Boolean).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = instancePath.split('/').filter(Boolean).map((p) => segment(p.replace(/~1/g, '/').replace(/~0/g, '~')));
   return [root, ...parts].join('.').replace(/\.(\d+)(?=\.|$)/g, '[$1]');
 }
 

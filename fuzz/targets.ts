@@ -1,0 +1,52 @@
+/**
+ * The requests the fuzzer mutates, per function: each valid example claim as
+ * Crossplane first sends it (nothing observed), and the example claim in the
+ * converged state (everything observed and ready, operator Secrets supplied).
+ */
+import type { ComposeFunction, RunFunctionRequest } from '@crossplane-org/function-sdk-typescript';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { FUNCTIONS } from '../functions/catalog.js';
+import type { KubeObject } from '../functions/lib/k8s/objects.js';
+import { convergedRequest } from '../bench/requests.js';
+import { compose as application } from '../functions/application/function.js';
+import { compose as eventDrivenService } from '../functions/event-driven-service/function.js';
+import { compose as realtimePlatform } from '../functions/realtime-platform/function.js';
+import { compose as vcluster } from '../functions/vcluster/function.js';
+import { requestFor } from '../test/support/request.js';
+import { ROOT } from '../tooling/tools.js';
+import type { Target } from './mutate.js';
+
+export interface FuzzTarget extends Target {
+  compose: ComposeFunction;
+  bases: RunFunctionRequest[];
+  devPort: number;
+}
+
+/** Static imports: vitest cannot follow bench/requests.ts' computed dynamic import. */
+const COMPOSE: Record<string, ComposeFunction> = {
+  'event-driven-service': eventDrivenService,
+  'realtime-platform': realtimePlatform,
+  application,
+  vcluster,
+};
+
+export async function fuzzTargets(only?: string[]): Promise<FuzzTarget[]> {
+  return Promise.all(
+    FUNCTIONS.filter((f) => !only || only.includes(f.name)).map(async (f) => {
+      const compose = COMPOSE[f.name];
+      const dir = join(ROOT, 'examples', f.name);
+      const claims = readdirSync(dir).filter((n) => /^claim.*\.yaml$/.test(n));
+      const fresh = claims.map((n) => requestFor(parse(readFileSync(join(dir, n), 'utf8')) as KubeObject));
+      return {
+        fn: f.name,
+        spec: f.apis[0].spec,
+        input: f.inputSchema,
+        compose,
+        devPort: f.devPort,
+        bases: [...fresh, await convergedRequest(f.name, compose)],
+      };
+    }),
+  );
+}
