@@ -73,10 +73,22 @@ export function parseServeFlags(argv: string[]): ServeFlags {
   };
 }
 
-/** Server credentials that require a client certificate signed by `ca.crt`. */
-export function mutualTlsCredentials(dir: string): grpc.ServerCredentials {
+/**
+ * Server TLS with the certificate Crossplane mounts (tls.crt, tls.key).
+ *
+ * Client certificates are not required, as in the SDK's own serve(): the
+ * client certificate Crossplane v2.2.1 presents (Secret crossplane-tls-client,
+ * made by `crossplane core init`) carries the same subject as the root CA that
+ * signs it, and OpenSSL, which Node's TLS uses, takes such a leaf for a
+ * self-signed certificate and refuses it ("self-signed certificate", error 18)
+ * where Go's crypto/x509 (function-sdk-go) accepts it. Requiring it here made
+ * every call from a real Crossplane fail (the local control plane of `make
+ * e2e-local` showed it). Verifying Crossplane's certificate needs a check of
+ * our own on the peer certificate; until then the server only proves itself.
+ */
+export function tlsCredentials(dir: string): grpc.ServerCredentials {
   const file = (name: string) => readFileSync(join(dir, name));
-  return grpc.ServerCredentials.createSsl(file('ca.crt'), [{ private_key: file('tls.key'), cert_chain: file('tls.crt') }], true);
+  return grpc.ServerCredentials.createSsl(file('ca.crt'), [{ private_key: file('tls.key'), cert_chain: file('tls.crt') }], false);
 }
 
 /** Serve a compose function with the flags of the command line; returns the server. */
@@ -90,13 +102,13 @@ export function serveFunction(compose: ComposeFunction, name: string, argv = pro
   }
   const logger = pino({ level: flags.debug ? 'debug' : 'info', formatters: { level: (label) => ({ severity: label.toUpperCase() }) } });
   const server = newGrpcServer(new FunctionRunner(fromCompose(compose), logger), logger);
-  const credentials = flags.insecure ? grpc.ServerCredentials.createInsecure() : mutualTlsCredentials(flags.tlsServerCertsDir);
+  const credentials = flags.insecure ? grpc.ServerCredentials.createInsecure() : tlsCredentials(flags.tlsServerCertsDir);
   server.bindAsync(flags.address, credentials, (err) => {
     if (err) {
       logger.error(`server bind error: ${err.message}`);
       process.exit(1);
     }
-    logger.info(`${name} listening on ${flags.address} (${flags.insecure ? 'insecure' : 'mTLS, client certificate required'})`);
+    logger.info(`${name} listening on ${flags.address} (${flags.insecure ? 'insecure' : 'TLS'})`);
   });
 
   let stopping = false;

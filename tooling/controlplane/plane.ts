@@ -76,7 +76,7 @@ export async function startPlane(): Promise<Plane> {
     await until('a FunctionRevision per Function', async () => (await kubectl.list(['functionrevisions.pkg.crossplane.io'])).length >= fns.objects.length, 180_000, 1_000);
     const served = await serveFunctions(state, kubectl);
     await connectRevisions(kubectl, served, 180_000);
-    phase('Crossplane up, Functions Healthy (served by the harness over mutual TLS)');
+    phase('Crossplane up, Functions Healthy (served by the harness over TLS)');
 
     await kubectl.apply(readFileSync(join(ROOT, 'install/rbac.yaml'), 'utf8'));
     for (const f of filesIn('xrds')) await kubectl.apply(readFileSync(f, 'utf8'));
