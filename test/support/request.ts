@@ -6,6 +6,7 @@ import { Severity, type RunFunctionResponse } from '@crossplane-org/function-sdk
 import type { KubeObject } from '../../functions/lib/k8s/objects.js';
 
 export { requestFor, run } from '../../tooling/request.js';
+import { answerRequirements } from '../../tooling/request.js';
 
 export function fatals(rsp: RunFunctionResponse): string[] {
   return rsp.results.filter((r) => r.severity === Severity.SEVERITY_FATAL).map((r) => r.message);
@@ -22,17 +23,5 @@ export function claim(kind: string, name: string, namespace: string, spec: objec
   return { apiVersion: 'platform.example.org/v1alpha1', kind, metadata: { name, namespace }, spec };
 }
 
-/** Answer a response's resource requirements from `cluster`, as Crossplane does between calls. */
-export function answer(rsp: RunFunctionResponse, cluster: KubeObject[]): Record<string, KubeObject[]> {
-  return Object.fromEntries(
-    Object.entries(rsp.requirements?.resources ?? {}).map(([name, sel]) => [
-      name,
-      cluster.filter(
-        (o) =>
-          o.kind === sel.kind &&
-          (!sel.namespace || o.metadata?.namespace === sel.namespace) &&
-          (sel.matchName ? o.metadata?.name === sel.matchName : Object.entries(sel.matchLabels?.labels ?? {}).every(([k, v]) => o.metadata?.labels?.[k] === v)),
-      ),
-    ]),
-  );
-}
+/** Answer a response's resource requirements from `cluster`, as Crossplane does between calls (one implementation, tooling/request.ts). */
+export const answer = answerRequirements;
