@@ -147,9 +147,9 @@ e2e-local: install tools controlplane-tools ## The platform on a local control p
 e2e: install ## kind end-to-end suite (needs a Docker engine; says why when there is none)
 	$(VITEST) run --project e2e
 
-# e2e-local is not part of `make test` yet: on the merged main, the realtime-platform
-# claims with operator Secrets do not become Synced on the local control plane (cause
-# not found yet; README, "A real control plane without Docker"). Run it alone.
+# e2e-local is not part of `make test` yet: it is not stable enough to gate CI while
+# Crossplane's Namespace ordering can leave a claim unsynced (README, "A real control
+# plane without Docker"). Run it alone.
 test: typecheck lint unit conformance ## The whole suite (the README's test command)
 	@$(TSX) tooling/summary.ts $(REPORTS)/unit.json $(REPORTS)/conformance.json
 
