@@ -1,14 +1,9 @@
 /**
- * How every platform function serves: the SDK's request handling, with two
- * things its `serve()` (0.7.0) does not do.
+ * How every platform function serves: the SDK's request handling, with TLS
+ * from the certificates Crossplane mounts (see {@link tlsCredentials} for why
+ * a client certificate is not required yet), and one thing its `serve()`
+ * (0.7.0) does not do:
  *
- * - **mTLS, required.** The SDK builds its server credentials with
- *   `checkClientCertificate: false` (node_modules/@crossplane-org/function-sdk-typescript/
- *   dist/runtime/runtime.js), so any client that trusts the CA is served. Crossplane
- *   presents a client certificate signed by the CA it mounts as `ca.crt`; the Go SDK
- *   requires and verifies it (function-sdk-go `sdk.go`: `tls.RequireAndVerifyClientCert`),
- *   and so do we: a client without a certificate, or with one from another CA, is refused
- *   during the TLS handshake.
  * - **Bounded shutdown.** On SIGTERM the SDK waits for every call it has accepted, however
  *   many are queued. Here the server stops accepting, finishes what is in flight for at
  *   most `--shutdown-grace` seconds (default {@link DEFAULT_SHUTDOWN_GRACE_SECONDS}, below
