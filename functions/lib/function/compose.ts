@@ -21,6 +21,7 @@ import {
 import type { PlatformApi } from '../api.js';
 import type { KubeObject } from '../k8s/objects.js';
 import { untrustedObject } from '../k8s/untrusted.js';
+import { DNS_SUBDOMAIN } from '../schema/strings.js';
 import { formatErrors } from '../schema/validate.js';
 
 /** Who asked: the claim the XR was created for. */
@@ -67,8 +68,8 @@ export class SpecError extends Error {}
 
 export type ComposeLogic<Spec> = (input: ComposeInput<Spec>) => ComposeOutput;
 
-/** Kubernetes names (DNS subdomains): what a claim's name and namespace must be. */
-const OBJECT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** Kubernetes names (DNS subdomains, the schema toolkit's pattern): what a claim's name and namespace must be. */
+const OBJECT_NAME = new RegExp(DNS_SUBDOMAIN);
 
 function claimOf(api: { claimKind: string }, xr: KubeObject): ClaimIdentity | SpecError {
   const ref = (xr.spec as { claimRef?: unknown } | undefined)?.claimRef;
