@@ -3,7 +3,7 @@
  * computed in-process (no Crossplane CLI, no cluster). A claim becomes its
  * composite and goes through its composition function the way Crossplane
  * calls it (requirements answered from the other documents of the file and
- * `--required`, until they stop changing). An OAM Application goes through
+ * `--required`, and what it composed observed, until nothing changes). An OAM Application goes through
  * the generated KubeVela definitions with the real `cue` (tooling/oam.ts);
  * the claims its components emit then go through the functions too.
  */
@@ -13,7 +13,7 @@ import { FUNCTIONS } from '../functions/catalog.js';
 import type { KubeObject } from '../functions/lib/k8s/objects.js';
 import { claimToXr } from '../tooling/claims.js';
 import { renderApplicationObject, type AppFile } from '../tooling/oam.js';
-import { answerRequirements, requestFor, run } from '../tooling/request.js';
+import { settle } from '../tooling/request.js';
 import { composeOf } from './functions.js';
 
 export type Relation = 'binds' | 'composes' | 'renders';
@@ -41,9 +41,6 @@ export interface Render {
   nodes: Node[];
   results: Result[];
 }
-
-/** Requirements loop bound: Crossplane stops after a few rounds too. */
-const MAX_ROUNDS = 5;
 
 const OAM_APPLICATION = { apiVersion: 'core.oam.dev/v1beta1', kind: 'Application' };
 
@@ -80,30 +77,18 @@ class Renderer {
     const found = platformApi(claim)!;
     const namespaced: KubeObject = { ...claim, metadata: { ...claim.metadata, namespace: claim.metadata?.namespace ?? 'default' } };
     const claimNode = this.add(namespaced, parent, origin);
-    const compose = composeOf(found.fn.name);
-    let required: Record<string, KubeObject[]> = {};
-    let asked = '';
-    let rsp;
-    for (let round = 0; round < MAX_ROUNDS; round++) {
-      const req = requestFor(namespaced, {}, required);
-      // The Composition's input (function settings), as `make synth` writes it.
-      if (found.fn.input) req.input = found.fn.input;
-      rsp = await run(compose, req);
-      const selectors = JSON.stringify(rsp.requirements?.resources ?? {});
-      if (selectors === asked) break;
-      asked = selectors;
-      required = answerRequirements(rsp, this.cluster);
-    }
+    // The Composition's input (function settings), as `make synth` writes it.
+    const { rsp, reads: asked } = await settle(composeOf(found.fn.name), namespaced, this.cluster, found.fn.input);
     const xr = claimToXr(namespaced);
-    const desiredXr = rsp!.desired?.composite?.resource as KubeObject | undefined;
+    const desiredXr = rsp.desired?.composite?.resource as KubeObject | undefined;
     const composite: KubeObject = { ...xr, ...(desiredXr?.status ? { status: desiredXr.status } : {}) };
     const xrNode = this.add(composite, { id: claimNode.id, relation: 'binds' });
-    const reads = Object.values(rsp!.requirements?.resources ?? {});
+    const reads = Object.values(asked);
     if (reads.length > 0) xrNode.reads = reads;
-    for (const r of rsp!.results) {
+    for (const r of rsp.results) {
       this.results.push({ severity: SEVERITY[r.severity] ?? 'normal', message: r.message, about: claimNode.id });
     }
-    for (const [name, r] of Object.entries(rsp!.desired?.resources ?? {})) {
+    for (const [name, r] of Object.entries(rsp.desired?.resources ?? {})) {
       this.add(r.resource as KubeObject, { id: xrNode.id, relation: 'composes' }, name);
     }
   }

@@ -5,7 +5,7 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import type { KubeObject } from '../functions/lib/k8s/objects.js';
 import { apiFiles, claimToXr } from './claims.js';
 import { ROOT, runTool, type RunResult } from './tools.js';
@@ -17,8 +17,8 @@ export interface RenderOptions {
   fullXr?: boolean;
 }
 
-/** Render one claim file through crank; the claim's own XRD and Composition are used. */
-export function renderClaim(claimFile: string, opts: RenderOptions = {}): RunResult {
+/** Render one claim file through crank, once; the claim's own XRD and Composition are used. */
+function renderOnce(claimFile: string, opts: RenderOptions): RunResult {
   const claim = parse(readFileSync(claimFile, 'utf8')) as KubeObject;
   const dir = mkdtempSync(join(tmpdir(), 'render-'));
   const xrFile = join(dir, 'xr.yaml');
@@ -29,6 +29,33 @@ export function renderClaim(claimFile: string, opts: RenderOptions = {}): RunRes
   if (opts.required) args.push('-e', opts.required);
   if (opts.fullXr) args.push('-x');
   return runTool('crank', args);
+}
+
+const RESOURCE_NAME = 'crossplane.io/composition-resource-name';
+const composedOf = (stdout: string) =>
+  parseAllDocuments(stdout).map((d) => d.toJSON() as KubeObject).filter((o) => o?.metadata?.annotations?.[RESOURCE_NAME]);
+
+/**
+ * Render a claim as it stands once Crossplane has applied what it composes:
+ * objects in a Namespace the function composes wait until that Namespace is
+ * observed (functions/lib/function/namespaces.ts), so when a render composes a
+ * Namespace that was not observed, it is rendered again with its own output
+ * observed, as Crossplane's next reconcile would be. `settle: false` gives the
+ * first render alone.
+ */
+export function renderClaim(claimFile: string, opts: RenderOptions & { settle?: boolean } = {}): RunResult {
+  let r = renderOnce(claimFile, opts);
+  let observed = opts.observed ? composedOf(readFileSync(opts.observed, 'utf8')) : [];
+  for (let round = 0; round < 3 && opts.settle !== false && r.code === 0; round++) {
+    const composed = composedOf(r.stdout);
+    const seen = new Set(observed.filter((o) => o.kind === 'Namespace').map((o) => o.metadata!.name));
+    if (!composed.some((o) => o.kind === 'Namespace' && !seen.has(o.metadata!.name))) break;
+    observed = composed;
+    const file = join(mkdtempSync(join(tmpdir(), 'render-observed-')), 'observed.yaml');
+    writeFileSync(file, observed.map((o) => stringify(o)).join('---\n'));
+    r = renderOnce(claimFile, { ...opts, observed: file });
+  }
+  return r;
 }
 
 /**

@@ -3,7 +3,7 @@
  * compose function on them, in-process: `platform render`, unit tests and
  * benchmarks share it.
  */
-import { to, type ComposeFunction, type RunFunctionRequest, type RunFunctionResponse } from '@crossplane-org/function-sdk-typescript';
+import { to, type ComposeFunction, type ResourceSelector, type RunFunctionRequest, type RunFunctionResponse } from '@crossplane-org/function-sdk-typescript';
 import type { ComposeResponse } from '@crossplane-org/function-sdk-typescript';
 import type { KubeObject } from '../functions/lib/k8s/objects.js';
 import { claimToXr } from './claims.js';
@@ -55,4 +55,42 @@ export function answerRequirements(rsp: RunFunctionResponse, cluster: KubeObject
       ),
     ]),
   );
+}
+
+/** Rounds before {@link settle} gives up: Crossplane's own requirements loop allows 5 calls per reconcile. */
+const MAX_ROUNDS = 6;
+
+/**
+ * What a function composes for a new claim once it has settled: called as
+ * Crossplane reconciles it, with its requirements answered from `cluster` and
+ * what one call desired observed by the next (as if applied), until neither
+ * the requirements nor the composed resource names change. More than one call
+ * is needed when a function waits for something it composed (objects in a
+ * Namespace it composes wait for that Namespace: functions/lib/function/namespaces.ts)
+ * or reads something it required.
+ */
+export async function settle(
+  fn: ComposeFunction,
+  claim: KubeObject,
+  cluster: KubeObject[] = [],
+  input?: unknown,
+): Promise<{ rsp: RunFunctionResponse; reads: Record<string, ResourceSelector> }> {
+  let observed: Record<string, KubeObject> = {};
+  let required: Record<string, KubeObject[]> = {};
+  let last = '';
+  let rsp: RunFunctionResponse | undefined;
+  // What the function asked to read on any call (a requirement can end once it was answered: the application function stops reading the live Application once it wrote its GitOps file).
+  const reads: Record<string, ResourceSelector> = {};
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const req = requestFor(claim, observed, required);
+    if (input !== undefined) req.input = input as RunFunctionRequest['input'];
+    rsp = await fn(req, to(req) as ComposeResponse);
+    Object.assign(reads, rsp.requirements?.resources ?? {});
+    const shape = JSON.stringify([Object.keys(rsp.desired?.resources ?? {}).sort(), rsp.requirements?.resources ?? {}]);
+    if (shape === last) break;
+    last = shape;
+    observed = Object.fromEntries(Object.entries(rsp.desired?.resources ?? {}).map(([name, r]) => [name, structuredClone(r.resource) as KubeObject]));
+    required = answerRequirements(rsp, cluster);
+  }
+  return { rsp: rsp!, reads };
 }

@@ -17,7 +17,8 @@ import { definition, evaluate } from '../../tooling/oam.js';
 import { ROOT } from '../../tooling/tools.js';
 import { SchemaRegistry } from '../support/schemas.js';
 import { compose as realtimePlatform } from '../../functions/realtime-platform/function.js';
-import { answer, desired, requestFor, run } from '../support/request.js';
+import { desired } from '../support/request.js';
+import { settle } from '../../tooling/request.js';
 import type { KubeObject } from '../../functions/lib/k8s/objects.js';
 
 type Obj = Record<string, unknown>;
@@ -207,8 +208,7 @@ describe('Lenses (release 6.1)', () => {
   it('the agent\'s storage settings are the documented lenses.storage.postgres keys', async () => {
     const claim = parse(readFileSync(join(ROOT, 'examples/realtime-platform/claim.yaml'), 'utf8')) as KubeObject;
     const cluster = parseAllDocuments(readFileSync(join(ROOT, 'examples/realtime-platform/required.yaml'), 'utf8')).map((d) => d.toJS() as KubeObject);
-    const first = await run(realtimePlatform, requestFor(claim));
-    const agent = desired(await run(realtimePlatform, requestFor(claim, {}, answer(first, cluster))))['lenses-agent'] as { spec: { template: { spec: { containers: { image: string; env: { name: string }[] }[] } } } };
+    const agent = desired((await settle(realtimePlatform, claim, cluster)).rsp)['lenses-agent'] as { spec: { template: { spec: { containers: { image: string; env: { name: string }[] }[] } } } };
     const c = agent.spec.template.spec.containers[0];
     expect(c.image).toBe(IMAGE_PINS.lensesAgent.ref);
     // The image turns LENSES_* variables into configuration keys: lower case, `_` → `.`

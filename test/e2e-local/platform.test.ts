@@ -49,8 +49,6 @@ let devServers: ChildProcess[] = [];
 const timings: Record<string, { compose?: number; objects?: number; delete?: number }> = {};
 const applied = new Map<string, { claim: KubeObject; composed: Ref[] }>();
 let failed = false;
-/** Claims the Namespace ordering bug kept from composing (reported, and their tests skipped with the reason). */
-const knownBugs: string[] = [];
 
 beforeAll(async () => {
   plane = await startPlane();
@@ -63,8 +61,7 @@ afterAll(async () => {
   await stopAll(devServers);
   const reports = join(ROOT, '.tools/reports');
   mkdirSync(reports, { recursive: true });
-  writeFileSync(join(reports, 'e2e-local-timings.json'), JSON.stringify({ plane: plane?.timings, claims: timings, knownBugs }, null, 2));
-  for (const b of knownBugs) log(b);
+  writeFileSync(join(reports, 'e2e-local-timings.json'), JSON.stringify({ plane: plane?.timings, claims: timings }, null, 2));
   log('timings (s): ' + JSON.stringify({ plane: plane?.timings.map(([n, s]) => `${n}: ${s.toFixed(1)}`), claims: timings }, null, 1));
   await plane?.stop(failed);
 }, 120_000);
@@ -108,26 +105,10 @@ async function xrOf(claim: KubeObject): Promise<{ xr?: Live; refs: Ref[] }> {
 /**
  * Apply a claim and wait until it is Synced and the API server holds every
  * object `crossplane render` says it composes, in the expected namespaces.
+ * (A stack that composes its own Namespace needs two reconciles: the objects
+ * in it wait for it, functions/lib/function/namespaces.ts.)
  */
-/**
- * Crossplane v2.2.1 applies a function's desired resources in Go map order
- * and stops at the first error that is not "invalid"
- * (internal/controller/apiextensions/composite/composition_functions.go), so
- * an object inside a Namespace composed in the same step fails with "not
- * found" unless that pass happened to apply the Namespace first; the watch
- * circuit breaker then slows the retries to a crawl. This says whether a
- * failure to compose is that (the function must hold such objects back until
- * it observes the Namespace).
- */
-function namespaceOrderBug(expected: Expected, synced: string): string | undefined {
-  const composedNs = expected.objects.filter((o) => o.kind === 'Namespace').map((o) => o.name);
-  const m = /namespaces "([^"]+)" not found/.exec(synced);
-  return m && composedNs.includes(m[1]) ? `KNOWN BUG, not composed: ${synced.replace(/^.*XR /, 'XR ')}` : undefined;
-}
-
-class NamespaceOrderBug extends Error {}
-
-async function applyAndCompose(label: string, claim: KubeObject, expected: Expected, timingLabel = label, timeoutMs = COMPOSE_TIMEOUT): Promise<Live[]> {
+async function applyAndCompose(label: string, claim: KubeObject, expected: Expected, timingLabel = label): Promise<Live[]> {
   const t0 = Date.now();
   await kubectl().apply([claim]);
   let missing: string[] = [];
@@ -142,9 +123,7 @@ async function applyAndCompose(label: string, claim: KubeObject, expected: Expec
     if (c?.status !== 'True' || x?.status !== 'True') return false;
     missing = mismatches(expected, await composedNow(claim));
     return missing.length === 0;
-  }, timeoutMs, 500).catch((e: Error) => {
-    const bug = namespaceOrderBug(expected, synced ?? '');
-    if (bug) throw new NamespaceOrderBug(bug);
+  }, COMPOSE_TIMEOUT, 500).catch((e: Error) => {
     throw new Error(`${e.message}; Synced: ${synced}; missing: ${missing.join(', ')}`);
   });
   const s = (Date.now() - t0) / 1000;
@@ -176,20 +155,9 @@ function mismatches(expected: Expected, live: Live[]): string[] {
   return out;
 }
 
-/** Compose and check; resolves to a KNOWN BUG note (after cleaning up) when the Namespace ordering bug hit. */
-async function checkComposed(label: string, claim: KubeObject, expected: Expected): Promise<string | undefined> {
-  // A stack that composes its own Namespace gets a shorter wait: see namespaceOrderBug.
-  const ownsNamespace = expected.objects.some((o) => o.kind === 'Namespace');
-  let live: Live[];
-  try {
-    live = await applyAndCompose(label, claim, expected, label, ownsNamespace ? 60_000 : COMPOSE_TIMEOUT);
-  } catch (e) {
-    if (!(e instanceof NamespaceOrderBug)) throw e;
-    log(`${label}: ${e.message}`);
-    knownBugs.push(`${label}: ${e.message}`);
-    await kubectl().ok(['delete', ...claimArgs(claim), '--wait=true', '--timeout=120s']);
-    return e.message;
-  }
+/** Compose and check what the API server holds against render. */
+async function checkComposed(label: string, claim: KubeObject, expected: Expected): Promise<void> {
+  const live = await applyAndCompose(label, claim, expected);
   // Exactly what render composes, each in its namespace (cluster-scoped ones have none).
   expect(mismatches(expected, live)).toEqual([]);
   expect(live.length).toBe(expected.objects.length);
@@ -201,7 +169,6 @@ async function checkComposed(label: string, claim: KubeObject, expected: Expecte
   // Connection details are Secrets the function composes into the claim's namespace.
   const secrets = expected.objects.filter((o) => o.kind === 'Secret' && o.namespace === claim.metadata!.namespace);
   for (const s of secrets) expect(live.some((l) => l.kind === 'Secret' && key(l) === key(s)), describeObject(s)).toBe(true);
-  return undefined;
 }
 
 async function deleteAndVanish(label: string): Promise<void> {
@@ -226,17 +193,12 @@ async function deleteAndVanish(label: string): Promise<void> {
 }
 
 /** Every test records a failure, so the state dir (process logs) is kept for a look. */
-function step(name: string, fn: (skip: (note: string) => void) => Promise<void>, timeout = COMPOSE_TIMEOUT + 60_000) {
-  it(name, async (ctx) => {
-    let skipped = false;
+function step(name: string, fn: () => Promise<void>, timeout = COMPOSE_TIMEOUT + 60_000) {
+  it(name, async () => {
     try {
-      await fn((note) => {
-        skipped = true;
-        ctx.skip(note);
-      });
+      await fn();
     } catch (e) {
-      // ctx.skip() throws too; a skip is not a failure.
-      if (!skipped) failed = true;
+      failed = true;
       throw e;
     }
   }, timeout);
@@ -267,7 +229,7 @@ describe('e2e-local: the generated platform on a local control plane', () => {
   });
 
   describe.each(examples('claim'))('%s', (file) => {
-    step('composes: the objects crossplane render gives, in their namespaces; Synced; status written; Secrets in the claim namespace', async (skip) => {
+    step('composes: the objects crossplane render gives, in their namespaces; Synced; status written; Secrets in the claim namespace', async () => {
       const claim = readClaim(file);
       const required = requiredOf(file);
       const requiredDocs = required ? parseAllDocuments(readFileSync(required, 'utf8')).map((d) => d.toJSON() as KubeObject) : [];
@@ -276,8 +238,7 @@ describe('e2e-local: the generated platform on a local control plane', () => {
       const expected = render(claim, required);
       expect(expected.fatal).toBeUndefined();
       expect(expected.objects.length).toBeGreaterThan(0);
-      const bug = await checkComposed(file, claim, expected);
-      if (bug) skip(bug);
+      await checkComposed(file, claim, expected);
     });
   });
 
@@ -331,9 +292,7 @@ describe('e2e-local: the generated platform on a local control plane', () => {
   });
 
   describe.each(examples('claim'))('%s', (file) => {
-    step('deleting the claim removes everything it composed', async (skip) => {
-      const bug = knownBugs.find((b) => b.startsWith(`${file}:`));
-      if (bug) skip(`never composed (deleted right away): ${bug}`);
+    step('deleting the claim removes everything it composed', async () => {
       await deleteAndVanish(file);
     });
   });
@@ -355,13 +314,12 @@ describe('e2e-local: the generated platform on a local control plane', () => {
   it('the KubeVela examples emit claims', () => expect(oamClaims.length).toBeGreaterThan(0));
 
   describe.each(oamClaims)('$label', ({ label, claim }) => {
-    step('composes on the control plane, and deleting it removes everything', async (skip) => {
+    step('composes on the control plane, and deleting it removes everything', async () => {
       apiOfClaim(claim);
       await ensureNamespaces([claim.metadata!.namespace]);
       const expected = render(claim);
       expect(expected.fatal).toBeUndefined();
-      const bug = await checkComposed(label, claim, expected);
-      if (bug) skip(bug);
+      await checkComposed(label, claim, expected);
       await deleteAndVanish(label);
     }, 2 * COMPOSE_TIMEOUT + 60_000);
   });

@@ -23,6 +23,7 @@ import type { KubeObject } from '../k8s/objects.js';
 import { untrustedObject } from '../k8s/untrusted.js';
 import { DNS_SUBDOMAIN } from '../schema/strings.js';
 import { formatErrors } from '../schema/validate.js';
+import { NAMESPACE_WAIT_SECONDS, waitingForNamespace } from './namespaces.js';
 
 /** Who asked: the claim the XR was created for. */
 export interface ClaimIdentity {
@@ -132,9 +133,10 @@ export function runCompose<Spec>(
   const claim = claimOf(api, xr);
   if (claim instanceof SpecError) return fatal(rsp, claim.message);
 
+  const observed = observedOf(req);
   let out: ComposeOutput;
   try {
-    out = logic({ spec: valid.value, claim, xr, observed: observedOf(req), required: requiredOf(req), input: req.input });
+    out = logic({ spec: valid.value, claim, xr, observed, required: requiredOf(req), input: req.input });
   } catch (err) {
     // Compose logic throws SpecError for rules the schema cannot express
     // (messages written here: field and rule, no values). Anything else is a
@@ -143,7 +145,10 @@ export function runCompose<Spec>(
     return fatal(rsp, `internal error in ${api.compositeKind} compose (${err instanceof Error ? err.name : typeof err}); the request is unchanged`);
   }
 
+  // Objects in a Namespace composed here wait until Crossplane has created it (namespaces.ts says why).
+  const waiting = new Set(waitingForNamespace(out.resources, observed));
   for (const [name, d] of Object.entries(out.resources)) {
+    if (waiting.has(name)) continue;
     // A kubernetes-models object already holds plain values with undefined
     // fields dropped (its constructor copies them so); its toJSON() would copy
     // the whole tree again. A shallow copy gives the same plain object.
@@ -152,7 +157,12 @@ export function runCompose<Spec>(
     rsp.desired.resources[name] = r;
   }
   if (out.status) setDesiredCompositeStatus({ rsp, status: out.status });
-  if (out.ready !== undefined && rsp.desired.composite) rsp.desired.composite.ready = toReady(out.ready);
+  const ready = waiting.size > 0 ? false : out.ready;
+  if (ready !== undefined) {
+    rsp.desired.composite ??= { resource: {}, connectionDetails: {}, ready: Ready.READY_UNSPECIFIED };
+    rsp.desired.composite.ready = toReady(ready);
+  }
+  if (waiting.size > 0) rsp.meta = { tag: rsp.meta?.tag ?? '', ttl: { seconds: NAMESPACE_WAIT_SECONDS, nanos: 0 } };
   for (const message of out.warnings ?? []) rsp.results.push({ severity: Severity.SEVERITY_WARNING, message });
   if (out.requirements && Object.keys(out.requirements).length > 0) {
     rsp.requirements = { extraResources: {}, resources: out.requirements, schemas: {} };

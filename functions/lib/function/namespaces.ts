@@ -1,0 +1,50 @@
+/**
+ * Objects inside a Namespace that the same function composes wait until that
+ * Namespace exists.
+ *
+ * Crossplane v2.2.1 applies a function's desired resources in Go map order and
+ * returns at the first apply error that is not "invalid"
+ * (internal/controller/apiextensions/composite/composition_functions.go, the
+ * `for name, cd := range desired` loop): an object whose Namespace is applied
+ * later in the same pass fails with `namespaces "x" not found`, the whole pass
+ * stops there, and each retry is a new draw of the map order, slowed by
+ * Crossplane's backoff. The local control plane (`make e2e-local`) showed
+ * realtime-platform and vcluster claims stuck for minutes that way.
+ *
+ * So the function itself orders them: while a composed Namespace is not in
+ * observed state, the objects in it that do not exist yet are left out of the
+ * desired state (an object that exists is never left out: Crossplane would
+ * delete it), the XR is marked not ready, and the response asks to be called
+ * again soon. Once Crossplane has created the Namespace, the next call
+ * composes everything.
+ */
+import type { KubeObject } from '../k8s/objects.js';
+import type { DesiredResource } from './compose.js';
+
+/** How soon Crossplane should call again while objects wait for their Namespace (the response's TTL). */
+export const NAMESPACE_WAIT_SECONDS = 5;
+
+type Shape = { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } };
+
+/**
+ * The composition resource names of desired objects that must wait: they
+ * are in a Namespace composed here that is not observed yet, and are not
+ * observed themselves.
+ */
+export function waitingForNamespace(
+  desired: Record<string, DesiredResource>,
+  observed: Record<string, KubeObject | undefined>,
+): string[] {
+  const pending = new Set<string>();
+  for (const [name, d] of Object.entries(desired)) {
+    const r = d.resource as Shape;
+    if (r.apiVersion === 'v1' && r.kind === 'Namespace' && typeof r.metadata?.name === 'string' && !observed[name]) pending.add(r.metadata.name);
+  }
+  if (pending.size === 0) return [];
+  return Object.entries(desired)
+    .filter(([name, d]) => {
+      const ns = (d.resource as Shape).metadata?.namespace;
+      return typeof ns === 'string' && pending.has(ns) && !observed[name];
+    })
+    .map(([name]) => name);
+}
