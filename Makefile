@@ -147,11 +147,8 @@ e2e-local: install tools controlplane-tools ## The platform on a local control p
 e2e: install ## kind end-to-end suite (needs a Docker engine; says why when there is none)
 	$(VITEST) run --project e2e
 
-# e2e-local is not part of `make test` yet: it is not stable enough to gate CI while
-# Crossplane's Namespace ordering can leave a claim unsynced (README, "A real control
-# plane without Docker"). Run it alone.
-test: typecheck lint unit conformance ## The whole suite (the README's test command)
-	@$(TSX) tooling/summary.ts $(REPORTS)/unit.json $(REPORTS)/conformance.json
+test: typecheck lint unit conformance e2e-local ## The whole suite (the README's test command)
+	@$(TSX) tooling/summary.ts $(REPORTS)/unit.json $(REPORTS)/conformance.json $(REPORTS)/e2e-local.json
 
 bench: install ## Throughput and latency of each function over gRPC against the no-op floor
 	$(TSX) bench/run.ts

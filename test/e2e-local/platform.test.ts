@@ -291,9 +291,12 @@ describe('e2e-local: the generated platform on a local control plane', () => {
     expect(compared).toBeGreaterThan(0);
   });
 
-  describe.each(examples('claim'))('%s', (file) => {
-    step('deleting the claim removes everything it composed', async () => {
-      await deleteAndVanish(file);
+  // Deletion waits mostly on the namespace controller, not on CPU: the claims go together (vitest's maxConcurrency, 5, at a time).
+  describe.concurrent('deletion', () => {
+    describe.each(examples('claim'))('%s', (file) => {
+      step('deleting the claim removes everything it composed', async () => {
+        await deleteAndVanish(file);
+      });
     });
   });
 
@@ -313,7 +316,8 @@ describe('e2e-local: the generated platform on a local control plane', () => {
   });
   it('the KubeVela examples emit claims', () => expect(oamClaims.length).toBeGreaterThan(0));
 
-  describe.each(oamClaims)('$label', ({ label, claim }) => {
+  // Independent claims in their own namespaces: composed and deleted side by side, as a cluster would see them.
+  describe.concurrent.each(oamClaims)('$label', ({ label, claim }) => {
     step('composes on the control plane, and deleting it removes everything', async () => {
       apiOfClaim(claim);
       await ensureNamespaces([claim.metadata!.namespace]);
