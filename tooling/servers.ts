@@ -3,6 +3,7 @@
  * conformance tests do: insecure gRPC on the fixed ports of functions/catalog.ts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { tied } from './tied.js';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { FUNCTIONS, type FunctionEntry } from '../functions/catalog.js';
@@ -36,7 +37,8 @@ export async function startFunction(fn: FunctionEntry, port = fn.devPort, extraA
  * process with tsx's loader, so signals and /proc figures are the function's own.
  */
 export async function startServer(main: string, port: number, extraArgs: string[] = []): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', main, '--insecure', '--address', `localhost:${port}`, ...extraArgs], {
+  // Tied to this process: a test worker killed outright leaves no function holding its port.
+  const child = spawn(...tied(process.execPath, ['--import', 'tsx', main, '--insecure', '--address', `localhost:${port}`, ...extraArgs]), {
     cwd: ROOT,
     // stderr is kept for the error message; stdout (pino's logs) is not read, so not piped.
     stdio: ['ignore', 'ignore', 'pipe'],

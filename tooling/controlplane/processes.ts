@@ -1,13 +1,15 @@
 /**
  * The local control plane's processes: each started with its output in a log
  * file of the state directory, stopped by its PID (SIGTERM, then SIGKILL),
- * and killed by PID when this process exits for any reason, so a failed or
+ * and killed by PID when this process exits or is interrupted, and by the
+ * kernel when it is killed outright (tooling/tied.ts), so a failed or
  * interrupted run leaves nothing listening.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { tied } from '../tied.js';
 
 export interface Proc {
   name: string;
@@ -46,7 +48,7 @@ export function tail(log: string, lines = 30): string {
 export function startProcess(name: string, cmd: string, args: string[], opts: { dir: string; env?: Record<string, string>; cwd?: string }): Proc {
   const log = join(opts.dir, `${name}.log`);
   const fd = openSync(log, 'a');
-  const child = spawn(cmd, args, { cwd: opts.cwd ?? opts.dir, env: { ...process.env, ...opts.env }, stdio: ['ignore', fd, fd] });
+  const child = spawn(...tied(cmd, args), { cwd: opts.cwd ?? opts.dir, env: { ...process.env, ...opts.env }, stdio: ['ignore', fd, fd] });
   closeSync(fd);
   const proc: Proc = {
     name,

@@ -1,0 +1,26 @@
+/**
+ * Processes the harness starts die with it, even when it is killed outright
+ * (SIGKILL: no exit handler runs), so a killed test run leaves nothing
+ * listening (tooling/tied.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { ROOT } from '../../tooling/tools.js';
+
+const alive = (pid: number) => existsSync(`/proc/${pid}`) && !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+
+describe.skipIf(!existsSync('/usr/bin/setpriv') && !existsSync('/bin/setpriv'))('tied child processes', () => {
+  it('a child started through tied() is gone once its parent is SIGKILLed', async () => {
+    // The parent: a node process that starts `sleep` through tied() and prints its PID.
+    const script = `import { tied } from './tooling/tied.ts'; import { spawn } from 'node:child_process';
+      const c = spawn(...tied('sleep', ['600']), { stdio: 'ignore' }); console.log(c.pid); setInterval(() => {}, 1000);`;
+    const parent = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const pid = await new Promise<number>((resolve) => parent.stdout!.once('data', (d) => resolve(Number(String(d).trim()))));
+    expect(alive(pid)).toBe(true);
+    parent.kill('SIGKILL');
+    // The kernel signals the child when the parent dies; wait for it (no deadline but the test's).
+    while (alive(pid)) await new Promise((r) => setTimeout(r, 50));
+    expect(alive(pid)).toBe(false);
+  }, 60_000);
+});
