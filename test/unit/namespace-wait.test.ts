@@ -59,3 +59,21 @@ describe('objects in a composed Namespace wait for it', () => {
     expect(partial.postgres).toBeUndefined();
   });
 });
+
+describe('a renamed platform (spec.name changed)', () => {
+  it('new objects wait for the new Namespace; objects observed under their resource name (in the old one) stay desired, moved', async () => {
+    const first = await run(compose, requestFor(claim));
+    const all = observedFrom(await run(compose, requestFor(claim, observedFrom(first))));
+    // One object the old platform did not have yet.
+    const partial = { ...all };
+    delete partial.postgres;
+    const renamed = { ...claim, spec: { ...(claim.spec as object), name: 'renamed' } } as KubeObject;
+    const out = desired(await run(compose, requestFor(renamed, partial)));
+    expect(out.namespace.metadata?.name).toBe('renamed-realtime');
+    expect(out.postgres).toBeUndefined();
+    // What goes in the new Namespace now is only what was observed under the same resource names.
+    const moved = Object.keys(out).filter((k) => out[k].metadata?.namespace === 'renamed-realtime');
+    expect(moved.length).toBeGreaterThan(20);
+    expect(moved.filter((k) => !partial[k])).toEqual([]);
+  });
+});

@@ -13,8 +13,8 @@
  *
  * So the function itself orders them: while a composed Namespace is not in
  * observed state, the objects in it that do not exist yet are left out of the
- * desired state (an object that exists is never left out: Crossplane would
- * delete it), the XR is marked not ready, and the response asks to be called
+ * desired state (an object observed under the same resource name is never
+ * left out, even when it moves to the new Namespace: Crossplane would delete it), the XR is marked not ready, and the response asks to be called
  * again soon. Once Crossplane has created the Namespace, the next call
  * composes everything.
  */
@@ -35,14 +35,19 @@ export function waitingForNamespace(
   desired: Record<string, DesiredResource>,
   observed: Record<string, KubeObject | undefined>,
 ): string[] {
+  // A Namespace counts as there only with the same name: a spec.name that changed renames the
+  // realtime platform's Namespace, and the old one is what is observed under that resource name.
   const pending = new Set<string>();
   for (const [name, d] of Object.entries(desired)) {
     const r = d.resource as Shape;
-    if (r.apiVersion === 'v1' && r.kind === 'Namespace' && typeof r.metadata?.name === 'string' && !observed[name]) pending.add(r.metadata.name);
+    if (r.apiVersion === 'v1' && r.kind === 'Namespace' && typeof r.metadata?.name === 'string' && observed[name]?.metadata?.name !== r.metadata.name) {
+      pending.add(r.metadata.name);
+    }
   }
   if (pending.size === 0) return [];
   return Object.entries(desired)
     .filter(([name, d]) => {
+      // Anything observed under the resource name stays desired, wherever it is: left out, Crossplane would delete it.
       const ns = (d.resource as Shape).metadata?.namespace;
       return typeof ns === 'string' && pending.has(ns) && !observed[name];
     })
