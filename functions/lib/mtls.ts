@@ -153,8 +153,9 @@ export async function listenMutualTls(server: grpc.Server, host: string, port: n
       if (peers.get(key) === entry) peers.delete(key);
     });
     const reason = clientCertificateRefusal(cert, cas, new Date());
-    // Once per connection, not per call; the subject only, never the certificate.
-    if (reason !== undefined) logger.warn(`client certificate refused (${reason}): connection from ${socket.remoteAddress ?? 'unknown'}${cert ? `, subject ${cert.subject.replaceAll('\n', ', ')}` : ''}`);
+    // Once per connection, not per call; the subject only (cut short: the peer chose it), never the certificate.
+    const subject = cert ? `, subject ${cert.subject.replaceAll('\n', ', ').slice(0, 200)}` : '';
+    if (reason !== undefined) logger.warn(`client certificate refused (${reason}): connection from ${socket.remoteAddress ?? 'unknown'}${subject}`);
     injector.injectConnection(socket);
   });
   // A client that does not trust our certificate, speaks plaintext or has no h2: its handshake fails, nothing else.

@@ -52,7 +52,11 @@ const USAGE = `Flags:
   --shutdown-grace <seconds>       After SIGTERM, finish calls in flight for at most this long. Default ${DEFAULT_SHUTDOWN_GRACE_SECONDS}.
   -d, --debug                      Emit debug logs.`;
 
-/** `host:port` or `[ipv6]:port`, as node:net listens on. */
+/**
+ * `host:port` or `[ipv6]:port`, as node:net listens on (a name such as
+ * localhost is bound at the one address it resolves to first, where grpc-js
+ * binds every address).
+ */
 function hostPort(address: string): { host: string; port: number } {
   const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(address);
   const port = Number(match?.[3]);

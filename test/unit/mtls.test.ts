@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clientCertificateRefusal, parseCertificates } from '../../functions/lib/mtls.js';
+import { parseServeFlags } from '../../functions/lib/serve.js';
 import { issueLeaf, makeCa, type Pair } from '../support/crossplane-pki.js';
 
 let dir = '';
@@ -64,5 +65,18 @@ describe('clientCertificateRefusal', () => {
     const crossplane = x509(issueLeaf(dir, 'bundled', ca, { notBefore, notAfter }));
     expect(clientCertificateRefusal(crossplane, bundle, inside)).toBeUndefined();
     expect(clientCertificateRefusal(crossplane, bundle.slice(0, 1), inside)).toBe('not issued by a CA in ca.crt');
+  });
+});
+
+describe('the address node:tls listens on', () => {
+  it('is host:port or [ipv6]:port with TLS; --insecure leaves it to grpc-js', () => {
+    expect(parseServeFlags([]).listen).toEqual({ host: '0.0.0.0', port: 9443 });
+    expect(parseServeFlags(['--address', 'localhost:19461']).listen).toEqual({ host: 'localhost', port: 19461 });
+    expect(parseServeFlags(['--address', '[::]:9443']).listen).toEqual({ host: '::', port: 9443 });
+    expect(() => parseServeFlags(['--address', 'unix:/tmp/fn.sock'])).toThrow('--address: host:port or [ipv6]:port with TLS');
+    expect(() => parseServeFlags(['--address', 'localhost:70000'])).toThrow('--address: host:port or [ipv6]:port with TLS');
+    const insecure = parseServeFlags(['--insecure', '--address', 'unix:/tmp/fn.sock']);
+    expect(insecure).toMatchObject({ insecure: true, address: 'unix:/tmp/fn.sock' });
+    expect(insecure.listen).toBeUndefined();
   });
 });
