@@ -17,14 +17,21 @@
  *     `<service account>.<namespace>` (cmd/crossplane/core/init.go); 10 years;
  *   - no subjectKeyIdentifier (Go's x509.CreateCertificate makes one only for a
  *     CA) and no authorityKeyIdentifier (Go copies the parent's subject key id
- *     only when issuer and subject differ: crypto/x509 x509.go, CreateCertificate).
- * OpenSSL, which Node's TLS uses, marks a certificate whose issuer equals its
- * subject and that has no authorityKeyIdentifier to contradict it as
- * self-signed, looks for it among the trusted certificates, does not find it and
- * fails with error 18 ("self-signed certificate"); Go's crypto/x509 (and so
- * function-sdk-go) finds the CA by name and checks the signature. Requiring the
- * client certificate in Node's TLS (`rejectUnauthorized`) therefore refuses
- * every call from a real Crossplane.
+ *     only when issuer and subject differ): crypto/x509/x509.go,
+ *     CreateCertificate, read in Go 1.26.8; the Secret `crossplane core init`
+ *     writes on the local control plane has exactly these extensions.
+ * OpenSSL, which Node's TLS uses (Node 26.12.1 bundles OpenSSL 3.5), flags a
+ * certificate as self-signed when its issuer name equals its subject name and
+ * its authorityKeyIdentifier, if any, does not contradict that
+ * (openssl/openssl crypto/x509/v3_purp.c, ossl_x509v3_cache_extensions:
+ * EXFLAG_SI, then EXFLAG_SS when X509_check_akid passes, which it does without
+ * the extension). A self-signed leaf that is not itself trusted fails with
+ * error 18 ("self-signed certificate"; `openssl verify` says so for such a
+ * certificate, test/conformance/serving.test.ts checks it first). Go's
+ * crypto/x509 (and so function-sdk-go) finds the CA by name and checks the
+ * signature. Requiring the client certificate in Node's TLS
+ * (`rejectUnauthorized`) therefore refuses every call from a real Crossplane
+ * (it did on the local control plane of `make e2e-local`).
  *
  * **What is verified instead.** The TLS layer requests the client certificate
  * but accepts the handshake whatever OpenSSL thinks of it; then, on every call,

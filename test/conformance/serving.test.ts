@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { KubeObject } from '../../functions/lib/k8s/objects.js';
 import { requestFor } from '../support/request.js';
-import { waitForPort } from '../../tooling/servers.js';
+import { portOpen, waitForPort } from '../../tooling/servers.js';
 import { ROOT } from '../../tooling/tools.js';
 import { bundleAll, bundlePath } from '../../tooling/bundle.js';
 import { issueLeaf, makeCa } from '../support/crossplane-pki.js';
@@ -57,6 +57,8 @@ afterAll(() => rmSync(BUILD, { recursive: true, force: true }));
 
 /** Start a bundled function (or a .ts entry point) with TLS on `port`; its stdout (pino's JSON logs) and stderr are collected. */
 async function startTls(fn: string, port: number, extraArgs: string[] = []) {
+  // waitForPort would take a server left over from an earlier, failed run (other certificates) for this one.
+  if (await portOpen(port)) throw new Error(`port ${port} is already in use: a function left over from an earlier run?`);
   const entry = fn.endsWith('.ts') ? ['--import', 'tsx', fn] : [bundlePath(fn, BUILD)];
   const child = spawn(process.execPath, [...entry, '--address', `127.0.0.1:${port}`, '--tls-server-certs-dir', certs, ...extraArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let logs = '';
@@ -136,15 +138,18 @@ describe('mutual TLS with the certificates Crossplane mounts', () => {
     // The stuck fixture logs every call it starts and never answers one: a
     // refused call ends at once and starts nothing; an accepted one starts.
     const stuck = await startTls(join(ROOT, 'test/fixtures/stuck-function.ts'), 19464);
-    const anonymous = functionClient('localhost:19464', clientTls());
-    await expect(call(anonymous, example(claim))).rejects.toMatchObject(refused('no client certificate'));
-    anonymous.close();
-    expect(stuck.logs()).not.toContain('call started');
-    const crossplane = functionClient('localhost:19464', clientTls('client'));
-    void call(crossplane, example(claim)).catch(() => undefined);
-    while (!stuck.logs().includes('call started')) await new Promise((r) => setTimeout(r, 20));
-    crossplane.close();
-    stuck.child.kill('SIGKILL');
+    try {
+      const anonymous = functionClient('localhost:19464', clientTls());
+      await expect(call(anonymous, example(claim))).rejects.toMatchObject(refused('no client certificate'));
+      anonymous.close();
+      expect(stuck.logs()).not.toContain('call started');
+      const crossplane = functionClient('localhost:19464', clientTls('client'));
+      void call(crossplane, example(claim)).catch(() => undefined);
+      while (!stuck.logs().includes('call started')) await new Promise((r) => setTimeout(r, 20));
+      crossplane.close();
+    } finally {
+      stuck.child.kill('SIGKILL');
+    }
   }, 60_000);
 });
 
