@@ -1,9 +1,14 @@
 /**
- * How every platform function serves: the SDK's request handling, with TLS
- * from the certificates Crossplane mounts (see {@link tlsCredentials} for why
- * a client certificate is not required yet), and one thing its `serve()`
- * (0.7.0) does not do:
+ * How every platform function serves: the SDK's request handling, and two
+ * things its `serve()` (0.7.0) does not do:
  *
+ * - **Mutual TLS.** With the certificates Crossplane mounts (tls.crt, tls.key,
+ *   ca.crt), a call is served only when the caller presents a client certificate
+ *   issued by a CA in ca.crt, as Crossplane does; anyone else gets
+ *   UNAUTHENTICATED. The SDK's serve() does not ask for a client certificate at
+ *   all, and Node's TLS cannot be left to check it: it refuses Crossplane
+ *   v2.2.1's certificate as self-signed (OpenSSL error 18). functions/lib/mtls.ts
+ *   says why and what is checked instead.
  * - **Bounded shutdown.** On SIGTERM the SDK waits for every call it has accepted, however
  *   many are queued. Here the server stops accepting, finishes what is in flight for at
  *   most `--shutdown-grace` seconds (default {@link DEFAULT_SHUTDOWN_GRACE_SECONDS}, below
@@ -22,16 +27,18 @@ import {
   newGrpcServer,
   type ComposeFunction,
 } from '@crossplane-org/function-sdk-typescript';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import type { Server as TlsServer } from 'node:tls';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
+import { listenMutualTls } from './mtls.js';
 
 /** Seconds to finish calls in flight after SIGTERM before cancelling them; must stay below 30 (Kubernetes' default grace). */
 export const DEFAULT_SHUTDOWN_GRACE_SECONDS = 10;
 
 export interface ServeFlags {
   address: string;
+  /** `address` split for node:tls (TLS only): grpc-js's other forms (unix:, dns:) are refused there. */
+  listen?: { host: string; port: number };
   insecure: boolean;
   tlsServerCertsDir: string;
   debug: boolean;
@@ -40,10 +47,22 @@ export interface ServeFlags {
 
 const USAGE = `Flags:
   --address <host:port>            Address to listen on. Default ${DEFAULT_ADDRESS}.
-  --insecure                       Serve without TLS (local development only).
-  --tls-server-certs-dir <dir>     Directory with tls.crt, tls.key and ca.crt. Default ${DEFAULT_TLS_SERVER_CERTS_DIR}.
+  --insecure                       Serve without TLS and without client certificates (local development only).
+  --tls-server-certs-dir <dir>     Directory with tls.crt, tls.key and ca.crt (the CA of the client certificates). Default ${DEFAULT_TLS_SERVER_CERTS_DIR}.
   --shutdown-grace <seconds>       After SIGTERM, finish calls in flight for at most this long. Default ${DEFAULT_SHUTDOWN_GRACE_SECONDS}.
   -d, --debug                      Emit debug logs.`;
+
+/**
+ * `host:port` or `[ipv6]:port`, as node:net listens on (a name such as
+ * localhost is bound at the one address it resolves to first, where grpc-js
+ * binds every address).
+ */
+function hostPort(address: string): { host: string; port: number } {
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(address);
+  const port = Number(match?.[3]);
+  if (!match || port > 65535) throw new TypeError(`--address: host:port or [ipv6]:port with TLS, got ${JSON.stringify(address.slice(0, 100))}`);
+  return { host: match[1] ?? match[2] ?? '', port };
+}
 
 export function parseServeFlags(argv: string[]): ServeFlags {
   const { values } = parseArgs({
@@ -61,29 +80,12 @@ export function parseServeFlags(argv: string[]): ServeFlags {
   if (!Number.isFinite(grace) || grace < 0 || grace >= 30) throw new TypeError('--shutdown-grace: a number of seconds, 0 or more and below 30');
   return {
     address: values.address,
+    ...(values.insecure ? {} : { listen: hostPort(values.address) }),
     insecure: values.insecure,
     tlsServerCertsDir: values['tls-server-certs-dir'],
     debug: values.debug,
     shutdownGraceSeconds: grace,
   };
-}
-
-/**
- * Server TLS with the certificate Crossplane mounts (tls.crt, tls.key).
- *
- * Client certificates are not required, as in the SDK's own serve(): the
- * client certificate Crossplane v2.2.1 presents (Secret crossplane-tls-client,
- * made by `crossplane core init`) carries the same subject as the root CA that
- * signs it, and OpenSSL, which Node's TLS uses, takes such a leaf for a
- * self-signed certificate and refuses it ("self-signed certificate", error 18)
- * where Go's crypto/x509 (function-sdk-go) accepts it. Requiring it here made
- * every call from a real Crossplane fail (the local control plane of `make
- * e2e-local` showed it). Verifying Crossplane's certificate needs a check of
- * our own on the peer certificate; until then the server only proves itself.
- */
-export function tlsCredentials(dir: string): grpc.ServerCredentials {
-  const file = (name: string) => readFileSync(join(dir, name));
-  return grpc.ServerCredentials.createSsl(file('ca.crt'), [{ private_key: file('tls.key'), cert_chain: file('tls.crt') }], false);
 }
 
 /** Serve a compose function with the flags of the command line; returns the server. */
@@ -97,14 +99,27 @@ export function serveFunction(compose: ComposeFunction, name: string, argv = pro
   }
   const logger = pino({ level: flags.debug ? 'debug' : 'info', formatters: { level: (label) => ({ severity: label.toUpperCase() }) } });
   const server = newGrpcServer(new FunctionRunner(fromCompose(compose), logger), logger);
-  const credentials = flags.insecure ? grpc.ServerCredentials.createInsecure() : tlsCredentials(flags.tlsServerCertsDir);
-  server.bindAsync(flags.address, credentials, (err) => {
-    if (err) {
-      logger.error(`server bind error: ${err.message}`);
-      process.exit(1);
-    }
-    logger.info(`${name} listening on ${flags.address} (${flags.insecure ? 'insecure' : 'TLS'})`);
-  });
+  const listening = (how: string) => logger.info(`${name} listening on ${flags.address} (${how})`);
+  const bindFailed = (err: Error) => {
+    logger.error(`cannot serve: ${err.message}`);
+    process.exit(1);
+  };
+  // With TLS the connections come in through node:tls (functions/lib/mtls.ts): on
+  // shutdown it must stop accepting too, and the calls in flight are done only
+  // when its connections have closed (grpc-js's tryShutdown does not wait for
+  // connections it did not accept itself).
+  let tlsServer: TlsServer | undefined;
+  if (flags.listen === undefined) {
+    server.bindAsync(flags.address, grpc.ServerCredentials.createInsecure(), (err) => (err ? bindFailed(err) : listening('insecure')));
+  } else {
+    listenMutualTls(server, flags.listen.host, flags.listen.port, flags.tlsServerCertsDir, logger).then(
+      (listener) => {
+        tlsServer = listener;
+        listening('mutual TLS');
+      },
+      bindFailed,
+    );
+  }
 
   let stopping = false;
   const log = (write: () => void) => {
@@ -125,7 +140,8 @@ export function serveFunction(compose: ComposeFunction, name: string, argv = pro
       process.exit(0);
     }, flags.shutdownGraceSeconds * 1000);
     log(() => logger.info(`received ${signal}, shutting down`));
-    server.tryShutdown((err) => {
+    const connectionsClosed = new Promise<void>((resolve) => (tlsServer ? tlsServer.close(() => resolve()) : resolve()));
+    server.tryShutdown((err) => void connectionsClosed.then(() => {
       clearTimeout(deadline);
       if (err) {
         logger.error(err, 'error during shutdown');
@@ -133,7 +149,7 @@ export function serveFunction(compose: ComposeFunction, name: string, argv = pro
       }
       logger.info('server shut down');
       process.exit(0);
-    });
+    }));
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** gRPC entry point of the vcluster composition function (TLS, bounded shutdown: functions/lib/serve.ts). */
+/** gRPC entry point of the vcluster composition function (mutual TLS, bounded shutdown: functions/lib/serve.ts). */
 import { serveFunction } from '../lib/serve.js';
 import { compose } from './function.js';
 

@@ -1,8 +1,10 @@
 /**
  * How the functions serve in a cluster: bundled (what the image runs), with
- * the TLS certificates Crossplane mounts (tls.crt, tls.key, ca.crt; a client
- * certificate is not required, functions/lib/serve.ts says why), and stopping
- * gracefully on SIGTERM with requests in flight, within a bounded grace.
+ * mutual TLS from the certificates Crossplane mounts (tls.crt, tls.key, ca.crt:
+ * a call needs a client certificate issued by the CA in ca.crt, such as
+ * Crossplane v2.2.1's, which OpenSSL alone would refuse; functions/lib/mtls.ts
+ * says why), and stopping gracefully on SIGTERM with requests in flight,
+ * within a bounded grace.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as grpc from '@grpc/grpc-js';
@@ -15,9 +17,10 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { KubeObject } from '../../functions/lib/k8s/objects.js';
 import { requestFor } from '../support/request.js';
-import { waitForPort } from '../../tooling/servers.js';
+import { portOpen, waitForPort } from '../../tooling/servers.js';
 import { ROOT } from '../../tooling/tools.js';
 import { bundleAll, bundlePath } from '../../tooling/bundle.js';
+import { issueLeaf, makeCa } from '../support/crossplane-pki.js';
 
 const BUILD = join(ROOT, '.tools/build');
 let certs = '';
@@ -31,25 +34,31 @@ beforeAll(async () => {
   // The bundled functions, as the Dockerfile builds them (tooling/bundle.ts).
   rmSync(BUILD, { recursive: true, force: true });
   await bundleAll(BUILD);
-  // A CA and a server certificate for localhost, as Crossplane generates them.
+  // Crossplane's root CA and client certificate as `crossplane core init`
+  // makes them (test/support/crossplane-pki.ts: the client certificate has the
+  // CA's subject and no key identifiers), and the function's server
+  // certificate for localhost signed by that CA, as the runtime gets it.
   certs = mkdtempSync(join(tmpdir(), 'tls-'));
+  const ca = makeCa(certs, 'ca');
+  issueLeaf(certs, 'client', ca);
   writeFileSync(join(certs, 'san.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
-  sh('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '1', '-subj', '/CN=test-ca'], certs);
   sh('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'tls.key', '-out', 'tls.csr', '-subj', '/CN=localhost'], certs);
   sh('openssl', ['x509', '-req', '-in', 'tls.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'tls.crt', '-days', '1', '-extfile', 'san.ext'], certs);
-  // A client certificate with the CA's subject, as Crossplane v2.2.1's has
-  // (Secret crossplane-tls-client). Crossplane's has no key identifiers either,
-  // which makes OpenSSL take it for self-signed; the local control plane
-  // (make e2e-local) is the test with Crossplane's real certificate.
-  writeFileSync(join(certs, 'client.ext'), 'extendedKeyUsage=clientAuth\n');
-  sh('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'client.key', '-out', 'client.csr', '-subj', '/CN=test-ca'], certs);
-  sh('openssl', ['x509', '-req', '-in', 'client.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'client.crt', '-days', '1', '-extfile', 'client.ext'], certs);
+  // The callers to refuse: one with the same kind of certificate from another
+  // CA with the very same subject (only the signature tells them apart), one
+  // whose certificate expired (explicit past dates, no waiting), one whose
+  // certificate is for servers only.
+  issueLeaf(certs, 'other-ca-client', makeCa(certs, 'other-ca'));
+  issueLeaf(certs, 'expired-client', ca, { notBefore: new Date('2020-01-01T00:00:00Z'), notAfter: new Date('2020-01-02T00:00:00Z') });
+  issueLeaf(certs, 'server-only', ca, { extendedKeyUsage: 'serverAuth' });
   // A bound for a hang, not a race: compiling on a busy 2-core machine can take minutes.
 }, 600_000);
 afterAll(() => rmSync(BUILD, { recursive: true, force: true }));
 
 /** Start a bundled function (or a .ts entry point) with TLS on `port`; its stdout (pino's JSON logs) and stderr are collected. */
 async function startTls(fn: string, port: number, extraArgs: string[] = []) {
+  // waitForPort would take a server left over from an earlier, failed run (other certificates) for this one.
+  if (await portOpen(port)) throw new Error(`port ${port} is already in use: a function left over from an earlier run?`);
   const entry = fn.endsWith('.ts') ? ['--import', 'tsx', fn] : [bundlePath(fn, BUILD)];
   const child = spawn(process.execPath, [...entry, '--address', `127.0.0.1:${port}`, '--tls-server-certs-dir', certs, ...extraArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let logs = '';
@@ -68,29 +77,80 @@ const clientTls = (name?: string) =>
 
 const example = (path: string) => requestFor(parse(readFileSync(join(ROOT, path), 'utf8')) as KubeObject);
 
-describe('TLS with the certificates Crossplane mounts', () => {
+describe('mutual TLS with the certificates Crossplane mounts', () => {
   let server: Awaited<ReturnType<typeof startTls>>;
   beforeAll(async () => { server = await startTls('event-driven-service', 19461); });
   afterAll(() => { server.child.kill('SIGTERM'); });
+  const claim = 'examples/event-driven-service/claim.yaml';
+  const refused = (reason: string) => ({ code: grpc.status.UNAUTHENTICATED, details: `client certificate refused: ${reason}` });
 
-  it('a client presenting a certificate like Crossplane v2.2.1\'s (signed by the CA, with the CA\'s subject) gets a response', async () => {
+  it('precondition: OpenSSL itself refuses the certificate like Crossplane v2.2.1\'s as self-signed (error 18)', () => {
+    const r = spawnSync('openssl', ['verify', '-CAfile', 'ca.crt', 'client.crt'], { cwd: certs, encoding: 'utf8' });
+    expect(r.status).not.toBe(0);
+    expect(r.stdout + r.stderr).toContain('error 18 at 0 depth lookup: self-signed certificate');
+  });
+
+  it('a client presenting a certificate like Crossplane v2.2.1\'s (the CA\'s subject, no key identifiers) gets a response', async () => {
     const client = functionClient('localhost:19461', clientTls('client'));
-    const rsp = await call(client, example('examples/event-driven-service/claim.yaml'));
+    const rsp = await call(client, example(claim));
     expect(Object.keys(rsp.desired?.resources ?? {}).sort()).toEqual(['deployment', 'scaledobject', 'service', 'serviceaccount']);
     client.close();
   });
 
-  it('a client without the CA is refused (the certificate does not verify)', async () => {
+  it('the server refuses a client that presents no certificate: UNAUTHENTICATED, nothing composed', async () => {
+    const client = functionClient('localhost:19461', clientTls());
+    await expect(call(client, example(claim))).rejects.toMatchObject(refused('no client certificate'));
+    client.close();
+    expect(server.logs()).toContain('client certificate refused (no client certificate)');
+  });
+
+  it('the server refuses a certificate from another CA with the same subject', async () => {
+    const client = functionClient('localhost:19461', clientTls('other-ca-client'));
+    await expect(call(client, example(claim))).rejects.toMatchObject(refused('not issued by a CA in ca.crt'));
+    client.close();
+  });
+
+  it('the server refuses an expired certificate from the CA', async () => {
+    const client = functionClient('localhost:19461', clientTls('expired-client'));
+    await expect(call(client, example(claim))).rejects.toMatchObject(refused('expired'));
+    client.close();
+  });
+
+  it('the server refuses a certificate from the CA whose extendedKeyUsage is serverAuth only', async () => {
+    const client = functionClient('localhost:19461', clientTls('server-only'));
+    await expect(call(client, example(claim))).rejects.toMatchObject(refused('extendedKeyUsage does not allow clientAuth'));
+    client.close();
+  });
+
+  it('a client without the CA is refused (the client does not trust the server)', async () => {
     const client = functionClient('localhost:19461', grpc.credentials.createSsl());
-    await expect(call(client, example('examples/event-driven-service/claim.yaml'))).rejects.toMatchObject({ code: grpc.status.UNAVAILABLE });
+    await expect(call(client, example(claim))).rejects.toMatchObject({ code: grpc.status.UNAVAILABLE });
     client.close();
   });
 
   it('a plaintext client is refused', async () => {
     const client = functionClient('localhost:19461', grpc.credentials.createInsecure());
-    await expect(call(client, example('examples/event-driven-service/claim.yaml'))).rejects.toMatchObject({ code: grpc.status.UNAVAILABLE });
+    await expect(call(client, example(claim))).rejects.toMatchObject({ code: grpc.status.UNAVAILABLE });
     client.close();
   });
+
+  it('a refused call never reaches the function', async () => {
+    // The stuck fixture logs every call it starts and never answers one: a
+    // refused call ends at once and starts nothing; an accepted one starts.
+    const stuck = await startTls(join(ROOT, 'test/fixtures/stuck-function.ts'), 19464);
+    try {
+      const anonymous = functionClient('localhost:19464', clientTls());
+      await expect(call(anonymous, example(claim))).rejects.toMatchObject(refused('no client certificate'));
+      anonymous.close();
+      expect(stuck.logs()).not.toContain('call started');
+      const crossplane = functionClient('localhost:19464', clientTls('client'));
+      void call(crossplane, example(claim)).catch(() => undefined);
+      while (!stuck.logs().includes('call started')) await new Promise((r) => setTimeout(r, 20));
+      crossplane.close();
+    } finally {
+      stuck.child.kill('SIGKILL');
+    }
+  }, 60_000);
 });
 
 describe('graceful shutdown on SIGTERM', () => {
