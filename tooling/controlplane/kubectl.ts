@@ -17,18 +17,23 @@ export class Kubectl {
   /** Run kubectl; never throws on a non-zero exit (callers check the code). */
   run(args: string[], input?: string, timeoutMs = 120_000): Promise<KubectlResult> {
     return new Promise((resolve, reject) => {
-      const child = spawn('kubectl', ['--kubeconfig', this.kubeconfig, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawn('kubectl', ['--kubeconfig', this.kubeconfig, ...args], { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-      child.stdout.on('data', (d) => (stdout += String(d)));
-      child.stderr.on('data', (d) => (stderr += String(d)));
+      child.stdout!.on('data', (d) => (stdout += String(d)));
+      child.stderr!.on('data', (d) => (stderr += String(d)));
       child.once('error', reject);
       child.once('close', (code) => {
         clearTimeout(timer);
         resolve({ code: code ?? -1, stdout, stderr });
       });
-      child.stdin.end(input ?? '');
+      if (child.stdin) {
+        // kubectl may exit before reading its input (a bad flag, a refused connection): its exit
+        // code and stderr say why, so a broken pipe here is not an error of its own.
+        child.stdin.on('error', () => undefined);
+        child.stdin.end(input);
+      }
     });
   }
 
