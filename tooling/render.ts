@@ -40,13 +40,12 @@ const composedOf = (stdout: string) =>
  * objects in a Namespace the function composes wait until that Namespace is
  * observed (functions/lib/function/namespaces.ts), so when a render composes a
  * Namespace that was not observed, it is rendered again with its own output
- * observed, as Crossplane's next reconcile would be. `settle: false` gives the
- * first render alone.
+ * observed, as Crossplane's next reconcile would be.
  */
-export function renderClaim(claimFile: string, opts: RenderOptions & { settle?: boolean } = {}): RunResult {
+export function renderClaim(claimFile: string, opts: RenderOptions = {}): RunResult {
   let r = renderOnce(claimFile, opts);
   let observed = opts.observed ? composedOf(readFileSync(opts.observed, 'utf8')) : [];
-  for (let round = 0; round < 3 && opts.settle !== false && r.code === 0; round++) {
+  for (let round = 0; round < 3 && r.code === 0; round++) {
     const composed = composedOf(r.stdout);
     const seen = new Set(observed.filter((o) => o.kind === 'Namespace').map((o) => o.metadata!.name));
     if (!composed.some((o) => o.kind === 'Namespace' && !seen.has(o.metadata!.name))) break;
