@@ -34,12 +34,13 @@
  * (it did on the local control plane of `make e2e-local`).
  *
  * **What is verified instead.** The TLS layer requests the client certificate
- * but accepts the handshake whatever OpenSSL thinks of it; then, on every call,
+ * but accepts the handshake whatever OpenSSL thinks of it; then
  * {@link clientCertificateRefusal} checks the certificate the connection
  * presented with node:crypto's X509Certificate: present; not a CA; issued by a
  * CA in ca.crt (issuer name and key usage match, `checkIssued`, and the
- * signature verifies with that CA's public key); within its validity period;
- * and, when it has an extendedKeyUsage, allowed for clientAuth. The chain must
+ * signature verifies with that CA's public key); and, when it has an
+ * extendedKeyUsage, allowed for clientAuth (once per connection: none of that
+ * changes while it is open); and within its validity period (on every call). The chain must
  * be one step (ca.crt holds the issuing CA), as Crossplane's is. Not checked:
  * revocation (Crossplane publishes none) and the keyUsage bits (node:crypto does
  * not expose them).
@@ -82,19 +83,33 @@ function issuedBy(peer: X509Certificate, ca: X509Certificate): boolean {
 }
 
 /**
- * Why `peer` may not call (a short reason, naming no certificate content), or
- * undefined when it may: see the module comment for each rule.
+ * What about `peer` cannot change while its connection is open (present; not
+ * a CA; issued by a CA in ca.crt; allowed for clientAuth): a short reason
+ * naming no certificate content, or undefined. Checked once per connection.
  */
-export function clientCertificateRefusal(peer: X509Certificate | undefined, cas: readonly X509Certificate[], now: Date): string | undefined {
+function connectionRefusal(peer: X509Certificate | undefined, cas: readonly X509Certificate[]): string | undefined {
   if (peer === undefined) return 'no client certificate';
   if (peer.ca) return 'a CA certificate is not a client certificate';
   if (!cas.some((ca) => issuedBy(peer, ca))) return 'not issued by a CA in ca.crt';
-  if (now < peer.validFromDate) return 'not valid yet';
-  if (now > peer.validToDate) return 'expired';
   // node:crypto calls the extendedKeyUsage OIDs `keyUsage`; undefined when the extension is absent.
   const eku = peer.keyUsage as string[] | undefined;
   if (eku !== undefined && !eku.includes(CLIENT_AUTH) && !eku.includes(ANY_EXTENDED_KEY_USAGE)) return 'extendedKeyUsage does not allow clientAuth';
   return undefined;
+}
+
+/** The certificate's validity period at `now`: checked on every call, since a connection can outlive it. */
+function validityRefusal(peer: X509Certificate, now: Date): string | undefined {
+  if (now < peer.validFromDate) return 'not valid yet';
+  if (now > peer.validToDate) return 'expired';
+  return undefined;
+}
+
+/**
+ * Why `peer` may not call at `now` (a short reason, naming no certificate
+ * content), or undefined when it may: see the module comment for each rule.
+ */
+export function clientCertificateRefusal(peer: X509Certificate | undefined, cas: readonly X509Certificate[], now: Date): string | undefined {
+  return connectionRefusal(peer, cas) ?? validityRefusal(peer!, now);
 }
 
 const connectionKey = (address: string | undefined, port: number | undefined) => `${address ?? ''} ${port ?? ''}`;
@@ -111,13 +126,16 @@ export async function listenMutualTls(server: grpc.Server, host: string, port: n
   const cas = parseCertificates(caPem.toString('utf8')).filter((ca) => ca.ca);
   if (cas.length === 0) throw new Error(`${join(dir, 'ca.crt')}: no CA certificate`);
 
-  // The certificate each open connection presented, by remote address and port
+  // The certificate each open connection presented and what was found about it
+  // once (the signature check is the costly part), by remote address and port
   // (unique among the open TCP connections to one listener).
-  const peers = new Map<string, { cert: X509Certificate | undefined }>();
+  type Peer = { cert: X509Certificate | undefined; refusal: string | undefined };
+  const peers = new Map<string, Peer>();
   const refusal = (info: grpc.ServerInterceptingCallInterface) => {
     const { remoteAddress, remotePort } = info.getConnectionInfo();
     const peer = peers.get(connectionKey(remoteAddress, remotePort));
-    return peer === undefined ? 'unknown connection' : clientCertificateRefusal(peer.cert, cas, new Date());
+    if (peer === undefined) return 'unknown connection';
+    return peer.refusal ?? validityRefusal(peer.cert!, new Date());
   };
   const authenticate: grpc.ServerInterceptor = (_method, call) =>
     new grpc.ServerInterceptingCall(call, {
@@ -154,12 +172,12 @@ export async function listenMutualTls(server: grpc.Server, host: string, port: n
     socket.on('error', (error) => logger.debug(`TLS connection error: ${error.message}`));
     const cert = socket.getPeerX509Certificate();
     const key = connectionKey(socket.remoteAddress, socket.remotePort);
-    const entry = { cert };
+    const entry: Peer = { cert, refusal: connectionRefusal(cert, cas) };
     peers.set(key, entry);
     socket.once('close', () => {
       if (peers.get(key) === entry) peers.delete(key);
     });
-    const reason = clientCertificateRefusal(cert, cas, new Date());
+    const reason = entry.refusal ?? validityRefusal(cert!, new Date());
     // Once per connection, not per call; the subject only (cut short: the peer chose it), never the certificate.
     const subject = cert ? `, subject ${cert.subject.replaceAll('\n', ', ').slice(0, 200)}` : '';
     if (reason !== undefined) logger.warn(`client certificate refused (${reason}): connection from ${socket.remoteAddress ?? 'unknown'}${subject}`);
