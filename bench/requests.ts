@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../functions/lib/k8s/objects.js';
 import { observedFrom } from '../test/support/cluster.js';
-import { requestFor, run } from '../test/support/request.js';
+import { answerRequirements, requestFor, run } from '../tooling/request.js';
 import { ROOT } from '../tooling/tools.js';
 
 function yamlDocs(file: string): KubeObject[] {
@@ -21,10 +21,7 @@ export async function convergedRequest(fn: string, compose: ComposeFunction, cla
   const claim = parse(readFileSync(join(dir, claimFile), 'utf8')) as KubeObject;
   const secrets = existsSync(join(dir, 'required.yaml')) ? yamlDocs(join(dir, 'required.yaml')) : [];
   let rsp = await run(compose, requestFor(claim));
-  const required: Record<string, KubeObject[]> = {};
-  for (const [name, sel] of Object.entries(rsp.requirements?.resources ?? {})) {
-    required[name] = secrets.filter((s) => s.metadata?.name === sel.matchName && s.metadata?.namespace === sel.namespace);
-  }
+  const required = answerRequirements(rsp, secrets);
   for (let i = 0; i < 2; i++) rsp = await run(compose, requestFor(claim, observedFrom(rsp), required));
   return requestFor(claim, observedFrom(rsp), required);
 }

@@ -11,7 +11,7 @@ import { IMAGE_UIDS } from '../../functions/realtime-platform/images.js';
 import { secretData } from '../../functions/lib/secrets.js';
 import type { KubeObject } from '../../functions/lib/k8s/objects.js';
 import { FUNCTIONS } from '../../functions/catalog.js';
-import { claim, desired, fatals, requestFor, run } from '../support/request.js';
+import { answer, claim, desired, fatals, requestFor, run } from '../support/request.js';
 import { observedFrom } from '../support/cluster.js';
 import { ROOT } from '../../tooling/tools.js';
 
@@ -20,13 +20,7 @@ const operatorSecrets: KubeObject[] = parseAllDocuments(readFileSync(`${ROOT}/ex
 const exampleSpec = (parse(readFileSync(`${ROOT}/examples/realtime-platform/claim.yaml`, 'utf8')) as KubeObject).spec as Record<string, unknown>;
 
 /** Required resources as Crossplane supplies them, keyed by the requirement names the function asked for. */
-function requiredFor(rsp: RunFunctionResponse): Record<string, KubeObject[]> {
-  const out: Record<string, KubeObject[]> = {};
-  for (const [name, sel] of Object.entries(rsp.requirements?.resources ?? {})) {
-    out[name] = operatorSecrets.filter((s) => s.metadata?.name === sel.matchName && s.metadata?.namespace === sel.namespace);
-  }
-  return out;
-}
+const requiredFor = (rsp: RunFunctionResponse): Record<string, KubeObject[]> => answer(rsp, operatorSecrets);
 
 /** Reconcile like Crossplane: first call, fetch what it requires, then call with observed state. */
 async function reconcile(spec: object, opts: { rounds?: number; ready?: boolean } = {}) {
