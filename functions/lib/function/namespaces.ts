@@ -21,7 +21,14 @@
 import type { KubeObject } from '../k8s/objects.js';
 import type { DesiredResource } from './compose.js';
 
-/** How soon Crossplane should call again while objects wait for their Namespace (the response's TTL). */
+/**
+ * How soon Crossplane should call again while objects wait for their Namespace:
+ * the response's `meta.ttl`, in place of the SDK's 60 s (DEFAULT_TTL,
+ * @crossplane-org/function-sdk-typescript 0.7.0 dist/response/response.js).
+ * Crossplane v2.2.1 keeps the pipeline's shortest non-zero TTL
+ * (composition_functions.go) and, with realtime compositions, requeues the XR
+ * after it (internal/controller/apiextensions/composite/reconciler.go).
+ */
 export const NAMESPACE_WAIT_SECONDS = 5;
 
 type Shape = { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } };
