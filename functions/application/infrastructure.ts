@@ -17,7 +17,7 @@ import { readiness } from '../lib/k8s/readiness.js';
 import { restrictedPodSecurity } from '../lib/k8s/security.js';
 import { secretEnv, service, statefulSet, type Resources } from '../lib/k8s/workloads.js';
 import type { ResourceSelector } from '@crossplane-org/function-sdk-typescript';
-import { fullCopy, liveSecret, newPassword, recoverPassword, secretObject, type PasswordCopy } from '../lib/secrets.js';
+import { fullCopy, liveSecret, newPassword, recoverPasswords, secretObject, type PasswordCopy } from '../lib/secrets.js';
 import type { ApplicationSpec } from './api.js';
 
 export const POSTGRES_PORT = 5432;
@@ -71,11 +71,7 @@ export function passwordsOf(spec: ApplicationSpec, namespace: string, observed: 
     fullCopy(live.backup.secret, PASSWORD_KEYS),
   ];
   // Whatever any copy holds is kept (a part turned off keeps its password); new ones are added when asked for.
-  const kept: Partial<Record<PasswordKey, string>> = {};
-  for (const key of PASSWORD_KEYS) {
-    const value = recoverPassword(key, copies);
-    if (value) kept[key] = value;
-  }
+  const kept = recoverPasswords(PASSWORD_KEYS, copies);
   return {
     get: (key) => (kept[key] ??= newPassword()),
     backup: () =>

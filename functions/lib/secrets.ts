@@ -57,14 +57,21 @@ export function fullCopy<K extends string>(secret: KubeObject | undefined, keys:
   return { secret, keys: same };
 }
 
-/** The password `key` from the first copy that holds it, if any does. */
-export function recoverPassword<K extends string>(key: K, copies: readonly PasswordCopy<K>[]): string | undefined {
-  for (const copy of copies) {
-    const dataKey = copy.keys[key];
-    const value = dataKey === undefined ? undefined : secretData(copy.secret)[dataKey];
-    if (value) return value;
+/** Each of `keys` from the first copy that holds it; a key no copy holds is absent. Each copy is decoded once. */
+export function recoverPasswords<K extends string>(keys: readonly K[], copies: readonly PasswordCopy<K>[]): Partial<Record<K, string>> {
+  const decoded = copies.map((copy) => ({ keys: copy.keys, data: secretData(copy.secret) }));
+  const found: Partial<Record<K, string>> = {};
+  for (const key of keys) {
+    for (const copy of decoded) {
+      const dataKey = copy.keys[key];
+      const value = dataKey === undefined ? undefined : copy.data[dataKey];
+      if (value) {
+        found[key] = value;
+        break;
+      }
+    }
   }
-  return undefined;
+  return found;
 }
 
 /**
@@ -72,7 +79,8 @@ export function recoverPassword<K extends string>(key: K, copies: readonly Passw
  * holds it, generated only when no copy does.
  */
 export function keptPasswords<K extends string>(keys: readonly K[], copies: readonly PasswordCopy<K>[]): Record<K, string> {
-  return Object.fromEntries(keys.map((k) => [k, recoverPassword(k, copies) ?? newPassword()])) as Record<K, string>;
+  const found = recoverPasswords(keys, copies);
+  return Object.fromEntries(keys.map((k) => [k, found[k] ?? newPassword()])) as Record<K, string>;
 }
 
 /**
