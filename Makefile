@@ -51,6 +51,12 @@ $(VELA_BUILTINS)/webservice.yaml: tools/vela/go.mod tools/vela/go.sum
 	  for f in $$src/*.yaml; do [ "$$(basename $$f)" = deploy.yaml ] || \
 	    sed 's/{{ include "systemDefinitionNamespace" . }}/vela-system/' "$$f" > $(VELA_BUILTINS)/$$(basename $$f); done
 
+# Helm (helm.sh/helm/v4 v4.3.2, the release ArgoCD v3.6.2 bundles): its version
+# string comes from ldflags, as helm's own Makefile sets it (internal/version.version).
+HELM_VERSION := $(shell sed -nE 's|^require helm.sh/helm/v4 (v[0-9.]+).*|\1|p' tools/helm/go.mod)
+$(TOOLS_BIN)/helm: tools/helm/go.mod tools/helm/go.sum
+	cd tools/helm && go build -ldflags "-X helm.sh/helm/v4/internal/version.version=$(HELM_VERSION)" -o $@ helm.sh/helm/v4/cmd/helm
+
 # `crossplane beta validate` loads Crossplane's own CRDs from the Crossplane
 # image, which cannot be pulled here; it reads its cache first, so seed the
 # cache with the same CRDs from the pinned module's source (cluster/crds).
