@@ -89,6 +89,15 @@ $(TOOLS_BIN)/kube-apiserver: tools/kubernetes/go.mod tools/kubernetes/go.sum
 	cd tools/kubernetes && go build -ldflags "$(KUBE_LDFLAGS)" -o $@ k8s.io/kubernetes/cmd/kube-apiserver
 $(TOOLS_BIN)/kube-controller-manager: tools/kubernetes/go.mod tools/kubernetes/go.sum
 	cd tools/kubernetes && go build -ldflags "$(KUBE_LDFLAGS)" -o $@ k8s.io/kubernetes/cmd/kube-controller-manager
+$(TOOLS_BIN)/kube-scheduler: tools/kubernetes/go.mod tools/kubernetes/go.sum
+	cd tools/kubernetes && go build -ldflags "$(KUBE_LDFLAGS)" -o $@ k8s.io/kubernetes/cmd/kube-scheduler
+# kwok (tools/kwok): its version string is set the way kwok's hack/releases.sh sets it.
+KWOK_VERSION := $(shell sed -nE 's|^require sigs.k8s.io/kwok (v[0-9.]+).*|\1|p' tools/kwok/go.mod)
+$(TOOLS_BIN)/kwok: tools/kwok/go.mod tools/kwok/go.sum
+	cd tools/kwok && go build -ldflags "-X sigs.k8s.io/kwok/pkg/consts.Version=$(KWOK_VERSION)" -o $@ sigs.k8s.io/kwok/cmd/kwok
+# KubeVela's controller (vela-core, cmd/core) from the same module as the vela CLI.
+$(TOOLS_BIN)/vela-core: tools/vela/go.mod tools/vela/go.sum
+	cd tools/vela && go build -o $@ -ldflags "-X github.com/oam-dev/kubevela/version.VelaVersion=$(VELA_VERSION)" github.com/oam-dev/kubevela/cmd/core
 $(TOOLS_BIN)/crossplane: tools/crossplane/go.mod tools/crossplane/go.sum
 	cd tools/crossplane && go build -ldflags "-X github.com/crossplane/crossplane/v2/internal/version.version=$(CROSSPLANE_VERSION)" \
 	  -o $@ github.com/crossplane/crossplane/v2/cmd/crossplane
@@ -104,7 +113,7 @@ $(CROSSPLANE_CRDS)/.done: tools/crossplane/go.mod tools/crossplane/go.sum
 /usr/bin/kubectl:
 	apt-get update -qq && apt-get install -y -qq kubectl
 
-CONTROLPLANE_TOOLS := $(addprefix $(TOOLS_BIN)/,etcd kube-apiserver kube-controller-manager crossplane registry) $(CROSSPLANE_CRDS)/.done /usr/bin/kubectl
+CONTROLPLANE_TOOLS := $(addprefix $(TOOLS_BIN)/,etcd kube-apiserver kube-controller-manager kube-scheduler kwok crossplane vela-core registry) $(CROSSPLANE_CRDS)/.done /usr/bin/kubectl
 controlplane-tools: $(CONTROLPLANE_TOOLS) ## Build the local control plane's binaries (etcd, kube-apiserver, kube-controller-manager, crossplane, registry)
 tools: $(TOOLS_BIN)/crank $(TOOLS_BIN)/cue $(TOOLS_BIN)/oam-render $(TOOLS_BIN)/vela $(VELA_BUILTINS)/webservice.yaml $(CROSSPLANE_SCHEMAS) /usr/sbin/mosquitto /usr/bin/mosquitto_pub /usr/bin/lua5.1 ## Build the pinned crossplane CLI (crank), cue, KubeVela's renderer (oam-render) and vela; install mosquitto and lua5.1
 
