@@ -10,7 +10,7 @@ VITEST := node_modules/.bin/vitest
 NODE_VERSION := $(shell cat .node-version)
 NODE_HOME := $(CURDIR)/.tools/node
 
-.PHONY: help install node tools controlplane-tools synth serve render build image package typecheck lint unit drift conformance e2e e2e-local test bench fuzz soak clean
+.PHONY: help install node tools controlplane-tools synth serve render build image package typecheck lint unit drift conformance e2e e2e-local up down test bench fuzz soak clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -110,11 +110,40 @@ $(CROSSPLANE_CRDS)/.done: tools/crossplane/go.mod tools/crossplane/go.sum
 	cd tools/crossplane && go mod download github.com/crossplane/crossplane/v2 && \
 	  cp $$(go list -m -f '{{.Dir}}' github.com/crossplane/crossplane/v2)/cluster/crds/*.yaml $(CROSSPLANE_CRDS)/
 	chmod u+w $(CROSSPLANE_CRDS)/*.yaml && touch $@
+# kwok's own Stages from the pinned module (kustomize/stage of sigs.k8s.io/kwok
+# v0.8.0): the `fast` set kwok's kustomize/stage/fast/kustomization.yaml
+# lists (node/fast, node/heartbeat-with-lease, pod/fast) plus volume/fast,
+# whose StorageClass (the default class, provisioner kwok.x-k8s.io/volume) is
+# an object for the API server, not a Stage: it is kept apart.
+KWOK_STAGES := $(CURDIR)/.tools/kwok-stages/$(KWOK_VERSION)
+$(KWOK_STAGES)/.done: tools/kwok/go.mod tools/kwok/go.sum
+	rm -rf $(KWOK_STAGES) && mkdir -p $(KWOK_STAGES)/stages
+	cd tools/kwok && go mod download sigs.k8s.io/kwok && src=$$(go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)/kustomize/stage && \
+	  cp $$src/node/fast/node-initialize.yaml $$src/node/heartbeat-with-lease/node-heartbeat-with-lease.yaml \
+	    $$src/pod/fast/pod-ready.yaml $$src/pod/fast/pod-complete.yaml $$src/pod/fast/pod-delete.yaml \
+	    $$src/volume/fast/pv-bind.yaml $$src/volume/fast/pv-delete.yaml $$src/volume/fast/pvc-provision.yaml $$src/volume/fast/pvc-delete.yaml \
+	    $(KWOK_STAGES)/stages/ && \
+	  cp $$src/volume/fast/storage-class.yaml $(KWOK_STAGES)/
+	chmod -R u+w $(KWOK_STAGES) && touch $@
+# vela-core's CRDs (charts/vela-core/crds) and built-in definitions
+# (charts/vela-core/templates/defwithtemplate, the Helm include of the
+# definition namespace resolved to vela-system) from the pinned module, the
+# `deploy` workflow step included: vela-core runs it for every Application
+# without a workflow (unlike `vela dry-run --offline`, see VELA_BUILTINS).
+VELA_CORE_FILES := $(CURDIR)/.tools/vela-core/$(VELA_VERSION)
+$(VELA_CORE_FILES)/.done: tools/vela/go.mod tools/vela/go.sum
+	rm -rf $(VELA_CORE_FILES) && mkdir -p $(VELA_CORE_FILES)/crds $(VELA_CORE_FILES)/definitions
+	cd tools/vela && go mod download github.com/oam-dev/kubevela && src=$$(go list -m -f '{{.Dir}}' github.com/oam-dev/kubevela)/charts/vela-core && \
+	  cp $$src/crds/*.yaml $(VELA_CORE_FILES)/crds/ && \
+	  for f in $$src/templates/defwithtemplate/*.yaml; do \
+	    sed 's/{{ include "systemDefinitionNamespace" . }}/vela-system/' "$$f" > $(VELA_CORE_FILES)/definitions/$$(basename $$f); done
+	chmod -R u+w $(VELA_CORE_FILES) && touch $@
 /usr/bin/kubectl:
 	apt-get update -qq && apt-get install -y -qq kubectl
 
-CONTROLPLANE_TOOLS := $(addprefix $(TOOLS_BIN)/,etcd kube-apiserver kube-controller-manager kube-scheduler kwok crossplane vela-core registry) $(CROSSPLANE_CRDS)/.done /usr/bin/kubectl
-controlplane-tools: $(CONTROLPLANE_TOOLS) ## Build the local control plane's binaries (etcd, kube-apiserver, kube-controller-manager, crossplane, registry)
+CONTROLPLANE_TOOLS := $(addprefix $(TOOLS_BIN)/,etcd kube-apiserver kube-controller-manager kube-scheduler kwok crossplane vela-core registry) \
+  $(CROSSPLANE_CRDS)/.done $(KWOK_STAGES)/.done $(VELA_CORE_FILES)/.done /usr/bin/kubectl
+controlplane-tools: $(CONTROLPLANE_TOOLS) ## Build the local control plane's binaries (etcd, Kubernetes, kwok, Crossplane, vela-core, registry) and gather their files
 tools: $(TOOLS_BIN)/crank $(TOOLS_BIN)/cue $(TOOLS_BIN)/oam-render $(TOOLS_BIN)/vela $(VELA_BUILTINS)/webservice.yaml $(CROSSPLANE_SCHEMAS) /usr/sbin/mosquitto /usr/bin/mosquitto_pub /usr/bin/lua5.1 ## Build the pinned crossplane CLI (crank), cue, KubeVela's renderer (oam-render) and vela; install mosquitto and lua5.1
 
 synth: install ## Regenerate every generated YAML and reference page from code
@@ -158,6 +187,12 @@ conformance: install tools controlplane-tools ## crossplane render / beta valida
 e2e-local: install tools controlplane-tools ## The platform on a local control plane (etcd, kube-apiserver, Crossplane as processes; no Docker)
 	@mkdir -p $(REPORTS)
 	$(VITEST) run --project e2e-local $(REPORT)
+
+up: install tools controlplane-tools ## Start the e2e-local plane and leave it running (state in .tools/plane); prints its kubeconfig
+	$(TSX) tooling/controlplane/up.ts up
+
+down: install ## Stop the plane `make up` started
+	$(TSX) tooling/controlplane/up.ts down
 
 e2e: install ## kind end-to-end suite (needs a Docker engine; says why when there is none)
 	$(VITEST) run --project e2e

@@ -3,10 +3,11 @@
  * file of the state directory, stopped by its PID (SIGTERM, then SIGKILL),
  * and killed by PID when this process exits or is interrupted, and by the
  * kernel when it is killed outright (tooling/tied.ts), so a failed or
- * interrupted run leaves nothing listening.
+ * interrupted run leaves nothing listening. Each PID is also written to
+ * NAME.pid in the state directory, for `make down`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { tied } from '../tied.js';
@@ -50,6 +51,8 @@ export function startProcess(name: string, cmd: string, args: string[], opts: { 
   const fd = openSync(log, 'a');
   const child = spawn(...tied(cmd, args), { cwd: opts.cwd ?? opts.dir, env: { ...process.env, ...opts.env }, stdio: ['ignore', fd, fd] });
   closeSync(fd);
+  // For `make down` (state.ts): which PID runs what, should this process die without stopping it.
+  if (child.pid) writeFileSync(join(opts.dir, `${name}.pid`), `${child.pid} ${cmd}\n`);
   const proc: Proc = {
     name,
     child,
