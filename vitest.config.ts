@@ -23,6 +23,9 @@ export default defineConfig({
           include: ['test/e2e-local/**/*.test.ts'],
           // One control plane for the whole file; steps depend on each other.
           sequence: { concurrent: false },
+          // Concurrent blocks (claims, OAM examples, deletions) wait mostly on
+          // controllers, not CPU: all of a block's examples at once.
+          maxConcurrency: 12,
           testTimeout: 300_000,
           hookTimeout: 900_000,
         },
