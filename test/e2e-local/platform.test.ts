@@ -23,7 +23,7 @@ import { startAll, stopAll } from '../../tooling/servers.js';
 import { ROOT } from '../../tooling/tools.js';
 import { missingPodReferences } from '../../tooling/controlplane/kubelet.js';
 import { conditionOf, log, startPlane, type Plane } from '../../tooling/controlplane/plane.js';
-import { adopt, until } from '../../tooling/controlplane/processes.js';
+import { adopt } from '../../tooling/controlplane/processes.js';
 import { appHealth, type AppStatus } from '../../tooling/controlplane/vela.js';
 import { describeObject, render, sameName, type Expected } from './expect.js';
 import { claimState, ensureNamespaces, key, liveObjects, objectArgs, refOf, resource, waitFor, xrOf, type Live, type Ref } from './live.js';
@@ -41,6 +41,8 @@ const requiredOf = (file: string) => {
   const r = join(ROOT, dirname(file), 'required.yaml');
   return existsSync(r) ? r : undefined;
 };
+/** Secrets the OAM examples reference that no controller creates. */
+const OPERATOR_SECRETS = 'examples/operator/required.yaml';
 const readYaml = (file: string) => parse(readFileSync(join(ROOT, file), 'utf8')) as KubeObject;
 
 let plane: Plane;
@@ -123,11 +125,13 @@ async function checkComposed(label: string, claim: KubeObject, expected: Expecte
   // Exactly what render composes, each in its namespace (cluster-scoped ones have none).
   expect(mismatches(expected, live)).toEqual([]);
   expect(live.length).toBe(expected.objects.length);
-  // The claim carries the status the function writes on the XR.
-  await until(`${label} status fields`, async () => {
+  // The claim carries the status the function writes on the XR (render's
+  // first reconcile: a `message` saying what it waits for may be gone by now).
+  const fields = expected.statusFields.filter((f) => f !== 'message');
+  await waitFor(`${label} status fields ${fields.join(', ')}`, async () => {
     const c = await kubectl().get<Live>(objectArgs(claim));
-    return expected.statusFields.every((f) => c?.status?.[f] !== undefined);
-  }, 60_000, 500);
+    return { done: fields.every((f) => c?.status?.[f] !== undefined), seen: `status fields ${Object.keys(c?.status ?? {}).join(', ')}` };
+  }, COMPOSE_TIMEOUT);
   // Connection details are Secrets the function composes into the claim's namespace.
   const secrets = expected.objects.filter((o) => o.kind === 'Secret' && o.namespace === claim.metadata!.namespace);
   for (const s of secrets) expect(live.some((l) => l.kind === 'Secret' && key(l) === key(s)), describeObject(s)).toBe(true);
@@ -335,7 +339,10 @@ describe('e2e-local: the generated platform on a local control plane', () => {
     step('vela-core runs it: phase running, every component and trait healthy, every Pod startable; deleting it removes everything it applied', async () => {
       const app = readYaml(file) as KubeObject & { spec: { components: { name: string }[] } };
       const namespace = app.metadata!.namespace ?? 'default';
-      await ensureNamespaces(kubectl(), [namespace]);
+      // The Secrets an operator creates first (the file says which and why).
+      const operator = parseAllDocuments(readFileSync(join(ROOT, OPERATOR_SECRETS), 'utf8')).map((d) => d.toJSON() as KubeObject);
+      await ensureNamespaces(kubectl(), [namespace, ...operator.map((o) => o.metadata!.namespace)]);
+      await kubectl().apply(operator.filter((o) => o.metadata!.namespace === namespace));
       const t0 = Date.now();
       await kubectl().apply([app]);
       let status: (AppStatus & { appliedResources?: Ref[] }) | undefined;

@@ -47,6 +47,8 @@ export class Kubectl {
 
   /** Server-side apply of YAML or objects. */
   apply(docs: string | object[], extra: string[] = []): Promise<string> {
+    // kubectl refuses an empty input ("no objects passed to apply"); nothing to do is not an error here.
+    if (Array.isArray(docs) && docs.length === 0) return Promise.resolve('');
     const text = typeof docs === 'string' ? docs : docs.map((d) => stringify(d)).join('---\n');
     return this.ok(['apply', '--server-side', '--force-conflicts', '--field-manager', 'e2e-local', ...extra, '-f', '-'], text);
   }

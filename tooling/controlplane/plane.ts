@@ -11,7 +11,6 @@
  * its PID (processes.ts).
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT } from '../tools.js';
@@ -23,6 +22,8 @@ import { stopAll, until } from './processes.js';
 import { applyVelaCrds, startVela } from './vela.js';
 
 export const BIN = join(ROOT, '.tools/bin');
+/** Where each started plane keeps its state (a new directory per plane unless PlaneOptions.state). */
+export const RUNS = join(ROOT, '.tools/planes');
 /**
  * The third-party CRDs the stacks compose or read, of the pinned releases
  * (functions/lib/pins.ts): the same files the schema tests validate against.
@@ -33,7 +34,7 @@ const filesIn = (dir: string): string[] =>
   readdirSync(join(ROOT, dir), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(ROOT, dir, f));
 
 export interface PlaneOptions {
-  /** State directory (logs, PKI, etcd, PID files). Default: a new temp dir, removed by stop(). */
+  /** State directory (logs, PKI, etcd, PID files). Default: a new directory in RUNS, removed by stop(). */
   state?: string;
   /** The fake Nodes kwok manages. Default DEFAULT_NODES; an empty list runs no kwok (Pods stay Pending). */
   nodes?: FakeNode[];
@@ -77,7 +78,9 @@ async function startSimulations(kubectl: Kubectl): Promise<Simulations | undefin
 }
 
 export async function startPlane(options: PlaneOptions = {}): Promise<Plane> {
-  const state = options.state ?? mkdtempSync(join(tmpdir(), 'e2e-local-'));
+  // In this checkout's .tools, not /tmp: other checkouts on the machine clean their own runs there.
+  mkdirSync(RUNS, { recursive: true });
+  const state = options.state ?? mkdtempSync(join(RUNS, 'plane-'));
   mkdirSync(state, { recursive: true });
   const vela = options.vela ?? true;
   const nodes = options.nodes ?? DEFAULT_NODES;

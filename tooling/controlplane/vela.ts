@@ -56,6 +56,14 @@ export async function startVela(state: string, bin: string, kubeconfig: string, 
     '--enable-leader-election=false',
     '--metrics-addr', `127.0.0.1:${metrics}`,
     '--health-addr', `127.0.0.1:${health}`,
+    // vela-core re-checks an unhealthy Application on a backoff of 2^n x 0.05 s
+    // capped at this many seconds (github.com/kubevela/workflow
+    // pkg/executor/workflow.go getBackoffWaitTime; default 60, the flag is in
+    // cmd/core/app/options/options.go), not on its components' changes: a
+    // claim Ready at 20 s shows in the Application at ~51 s by default. 10 s
+    // bounds that lag for the suite's timings at a few status reads per
+    // unhealthy Application and minute.
+    '--max-workflow-wait-backoff-time=10',
   ], { dir: state, env: { KUBECONFIG: kubeconfig } });
 
   const names = ours.map((f) => {
