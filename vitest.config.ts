@@ -23,9 +23,9 @@ export default defineConfig({
           include: ['test/e2e-local/**/*.test.ts'],
           // One control plane for the whole file; steps depend on each other.
           sequence: { concurrent: false },
-          // Concurrent blocks (claims, OAM examples, deletions) wait mostly on
-          // controllers, not CPU: all of a block's examples at once.
-          maxConcurrency: 12,
+          // Every example runs side by side (claims, operator mistakes, OAM
+          // examples: 22 now); they wait on controllers, not on CPU.
+          maxConcurrency: 32,
           testTimeout: 300_000,
           hookTimeout: 900_000,
         },

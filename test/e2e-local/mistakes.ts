@@ -19,9 +19,11 @@ export interface Mistake {
   missing: KubeObject;
   /** Words status must contain while it is missing: the Secret's name and the field. */
   says: string[];
+  /** Whether the stack composes Secrets of its own (generated passwords) whose bytes must survive the fix. */
+  composesSecrets: boolean;
 }
 
-function mistake(file: string, missing: string, field: string, name: string, namespace: string, label: string): Mistake {
+function mistake(file: string, missing: string, field: string, name: string, namespace: string, label: string, composesSecrets: boolean): Mistake {
   const claim = parse(readFileSync(join(ROOT, file), 'utf8')) as KubeObject & { spec: Record<string, unknown> };
   claim.metadata = { ...claim.metadata, name, namespace };
   // spec.name names what a stack creates (a realtime platform's Namespace, an app's repository).
@@ -31,15 +33,15 @@ function mistake(file: string, missing: string, field: string, name: string, nam
   const moved = required.map((o) => ({ ...o, metadata: { ...o.metadata, namespace } }));
   const forgotten = moved.find((o) => o.kind === 'Secret' && o.metadata.name === missing);
   if (!forgotten) throw new Error(`${requiredFile} has no Secret ${missing}`);
-  return { label, claim, present: moved.filter((o) => o !== forgotten), missing: forgotten, says: [missing, field] };
+  return { label, claim, present: moved.filter((o) => o !== forgotten), missing: forgotten, says: [missing, field], composesSecrets };
 }
 
 /** Field names from functions/*\/api.ts (spec.lenses.licenseSecretRef, spec.realtime, spec.secretName). */
 export const MISTAKES: Mistake[] = [
   mistake('examples/realtime-platform/claim.yaml', 'lenses-license', 'spec.lenses.licenseSecretRef', 'lenses-heal', 'mistake-realtime',
-    'a realtime platform without the Lenses license Secret'),
+    'a realtime platform without the Lenses license Secret', true),
   mistake('examples/application/claim.yaml', 'health-streaming-kafka-secret', 'spec.realtime', 'realtime-heal', 'mistake-application',
-    "an application whose realtime platform's connection Secret is missing"),
+    "an application whose realtime platform's connection Secret is missing", true),
   mistake('examples/event-driven-service/claim.yaml', 'my-service-config', 'spec.secretName', 'secret-heal', 'mistake-event-driven',
-    'an EventDrivenService without the Secret of its NATS settings and credentials'),
+    'an EventDrivenService without the Secret of its NATS settings and credentials', false),
 ];

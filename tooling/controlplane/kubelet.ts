@@ -75,19 +75,34 @@ function needsOf(pod: Pod): Need[] {
   return out;
 }
 
+type Owned = { metadata: { name: string; ownerReferences?: { kind: string; name: string }[] } };
+
+/** The workloads that make Pods, by kind (a Deployment's through its ReplicaSets, a CronJob's through its Jobs). */
+export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicaSet'];
+
 /**
- * For every Pod in the namespaces: each Secret, ConfigMap or key it needs
- * and does not find, as "ns/pod: Secret x (volume y)". Empty: a kubelet
- * would start them all.
+ * For every Pod of the given workloads: each Secret, ConfigMap or key it
+ * needs and does not find, as "ns/pod: Secret x (volume y)". Empty: a
+ * kubelet would start them all. Only these workloads' Pods: another
+ * example's in the same namespace may be half deleted.
  */
-export async function missingPodReferences(kubectl: Kubectl, namespaces: string[]): Promise<string[]> {
+export async function missingPodReferences(kubectl: Kubectl, workloads: { kind: string; namespace?: string; name: string }[]): Promise<string[]> {
   const missing: string[] = [];
-  for (const ns of [...new Set(namespaces)]) {
-    const pods = await kubectl.list<Pod>(['-n', ns, 'pods']);
+  const wanted = workloads.filter((w) => w.namespace && WORKLOAD_KINDS.includes(w.kind));
+  for (const ns of [...new Set(wanted.map((w) => w.namespace!))]) {
+    const pods = await kubectl.list<Pod & Owned>(['-n', ns, 'pods']);
     if (pods.length === 0) continue;
+    // Pod -> ReplicaSet -> Deployment, Pod -> Job -> CronJob: one level up is enough.
+    const parents = await kubectl.list<Owned & { kind?: string }>(['-n', ns, 'replicasets.apps,jobs.batch']);
+    const mine = new Set(wanted.filter((w) => w.namespace === ns).map((w) => `${w.kind}/${w.name}`));
+    const owners = (o: Owned) => (o.metadata.ownerReferences ?? []).map((r) => `${r.kind}/${r.name}`);
+    const ours = pods.filter((pod) =>
+      owners(pod).some((o) => mine.has(o) || parents.some((p) => `${p.kind}/${p.metadata.name}` === o && owners(p).some((g) => mine.has(g)))),
+    );
+    if (ours.length === 0) continue;
     const secrets = await kubectl.list<Data>(['-n', ns, 'secrets']);
     const configMaps = await kubectl.list<Data>(['-n', ns, 'configmaps']);
-    for (const pod of pods) {
+    for (const pod of ours) {
       for (const need of needsOf(pod)) {
         const found = (need.kind === 'Secret' ? secrets : configMaps).find((d) => d.metadata.name === need.name);
         const keys = new Set(Object.keys({ ...found?.data, ...found?.binaryData }));

@@ -104,6 +104,28 @@ export async function stopAll(): Promise<void> {
   for (const p of [...running].reverse()) await stopProcess(p);
 }
 
+/**
+ * CPU seconds and resident memory of each running process, from
+ * /proc/PID/stat (utime + stime, in clock ticks of 100 Hz, the kernel's
+ * USER_HZ on Linux) and /proc/PID/status (VmRSS): where a run's time went.
+ */
+export function usage(): { name: string; cpuSeconds: number; rssMiB: number }[] {
+  const out: { name: string; cpuSeconds: number; rssMiB: number }[] = [];
+  for (const p of running) {
+    try {
+      // Fields after the command name, which is in parentheses and may hold spaces.
+      const stat = readFileSync(`/proc/${p.child.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ticks = Number(fields[11]) + Number(fields[12]);
+      const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p.child.pid}/status`, 'utf8'));
+      out.push({ name: p.name, cpuSeconds: ticks / 100, rssMiB: rss ? Math.round(Number(rss[1]) / 1024) : 0 });
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return out.sort((a, b) => b.cpuSeconds - a.cpuSeconds);
+}
+
 /** A port nothing listens on now (the kernel's pick on 127.0.0.1). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
