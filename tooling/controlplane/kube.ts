@@ -113,32 +113,26 @@ export async function startKube(state: string, bin: string, step: (msg: string) 
   ]);
   step(`etcd and kube-apiserver ready on ${server}`);
 
-  const kcmConfig = join(state, 'kcm.kubeconfig');
-  kubeconfig(kcmConfig, server, ca.cert, kcm.cert, kcm.key);
+  /**
+   * What kube-controller-manager and kube-scheduler share: their own
+   * kubeconfig (also for delegated authentication and authorization of their
+   * secure port), that port on loopback, no leader election (one of each).
+   */
+  const component = (name: string, identity: { cert: string; key: string }, port: number) => {
+    const file = join(state, `${name}.kubeconfig`);
+    kubeconfig(file, server, ca.cert, identity.cert, identity.key);
+    return ['--kubeconfig', file, '--authentication-kubeconfig', file, '--authorization-kubeconfig', file,
+      '--bind-address', '127.0.0.1', '--secure-port', String(port), '--leader-elect=false'];
+  };
   const controllerManager = startProcess('kube-controller-manager', join(bin, 'kube-controller-manager'), [
-    '--kubeconfig', kcmConfig,
-    '--authentication-kubeconfig', kcmConfig,
-    '--authorization-kubeconfig', kcmConfig,
+    ...component('kcm', kcm, kcmPort),
     '--controllers', CONTROLLERS.join(','),
-    '--bind-address', '127.0.0.1',
-    '--secure-port', String(kcmPort),
-    '--leader-elect=false',
     '--use-service-account-credentials=false',
     '--service-account-private-key-file', sa.key,
     '--root-ca-file', ca.cert,
   ], { dir: state });
   step(`kube-controller-manager started (${CONTROLLERS.length} controllers)`);
-
-  const schedulerConfig = join(state, 'scheduler.kubeconfig');
-  kubeconfig(schedulerConfig, server, ca.cert, scheduler.cert, scheduler.key);
-  const kubeScheduler = startProcess('kube-scheduler', join(bin, 'kube-scheduler'), [
-    '--kubeconfig', schedulerConfig,
-    '--authentication-kubeconfig', schedulerConfig,
-    '--authorization-kubeconfig', schedulerConfig,
-    '--bind-address', '127.0.0.1',
-    '--secure-port', String(schedulerPort),
-    '--leader-elect=false',
-  ], { dir: state });
+  const kubeScheduler = startProcess('kube-scheduler', join(bin, 'kube-scheduler'), component('scheduler', scheduler, schedulerPort), { dir: state });
   step('kube-scheduler started');
   return { kubeconfig: adminConfig, kubectl, processes: [etcd, apiserver, controllerManager, kubeScheduler], apiserverUrl: server };
 }
