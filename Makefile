@@ -95,6 +95,9 @@ $(TOOLS_BIN)/kube-scheduler: tools/kubernetes/go.mod tools/kubernetes/go.sum
 KWOK_VERSION := $(shell sed -nE 's|^require sigs.k8s.io/kwok (v[0-9.]+).*|\1|p' tools/kwok/go.mod)
 $(TOOLS_BIN)/kwok: tools/kwok/go.mod tools/kwok/go.sum
 	cd tools/kwok && go build -ldflags "-X sigs.k8s.io/kwok/pkg/consts.Version=$(KWOK_VERSION)" -o $@ sigs.k8s.io/kwok/cmd/kwok
+# kwok's own Stage code run on objects, for the tests of tooling/controlplane/stages/.
+$(TOOLS_BIN)/kwok-stagecheck: tools/kwok/go.mod tools/kwok/go.sum tools/kwok/stagecheck/main.go
+	cd tools/kwok && go build -o $@ ./stagecheck
 # KubeVela's controller (vela-core, cmd/core) from the same module as the vela CLI.
 $(TOOLS_BIN)/vela-core: tools/vela/go.mod tools/vela/go.sum
 	cd tools/vela && go build -o $@ -ldflags "-X github.com/oam-dev/kubevela/version.VelaVersion=$(VELA_VERSION)" github.com/oam-dev/kubevela/cmd/core
@@ -113,7 +116,7 @@ $(CROSSPLANE_CRDS)/.done: tools/crossplane/go.mod tools/crossplane/go.sum
 /usr/bin/kubectl:
 	apt-get update -qq && apt-get install -y -qq kubectl
 
-CONTROLPLANE_TOOLS := $(addprefix $(TOOLS_BIN)/,etcd kube-apiserver kube-controller-manager kube-scheduler kwok crossplane vela-core registry) $(CROSSPLANE_CRDS)/.done /usr/bin/kubectl
+CONTROLPLANE_TOOLS := $(addprefix $(TOOLS_BIN)/,etcd kube-apiserver kube-controller-manager kube-scheduler kwok kwok-stagecheck crossplane vela-core registry) $(CROSSPLANE_CRDS)/.done /usr/bin/kubectl
 controlplane-tools: $(CONTROLPLANE_TOOLS) ## Build the local control plane's binaries (etcd, kube-apiserver, kube-controller-manager, crossplane, registry)
 tools: $(TOOLS_BIN)/crank $(TOOLS_BIN)/cue $(TOOLS_BIN)/oam-render $(TOOLS_BIN)/vela $(VELA_BUILTINS)/webservice.yaml $(CROSSPLANE_SCHEMAS) /usr/sbin/mosquitto /usr/bin/mosquitto_pub /usr/bin/lua5.1 ## Build the pinned crossplane CLI (crank), cue, KubeVela's renderer (oam-render) and vela; install mosquitto and lua5.1
 
