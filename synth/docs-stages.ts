@@ -23,7 +23,10 @@ too. Where the controller creates objects (the Secret of an ExternalSecret, the 
 of a Workspace), the Stage creates them the same way with placeholder values, and the plane logs
 each simulated status and object as \`SIMULATED: …\` (\`tooling/controlplane/simulated.ts\`).
 \`test/conformance/stages.test.ts\` runs kwok's own Stage code on every example's objects and
-fails for an output kind that has neither a Stage nor a reason below.
+fails for an output kind that has neither a Stage nor a reason below;
+\`tsx tooling/controlplane/stages-on-plane.ts\` (in a network namespace of your own) runs kwok with
+them against a plane from \`startPlane()\` and waits for every composed or rendered object of a
+staged kind to settle.
 
 ## Stages
 
