@@ -8,7 +8,8 @@
  * these releases, and the one ArgoCD bundles.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { join } from 'node:path';
 import { BITNAMI_LEGACY_IMAGES, CHARTS, VCLUSTER_FACTS } from '../../functions/lib/pins.js';
 import type { KubeObject } from '../../functions/lib/k8s/objects.js';
@@ -21,7 +22,7 @@ import { definition, evaluate } from '../../tooling/oam.js';
 import { ROOT } from '../../tooling/tools.js';
 import { settle } from '../../tooling/request.js';
 import { claim, desired } from '../support/request.js';
-import { containers, HELMS, helmTemplate, podSpec, PublishedCharts, restrictedViolations, secretKeysRead, type Helm, type Rendered } from '../support/helm.js';
+import { chartSource, containers, HELMS, helmTemplate, lockedCommon, podSpec, PublishedCharts, restrictedViolations, secretKeysRead, type Helm, type Rendered } from '../support/helm.js';
 
 type Obj = Record<string, unknown>;
 type Bitnami = keyof typeof BITNAMI_LEGACY_IMAGES;
@@ -80,8 +81,17 @@ function promises(t: string) {
 }
 
 describe('Helm renders the pinned charts with our values', () => {
-  it('the Bitnami charts depend on one bitnami/common release, committed beside them', () => {
-    for (const c of Object.keys(VARIANTS) as Bitnami[]) expect(charts.path(c)).toContain(c);
+  it('the committed sources are the pinned releases; each Bitnami chart\'s locked bitnami/common is committed beside it', () => {
+    const chartYaml = (dir: string) => parse(readFileSync(join(dir, 'Chart.yaml'), 'utf8')) as { name: string; version: string };
+    for (const c of Object.keys(VARIANTS) as Bitnami[]) {
+      expect(chartYaml(chartSource(c))).toMatchObject({ name: CHARTS[c].chart, version: CHARTS[c].version });
+      const common = join(ROOT, 'test/upstream/bitnami', `common-${lockedCommon(c)}`);
+      expect(existsSync(common), common).toBe(true);
+      expect(chartYaml(common)).toMatchObject({ name: 'common', version: lockedCommon(c) });
+    }
+    // vCluster's Chart.yaml carries a placeholder version; the release workflow sets it when publishing.
+    expect(chartYaml(chartSource('vcluster')).name).toBe(CHARTS.vcluster.chart);
+    expect(readFileSync(join(chartSource('vcluster'), '../.github/workflows/release.yaml'), 'utf8')).toMatch(/helm cm-push --force --version="\$RELEASE_VERSION" --app-version="\$RELEASE_VERSION" chart/);
   });
 
   describe.each(HELMS)('%s', (helm) => {
@@ -170,6 +180,18 @@ describe('Helm renders the pinned charts with our values', () => {
         expect((find(objects, 'StatefulSet', `${COMPONENT}-mongodb`)?.spec as { replicas?: number }).replicas, `replicas ${replicas}`).toBe(replicas);
         expect(find(objects, 'StatefulSet', `${COMPONENT}-mongodb-arbiter`) !== undefined, `arbiter with replicas ${replicas}`).toBe(replicas % 2 === 0);
       }
+    });
+
+    it.each([
+      // The Bitnami schemas give types (no additionalProperties: false); vCluster's is closed.
+      ['redis', { architecture: 3 }, /architecture/],
+      ['mongodb', { replicaCount: 'three' }, /replicaCount/],
+      ['vcluster', { controlPlane: { distro: { k8s: { versions: 'v1.31.1' } } } }, /versions|additional/i],
+    ] as const)('%s: Helm checks values against the chart\'s values.schema.json (a wrong type or key fails the render)', (chart, values, message) => {
+      const r = helmTemplate(helm, charts.path(chart), 'x', NS, values);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toMatch(/schema/i);
+      expect(r.stderr).toMatch(message);
     });
 
     describe('vcluster', () => {

@@ -38,7 +38,7 @@ VCLUSTER=v0.21.0
 VC="$(cd "$(mktemp -d)" && go mod download -json "github.com/loft-sh/vcluster@$VCLUSTER" | node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(0,"utf8")).Dir)')"
 rm -rf "$OUT/vcluster-$VCLUSTER"
 for f in chart pkg/server/cert/syncer.go pkg/server/cert/cert.go pkg/util/kubeconfig/kubeconfig.go config/default_extra_values.go \
-    cmd/vcluster/cmd/start.go pkg/config/parse.go pkg/pro/remote.go; do
+    cmd/vcluster/cmd/start.go pkg/config/parse.go pkg/pro/remote.go .github/workflows/release.yaml; do
   mkdir -p "$(dirname "$OUT/vcluster-$VCLUSTER/$f")" && cp -r "$VC/$f" "$OUT/vcluster-$VCLUSTER/$f"
 done
 chmod -R u+w "$OUT/vcluster-$VCLUSTER"
