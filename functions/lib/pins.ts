@@ -174,7 +174,8 @@ export const HELM_PINS = {
   flux: {
     module: 'helm.sh/helm/v3',
     version: 'v3.16.1',
-    source: 'fluxcd/flux2 manifests/bases/helm-controller/kustomization.yaml@v2.4.0 (helm-controller v1.1.0); fluxcd/helm-controller go.mod@v1.1.0 (helm.sh/helm/v3 v3.16.1)',
+    source:
+      'fluxcd-community/helm-charts charts/flux2/values.yaml@flux2-2.14.1 (helmController.tag v1.1.0; so fluxcd/flux2 manifests/bases/helm-controller/kustomization.yaml@v2.4.0); fluxcd/helm-controller go.mod@v1.1.0 (helm.sh/helm/v3 v3.16.1)',
   },
   argocd: { module: 'helm.sh/helm/v4', version: 'v4.3.2', source: 'argoproj/argo-cd hack/tool-versions.sh@v3.6.2 (HELM_VERSION=4.3.2)' },
 } as const satisfies Record<string, { module: string; version: string } & Pin>;

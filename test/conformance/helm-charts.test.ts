@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { join } from 'node:path';
-import { BITNAMI_LEGACY_IMAGES, CHARTS, VCLUSTER_FACTS } from '../../functions/lib/pins.js';
+import { BITNAMI_LEGACY_IMAGES, CHARTS, HELM_PINS, VCLUSTER_FACTS } from '../../functions/lib/pins.js';
 import type { KubeObject } from '../../functions/lib/k8s/objects.js';
 import { K8S_VERSIONS, type VClusterSpec } from '../../functions/vcluster/api.js';
 import { apiServerUrl, K8S_IMAGE_TAGS } from '../../functions/vcluster/compose.js';
@@ -19,7 +19,7 @@ import { compose as vclusterCompose } from '../../functions/vcluster/function.js
 import { MONGODB_SECRET_KEYS } from '../../synth/kubevela/catalog/data-services.js';
 import { vcontext } from '../../tooling/cue.js';
 import { definition, evaluate } from '../../tooling/oam.js';
-import { ROOT } from '../../tooling/tools.js';
+import { ROOT, runTool } from '../../tooling/tools.js';
 import { settle } from '../../tooling/request.js';
 import { claim, desired } from '../support/request.js';
 import { chartSource, containers, HELMS, helmTemplate, lockedCommon, podSpec, PublishedCharts, restrictedViolations, secretKeysRead, type Helm, type Rendered } from '../support/helm.js';
@@ -92,6 +92,13 @@ describe('Helm renders the pinned charts with our values', () => {
     // vCluster's Chart.yaml carries a placeholder version; the release workflow sets it when publishing.
     expect(chartYaml(chartSource('vcluster')).name).toBe(CHARTS.vcluster.chart);
     expect(readFileSync(join(chartSource('vcluster'), '../.github/workflows/release.yaml'), 'utf8')).toMatch(/helm cm-push --force --version="\$RELEASE_VERSION" --app-version="\$RELEASE_VERSION" chart/);
+  });
+
+  it('the Helms are the pinned ones: the module tools/helm*/go.mod requires and the version the binary reports', () => {
+    for (const [helm, dir, pin] of [['helm-flux', 'tools/helm/flux', HELM_PINS.flux], ['helm', 'tools/helm', HELM_PINS.argocd]] as const) {
+      expect(readFileSync(join(ROOT, dir, 'go.mod'), 'utf8')).toMatch(new RegExp(`^require ${pin.module.replaceAll('.', '\\.')} ${pin.version}$`, 'm'));
+      expect(runTool(helm, ['version', '--template', '{{.Version}}']).stdout).toBe(pin.version);
+    }
   });
 
   describe.each(HELMS)('%s', (helm) => {
