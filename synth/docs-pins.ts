@@ -41,7 +41,10 @@ ${table(
   Object.entries(CHARTS).map(([n, c]) => [n, code(`${c.repository}/${c.chart}`), code(c.version), c.source]),
 )}
 
-Each chart is rendered in the tests by the Helm that installs it and by the Helm ArgoCD bundles:
+The charts with values and promised names (kafka, redis, mongodb, vcluster; full sources in
+\`test/upstream/\`) are rendered in the tests by the Helm that installs them and by the Helm
+ArgoCD bundles. The vCluster add-ons are installed with empty values and promise nothing; their
+sources are not committed, so they are not rendered.
 
 ${table(
   ['Helm', 'module', 'version', 'checked against'],
