@@ -14,6 +14,7 @@ import { ROOT } from '../tools.js';
 import type { Kubectl } from './kubectl.js';
 import { pinnedVersion } from './pins.js';
 import { startProcess, type Proc, until } from './processes.js';
+import { STAGES_DIR, stageFiles } from './stages.js';
 
 /** kwok manages only Nodes with this annotation (`--manage-nodes-with-annotation-selector`). */
 export const FAKE_NODE_ANNOTATION = { key: 'kwok.x-k8s.io/node', value: 'fake' } as const;
@@ -72,14 +73,12 @@ export function nodeObject(node: FakeNode, index: number): object {
 }
 
 const kwokFiles = () => join(ROOT, '.tools/kwok-stages', pinnedVersion('kwok', 'sigs.k8s.io/kwok'));
-export const OUR_STAGES = join(ROOT, 'tooling/controlplane/stages');
 
-/** Every Stage file kwok gets: kwok's own, then this repository's. */
-export function stageFiles(): string[] {
+/** Every Stage file kwok gets: kwok's own, then this repository's (stages.ts). */
+export function allStageFiles(): string[] {
   const own = join(kwokFiles(), 'stages');
   if (!existsSync(own)) throw new Error(`${own} is missing: run \`make controlplane-tools\``);
-  const ours = existsSync(OUR_STAGES) ? readdirSync(OUR_STAGES).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(OUR_STAGES, f)) : [];
-  return [...readdirSync(own).sort().map((f) => join(own, f)), ...ours];
+  return [...readdirSync(own).sort().map((f) => join(own, f)), ...stageFiles()];
 }
 
 type NodeStatus = { metadata: { name: string }; spec?: { taints?: { key: string }[] }; status?: { conditions?: { type: string; status: string }[] } };
@@ -94,7 +93,7 @@ export async function startNodes(state: string, bin: string, kubeconfig: string,
   // PVCs without a class get this one (the API server's DefaultStorageClass
   // admission), and kwok's pvc-provision Stage binds them to a new PV.
   await kubectl.apply(readFileSync(join(kwokFiles(), 'storage-class.yaml'), 'utf8'));
-  const stages = stageFiles();
+  const stages = allStageFiles();
   const kwok = startProcess('kwok', join(bin, 'kwok'), [
     '--kubeconfig', kubeconfig,
     ...stages.flatMap((f) => ['--config', f]),
@@ -108,7 +107,7 @@ export async function startNodes(state: string, bin: string, kubeconfig: string,
     '--manage-all-nodes=false',
     '--manage-nodes-with-annotation-selector', `${FAKE_NODE_ANNOTATION.key}=${FAKE_NODE_ANNOTATION.value}`,
   ], { dir: state });
-  step(`kwok started with ${stages.length} Stage files (${stages.filter((f) => f.startsWith(OUR_STAGES)).length} of this repository)`);
+  step(`kwok started with ${stages.length} Stage files (${stages.filter((f) => f.startsWith(STAGES_DIR)).length} of this repository)`);
   await kubectl.apply(nodes.map(nodeObject));
   let pending = '';
   await Promise.race([

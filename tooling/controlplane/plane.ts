@@ -10,15 +10,15 @@
  * (simulated.ts, with the Stages in stages/). stop() ends every process by
  * its PID (processes.ts).
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { ROOT } from '../tools.js';
 import { CROSSPLANE_NS, conditionOf, connectRevisions, functionObjects, imageConfig, pushPackages, serveFunctions, startCrossplane, startRegistry } from './crossplane.js';
 import { startKube } from './kube.js';
 import type { Kubectl } from './kubectl.js';
 import { DEFAULT_NODES, startNodes, type FakeNode } from './nodes.js';
 import { stopAll, until } from './processes.js';
+import { startSimulations } from './simulated.js';
 import { applyVelaCrds, startVela } from './vela.js';
 
 export const BIN = join(ROOT, '.tools/bin');
@@ -40,7 +40,7 @@ export interface PlaneOptions {
   nodes?: FakeNode[];
   /** Run vela-core with the definitions (default true). Without it KubeVela's Application CRD of test/upstream/crds is served. */
   vela?: boolean;
-  /** Start tooling/controlplane/simulated.ts's stand-ins (default true). */
+  /** Log what the Stages simulate (tooling/controlplane/simulated.ts; default true). */
   simulations?: boolean;
 }
 
@@ -61,22 +61,6 @@ export function log(msg: string): void {
   process.stderr.write(`[plane] ${msg}\n`);
 }
 
-interface Simulations {
-  stop(): Promise<void>;
-}
-const SIMULATED = join(ROOT, 'tooling/controlplane/simulated.ts');
-
-/** tooling/controlplane/simulated.ts's startSimulations, when that module exists. */
-async function startSimulations(kubectl: Kubectl): Promise<Simulations | undefined> {
-  if (!existsSync(SIMULATED)) {
-    log(`NOT SIMULATED: ${SIMULATED} does not exist yet; controllers that cannot run here have only their Stages`);
-    return undefined;
-  }
-  // Loaded by path: the module arrives from another branch (issue 21's stages).
-  const mod = (await import(pathToFileURL(SIMULATED).href)) as { startSimulations(k: Kubectl, l: (m: string) => void): Promise<Simulations> };
-  return mod.startSimulations(kubectl, log);
-}
-
 export async function startPlane(options: PlaneOptions = {}): Promise<Plane> {
   // In this checkout's .tools, not /tmp: other checkouts on the machine clean their own runs there.
   mkdirSync(RUNS, { recursive: true });
@@ -93,7 +77,7 @@ export async function startPlane(options: PlaneOptions = {}): Promise<Plane> {
     t = Date.now();
   };
   log(`state in ${state}`);
-  let simulations: Simulations | undefined;
+  let simulations: { stop(): Promise<void> } | undefined;
   const stop = async (keepState = false) => {
     await simulations?.stop();
     await stopAll();
@@ -158,7 +142,7 @@ export async function startPlane(options: PlaneOptions = {}): Promise<Plane> {
       phase('vela-core up with its definitions and ours');
     }
     if (options.simulations ?? true) {
-      simulations = await startSimulations(kubectl);
+      simulations = await startSimulations(kubectl, log);
       phase('simulations started');
     }
     return { state, kubeconfig: kube.kubeconfig, apiserverUrl: kube.apiserverUrl, kubectl, timings, notInstalled: fns.skipped, stop };
