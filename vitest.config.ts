@@ -25,7 +25,9 @@ export default defineConfig({
           sequence: { concurrent: false },
           // Every example runs side by side (claims, operator mistakes, OAM
           // examples: 22 now); they wait on controllers, not on CPU.
-          maxConcurrency: 32,
+          // E2E_LOCAL_CONCURRENCY=1 runs them one at a time: each example's
+          // timings alone (docs/controlplane.md).
+          maxConcurrency: Number(process.env.E2E_LOCAL_CONCURRENCY ?? 32),
           testTimeout: 300_000,
           hookTimeout: 900_000,
         },
