@@ -97,12 +97,14 @@ export async function startNodes(state: string, bin: string, kubeconfig: string,
   const kwok = startProcess('kwok', join(bin, 'kwok'), [
     '--kubeconfig', kubeconfig,
     ...stages.flatMap((f) => ['--config', f]),
-    // kwok renews a Lease per Node (what the node-lifecycle controller reads
-    // first) only with a duration set; 40 s is the kubelet's default
-    // nodeLeaseDurationSeconds and kwok's configuration default
-    // (pkg/apis/config/v1alpha1/zz_generated.defaults.go), which the bare
-    // binary does not apply. Without Leases the controller marks the Nodes
-    // NotReady after its grace period and every Pod on them not Ready.
+    // kwok renews a Lease per Node (a heartbeat the node-lifecycle controller
+    // reads besides the Node's conditions) only with a duration set
+    // (pkg/kwok/controllers/controller.go initNodeLeaseController); 40 s is
+    // the kubelet's default nodeLeaseDurationSeconds and the default of
+    // kwok's configuration file (pkg/apis/config/v1alpha1/zz_generated.defaults.go),
+    // but without such a file no Lease appeared here. Without Leases the
+    // controller marked the Nodes NotReady after its grace period, and every
+    // Pod on them not Ready for good (kwok's pod-ready Stage acts on Pending Pods).
     '--node-lease-duration-seconds=40',
     '--manage-all-nodes=false',
     '--manage-nodes-with-annotation-selector', `${FAKE_NODE_ANNOTATION.key}=${FAKE_NODE_ANNOTATION.value}`,

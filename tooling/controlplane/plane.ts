@@ -102,8 +102,10 @@ export async function startPlane(options: PlaneOptions = {}): Promise<Plane> {
     // kwok after the CRDs: its Stages may watch any of those kinds. Neither
     // kwok nor vela-core needs Crossplane: both come up while it starts
     // (awaited below; a failure is reported there).
-    const nodesReady = nodes.length ? startNodes(state, BIN, kube.kubeconfig, kubectl, nodes, log) : undefined;
-    const velaReady = vela ? startVela(state, BIN, kube.kubeconfig, kubectl, log) : undefined;
+    const started = Date.now();
+    const took = () => (Date.now() - started) / 1000;
+    const nodesReady = nodes.length ? startNodes(state, BIN, kube.kubeconfig, kubectl, nodes, log).then(took) : undefined;
+    const velaReady = vela ? startVela(state, BIN, kube.kubeconfig, kubectl, log).then(took) : undefined;
     for (const p of [nodesReady, velaReady]) p?.catch(() => undefined);
 
     await startCrossplane(state, BIN, kube.kubeconfig, kubectl, log);
@@ -133,14 +135,14 @@ export async function startPlane(options: PlaneOptions = {}): Promise<Plane> {
     await kubectl.applyFiles(filesIn('compositions'));
     phase('RBAC, XRDs (Established, Offered) and Compositions applied');
 
-    if (nodesReady) {
-      await nodesReady;
-      phase(`kwok and ${nodes.length} fake Nodes Ready`);
-    }
-    if (velaReady) {
-      await velaReady;
-      phase('vela-core up with its definitions and ours');
-    }
+    // Their own durations (they ran beside Crossplane's start, not after it).
+    const beside = (name: string, seconds: number) => {
+      timings.push([name, seconds]);
+      log(`${name}: ${seconds.toFixed(1)} s`);
+    };
+    if (nodesReady) beside(`kwok and ${nodes.length} fake Nodes Ready (beside Crossplane's start)`, await nodesReady);
+    if (velaReady) beside('vela-core up with its definitions and ours (beside Crossplane\'s start)', await velaReady);
+    t = Date.now();
     if (options.simulations ?? true) {
       simulations = await startSimulations(kubectl, log);
       phase('simulations started');

@@ -27,7 +27,7 @@ export function velaFiles(): string {
 const yamlIn = (dir: string): string[] =>
   readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(dir, f));
 
-/** vela-core's CRDs (Application, the definitions, ResourceTracker, ...), Established. */
+/** vela-core's CRDs (Application, the definitions, ResourceTracker, ...); the caller waits for them to be Established. */
 export async function applyVelaCrds(kubectl: Kubectl): Promise<void> {
   // Server-side: some of them are larger than kubectl's client-side annotation allows.
   await kubectl.applyFiles(yamlIn(join(velaFiles(), 'crds')));
