@@ -5,13 +5,18 @@
  * the image's user), then started with its ENTRYPOINT the way Crossplane's
  * runtime starts it (its TLS certificates mounted at /tls/server, which here
  * is a flag pointing at the stage's /tls/server) and called over mutual TLS.
+ * It runs as the pod Crossplane makes from the function's
+ * DeploymentRuntimeConfig (install/runtime-configs.yaml) would: that user, and
+ * a read-only root filesystem when it asks for one (the image's files made
+ * unwritable for that user).
  * A RUN step that fails (`--help` exiting 2 did), a COPY of a file
  * .dockerignore excludes or the build stage does not have, an ENTRYPOINT that
- * cannot serve, or a compile cache the ENTRYPOINT cannot use fails here.
+ * cannot serve, or a compile cache the pod's user cannot use fails here.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as grpc from '@grpc/grpc-js';
 import { DEFAULT_ADDRESS } from '@crossplane-org/function-sdk-typescript';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -24,6 +29,18 @@ import { ROOT } from '../../tooling/tools.js';
 import { issueLeaf, makeCa } from '../support/crossplane-pki.js';
 import { buildImages, hostPath, startImage, type BuiltStage } from '../support/image.js';
 import { fatals } from '../support/request.js';
+import { parseAllDocuments } from 'yaml';
+import { PLATFORM } from '../../functions/lib/platform.js';
+
+/** The package-runtime container's securityContext of a function's DeploymentRuntimeConfig. */
+function podSecurity(fn: string): { runAsUser: number; runAsGroup: number; readOnlyRootFilesystem?: boolean } {
+  type Drc = { kind: string; metadata: { name: string }; spec: { deploymentTemplate: { spec: { template: { spec: { containers: { name: string; securityContext: never }[] } } } } } };
+  const docs = parseAllDocuments(readFileSync(join(ROOT, 'install/runtime-configs.yaml'), 'utf8')).map((d) => d.toJSON() as Drc);
+  const drc = docs.find((d) => d.kind === 'DeploymentRuntimeConfig' && d.metadata.name === `${PLATFORM.functionPrefix}-${fn}-runtime`);
+  const container = drc?.spec.deploymentTemplate.spec.template.spec.containers.find((c) => c.name === 'package-runtime');
+  if (!container) throw new Error(`install/runtime-configs.yaml has no package-runtime container for ${fn}`);
+  return container.securityContext;
+}
 
 const NAMES = FUNCTIONS.map((f) => f.name);
 let images: Map<string, BuiltStage>;
@@ -49,8 +66,11 @@ describe.each(NAMES)('the %s image', (fn) => {
     expect(readdirSync(cache, { recursive: true }).length).toBeGreaterThan(0);
   });
 
-  it('its ENTRYPOINT serves RunFunction with mutual TLS as the image user, from the compile cache, and stops on SIGTERM', async () => {
+  it('its ENTRYPOINT serves RunFunction with mutual TLS as the pod runs it, from the compile cache, and stops on SIGTERM', async () => {
     const image = images.get(fn)!;
+    const pod = podSecurity(fn);
+    // The image is built; from here on its filesystem is read-only for the pod's user when the pod says so.
+    if (pod.readOnlyRootFilesystem) execFileSync('chmod', ['-R', 'a-w', image.root]);
     const port = Number(image.expose[0]);
     if (await portOpen(port)) throw new Error(`port ${port} is already in use: a function left over from an earlier run?`);
     // What Crossplane mounts: its root CA (ca.crt) and a server certificate it signed; Kubernetes
@@ -62,7 +82,7 @@ describe.each(NAMES)('the %s image', (fn) => {
     const client = issueLeaf(tls, 'client', ca);
     for (const f of readdirSync(tls)) chmodSync(join(tls, f), 0o644);
 
-    const child = startImage(image, ['--address', `127.0.0.1:${port}`, '--tls-server-certs-dir', tls], { NODE_DEBUG_NATIVE: 'COMPILE_CACHE' });
+    const child = startImage(image, ['--address', `127.0.0.1:${port}`, '--tls-server-certs-dir', tls], { NODE_DEBUG_NATIVE: 'COMPILE_CACHE' }, `${pod.runAsUser}:${pod.runAsGroup}`);
     let output = '';
     child.stdout!.on('data', (d) => (output += String(d)));
     child.stderr!.on('data', (d) => (output += String(d)));

@@ -243,9 +243,12 @@ export async function buildImages(context: string, perBuild: { arg: string; valu
   return images;
 }
 
-/** The image's ENTRYPOINT (+ CMD) with extra arguments, started as the image's user with its environment. */
-export function startImage(image: BuiltStage, extraArgs: string[], extraEnv: Record<string, string> = {}) {
+/**
+ * The image's ENTRYPOINT (+ CMD) with extra arguments, started with its environment as the
+ * image's user, or as `user` (uid:gid) the way a pod's securityContext overrides it.
+ */
+export function startImage(image: BuiltStage, extraArgs: string[], extraEnv: Record<string, string> = {}, user = image.user) {
   if (!image.entrypoint) throw new Error('the image has no ENTRYPOINT');
-  const argv = [...asUser(image), ...argvOf(image, image.entrypoint), ...(image.cmd ? argvOf(image, image.cmd) : []), ...extraArgs];
+  const argv = [...asUser({ ...image, user }), ...argvOf(image, image.entrypoint), ...(image.cmd ? argvOf(image, image.cmd) : []), ...extraArgs];
   return spawn(...tied(argv[0], argv.slice(1)), { cwd: hostPath(image, image.workdir), env: { ...envOf(image, false), ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
 }

@@ -24,6 +24,8 @@ export const LENSES_ENVIRONMENT = 'realtime';
 
 const BCRYPT_ALPHABET = './ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const hashes = new BoundedCache<string>(64);
+/** How long after answering from an observed hash it is checked (bcrypt blocks the thread 60-150 ms). */
+export const VERIFY_AFTER_MS = 1000;
 
 /** The salt (cost and 22 characters) bcrypt is given for a password: derived from it, so the hash is the same on every reconcile. */
 function saltFor(password: string): string {
@@ -51,10 +53,11 @@ function observedHashWithSalt(config: string | undefined, salt: string): string 
  * A function that restarts finds its claims' configurations already composed:
  * when the observed configuration holds a hash made with this password's salt
  * (the salt is derived from the password, 132 bits of it), that hash is
- * answered at once and checked after the response (a timer, off the call's
- * path). A hash that does not check out (edited by hand) is replaced by the
- * computed one from the next call on. So a restart answers without bcrypt, and
- * the output is the same as before whenever the observed hash is genuine.
+ * answered at once and checked a moment later (VERIFY_AFTER_MS: after the
+ * response is written, off the path of the calls a restart is flooded with). A
+ * hash that does not check out (edited by hand) is replaced by the computed one
+ * from the next call on. So a restart answers without bcrypt, and the output is
+ * the same as before whenever the observed hash is genuine.
  */
 export function adminPasswordHash(password: string, observedConfig?: string): string {
   const key = createHash('sha256').update(password).digest('hex');
@@ -65,7 +68,7 @@ export function adminPasswordHash(password: string, observedConfig?: string): st
     setTimeout(() => {
       const computed = bcrypt.hashSync(password, salt);
       if (computed !== seen) hashes.set(key, computed);
-    }, 0).unref();
+    }, VERIFY_AFTER_MS).unref();
     return seen;
   });
 }
