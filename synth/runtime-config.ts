@@ -16,9 +16,11 @@
  *   DeploymentRuntimeWithOptionalSecurityContext): runAsUser/Group 2000,
  *   runAsNonRoot, no privilege escalation, with neither seccompProfile nor
  *   dropped capabilities, which `restricted` requires. So the template sets
- *   all of them, and uid/gid 65532: the image's user (Dockerfile USER), who
- *   owns the compile cache the image build wrote (mode 0700): as uid 2000 the
- *   function would start without it.
+ *   all of them, and uid/gid 65532: the image's user (Dockerfile USER), for
+ *   whom the image build wrote the compile cache. Node keeps it in a directory
+ *   named after the uid (`v26.12.1-x64-<hash>-65532`, files mode 0600): as uid
+ *   2000 the function looked for `...-2000`, could not create it ("permission
+ *   denied", NODE_DEBUG_NATIVE=COMPILE_CACHE) and started without the cache.
  * - A Function's spec.runtimeConfigRef is {apiVersion, kind, name}
  *   (apis/pkg/v1/package_runtime_types.go RuntimeConfigReference).
  */
