@@ -10,6 +10,7 @@ import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { LevelResult, Sample } from './plane.js';
+import type { ClaimsScale } from './claims-scale.js';
 import { chartGrid, type Panel, type Series } from './svg-chart.js';
 
 interface Run {
@@ -18,6 +19,8 @@ interface Run {
   first: number;
   steady: number;
   levels: LevelResult[];
+  /** The realtime-platform function alone against distinct claims (bench/claims-scale.ts). */
+  functionScale?: ClaimsScale[];
 }
 
 export interface LevelFigures {
@@ -88,6 +91,18 @@ export function table(run: Run): string {
   return lines.join('\n');
 }
 
+/** The function-alone table: CPU per call against distinct claims, and each ÷ the smallest count's. */
+export function functionTable(run: Run): string {
+  const rows = run.functionScale ?? [];
+  if (rows.length === 0) return '';
+  const base = rows[0].steadyMsPerCall;
+  return [
+    '| distinct realtime claims | CPU ms per call, first round after a restart | CPU ms per call, steady | steady ÷ the smallest count\'s |',
+    '|---|---|---|---|',
+    ...rows.map((r) => `| ${r.claims} | ${r.firstRoundMsPerCall.toFixed(1)} | ${r.steadyMsPerCall.toFixed(2)} | ${(r.steadyMsPerCall / base).toFixed(2)} |`),
+  ].join('\n');
+}
+
 /** The scale plot: per run, each figure against the number of claims. */
 export function plot(runs: Run[]): string {
   const claims = (f: LevelFigures) => f.eds + f.realtime;
@@ -119,19 +134,31 @@ export function plot(runs: Run[]): string {
       series: [...series('Crossplane RSS MiB', (f) => f.rssMax.crossplane), ...series('kube-apiserver RSS MiB', (f) => f.rssMax['kube-apiserver']),
         ...series('etcd RSS MiB', (f) => f.rssMax.etcd), ...series('etcd keys / 10', (f) => f.etcdKeys / 10)] },
   ];
-  return chartGrid(panels, 2, `make bench-plane, ${runs.map((r) => `${r.label}: ${r.started.slice(0, 16)}Z`).join('; ')}; each level on a fresh local control plane, 2 shared cores`);
+  const withFunction = runs.filter((r) => r.functionScale?.length);
+  if (withFunction.length > 0) {
+    panels.push({
+      title: 'realtime-platform function alone: CPU per call', xLabel: 'distinct realtime claims served', yLabel: 'CPU ms per call', xLog: true, yLog: true,
+      series: withFunction.flatMap((r) => [
+        { name: tag(r, 'steady'), points: r.functionScale!.map((x) => [x.claims, x.steadyMsPerCall] as [number, number]) },
+        { name: tag(r, 'first round after a restart'), points: r.functionScale!.map((x) => [x.claims, x.firstRoundMsPerCall] as [number, number]) },
+      ]),
+    });
+  }
+  return chartGrid(panels, 2, `make bench-plane, ${runs.map((r) => `${r.label}${r.started ? `: ${r.started.slice(0, 16)}Z` : ''}`).join('; ')}; each level on a fresh local control plane, 2 shared cores`);
 }
 
+/** A run of bench/plane.ts, or bench/claims-scale.ts's output alone (an array). */
 function load(spec: string): Run {
   const [label, file] = spec.includes('=') ? spec.split('=', 2) : [basename(spec, '.json'), spec];
-  return { label, ...(JSON.parse(readFileSync(file, 'utf8')) as Omit<Run, 'label'>) };
+  const data = JSON.parse(readFileSync(file, 'utf8')) as Omit<Run, 'label'> | ClaimsScale[];
+  return Array.isArray(data) ? { label, started: '', first: 0, steady: 0, levels: [], functionScale: data } : { label, ...data };
 }
 
 /** The tables of runs, and the plot written to svg. */
 export function renderReport(specs: string | string[], svg = resolve(fileURLToPath(import.meta.url), '../../docs/benchmarks-plane.svg')): string {
   const runs = (Array.isArray(specs) ? specs : [specs]).map(load);
   writeFileSync(svg, plot(runs));
-  return runs.map((r) => `${r.label} (${r.started})\n\n${table(r)}`).join('\n\n') + `\n\nplot: ${svg}`;
+  return runs.map((r) => [`${r.label}${r.started ? ` (${r.started})` : ''}`, r.levels.length ? table(r) : '', functionTable(r)].filter(Boolean).join('\n\n')).join('\n\n') + `\n\nplot: ${svg}`;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -17,12 +17,16 @@
  *    kube-apiserver and etcd, from /proc;
  *  - etcd's key count, etcd_debugging_mvcc_keys_total (server/storage/mvcc/
  *    metrics.go, etcd v3.6.16), served on its client URL's /metrics.
+ * Then the realtime-platform function alone against the number of distinct
+ * claims it serves, past what the plane holds here (bench/claims-scale.ts).
  * Every 10 s sample is kept in the JSON (bench/results/plane-*.json) that
  * bench/plane-report.ts turns into the tables and plot of docs/benchmarks.md.
  *
- *   tsx bench/plane.ts [--levels 10:1,100:10,500:50] [--first-minutes 5] [--steady-minutes 3] [--out FILE]
+ *   tsx bench/plane.ts [--levels 10:1,100:10,500:50|none] [--first-minutes 5] [--steady-minutes 3] [--claims 16,64,128,256] [--out FILE]
+ *
+ * `--levels none` keeps the levels already in --out and only reruns the function-alone part.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -35,6 +39,7 @@ import { log, startPlane, type Plane } from '../tooling/controlplane/plane.js';
 import { ROOT } from '../tooling/tools.js';
 import { cpuMs, rssMiB } from './probe.js';
 import { renderReport } from './plane-report.js';
+import { claimsScale, type ClaimsScale } from './claims-scale.js';
 
 const { values } = parseArgs({
   options: {
@@ -42,10 +47,11 @@ const { values } = parseArgs({
     'first-minutes': { type: 'string', default: '5' },
     'steady-minutes': { type: 'string', default: '3' },
     'sync-timeout-minutes': { type: 'string', default: '30' },
+    claims: { type: 'string', default: '16,64,128,256' },
     out: { type: 'string', default: join(ROOT, 'bench/results', `plane-${new Date().toISOString().slice(0, 10)}.json`) },
   },
 });
-const LEVELS = values.levels.split(',').map((l) => l.split(':').map(Number) as [number, number]);
+const LEVELS = values.levels === 'none' ? [] : values.levels.split(',').map((l) => l.split(':').map(Number) as [number, number]);
 const FIRST_S = Number(values['first-minutes']) * 60;
 const STEADY_S = Number(values['steady-minutes']) * 60;
 const SYNC_TIMEOUT_S = Number(values['sync-timeout-minutes']) * 60;
@@ -239,12 +245,19 @@ async function runLevel(n: number, m: number): Promise<LevelResult> {
   }
 }
 
-const results: LevelResult[] = [];
-const started = new Date().toISOString();
+// With --levels none, the plane's part of --out is kept as it is.
+const kept = LEVELS.length === 0 && existsSync(values.out) ? (JSON.parse(readFileSync(values.out, 'utf8')) as { started: string; first: number; steady: number; levels: LevelResult[] }) : undefined;
+const results: LevelResult[] = kept?.levels ?? [];
+const started = kept?.started ?? new Date().toISOString();
+let functionScale: ClaimsScale[] = [];
+const save = () =>
+  writeFileSync(values.out, JSON.stringify({ started, machine: { cores: cpus().length, model: cpus()[0]?.model, node: process.version }, first: kept?.first ?? FIRST_S, steady: kept?.steady ?? STEADY_S, levels: results, functionScale }, null, 1) + '\n');
 for (const [n, m] of LEVELS) {
   results.push(await runLevel(n, m));
   // Saved after every level: a later level that fails keeps the earlier ones.
-  writeFileSync(values.out, JSON.stringify({ started, machine: { cores: cpus().length, model: cpus()[0]?.model, node: process.version }, first: FIRST_S, steady: STEADY_S, levels: results }, null, 1) + '\n');
+  save();
 }
+functionScale = await claimsScale(values.claims.split(',').map(Number), 4);
+save();
 log(`wrote ${values.out}`);
 console.log(renderReport(values.out));

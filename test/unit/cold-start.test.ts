@@ -80,3 +80,30 @@ describe('the first converged call of a restarted realtime-platform function', (
     expect(Buffer.from(data['config.yaml'], 'base64').toString('utf8')).toContain(genuine);
   });
 });
+
+describe('a realtime-platform function serving many claims', () => {
+  it('computes each claim\'s bcrypt hash once, also past 64 claims (each call recomputed it there: CPU per call rose 40x)', async () => {
+    const converging = await freshCompose();
+    const requests: RunFunctionRequest[] = [];
+    for (let i = 0; i < 80; i++) {
+      const name = `rt-${i}`;
+      requests.push(await convergedRequest('realtime-platform', converging, 'claim.yaml', (c) => ({ ...c, metadata: { name, namespace: `ns-${name}` }, spec: { ...(c.spec as object), name } })));
+    }
+    const compose = await freshCompose();
+    const hashSync = vi.spyOn(bcrypt, 'hashSync');
+    vi.useFakeTimers();
+    try {
+      // A restart: every hash comes from the observed configuration and is checked once, later.
+      for (const req of requests) await run(compose, req);
+      expect(hashSync).not.toHaveBeenCalled();
+      vi.runAllTimers();
+      expect(hashSync).toHaveBeenCalledTimes(requests.length);
+      // The steady state: Crossplane calls every claim again; nothing is hashed again.
+      for (const req of requests) await run(compose, req);
+      vi.runAllTimers();
+      expect(hashSync).toHaveBeenCalledTimes(requests.length);
+    } finally {
+      vi.useRealTimers();
+    }
+  }, 600_000);
+});

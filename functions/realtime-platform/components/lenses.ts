@@ -23,7 +23,13 @@ export const LENSES_ADMIN = 'admin';
 export const LENSES_ENVIRONMENT = 'realtime';
 
 const BCRYPT_ALPHABET = './ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-const hashes = new BoundedCache<string>(64);
+/**
+ * One entry per claim's admin password (a 64-character key, a 60-character
+ * hash: about 1 MiB when full). It held 64 once: a function serving more than
+ * 64 realtime platforms missed on every call and spent a bcrypt (70 ms of CPU)
+ * per reconcile, 40 times its steady cost (bench/claims-scale.ts).
+ */
+const hashes = new BoundedCache<string>(4096);
 /** How long after answering from an observed hash it is checked (bcrypt blocks the thread 60-150 ms). */
 export const VERIFY_AFTER_MS = 1000;
 
