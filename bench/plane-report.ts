@@ -26,6 +26,7 @@ interface Run {
 export interface LevelFigures {
   eds: number;
   realtime: number;
+  appliedSeconds?: number;
   syncedEds?: number;
   syncedRealtime?: number;
   readyAtEnd: string;
@@ -59,6 +60,7 @@ export function figures(level: LevelResult): LevelFigures {
   return {
     eds: level.eds,
     realtime: level.realtime,
+    appliedSeconds: level.appliedSeconds,
     syncedEds: level.syncedSeconds[FN.eds],
     syncedRealtime: level.syncedSeconds[FN.realtime],
     readyAtEnd: `${last.ready[FN.eds] ?? 0}/${level.eds}, ${last.ready[FN.realtime] ?? 0}/${level.realtime}`,
@@ -81,10 +83,10 @@ export function table(run: Run): string {
   const rows = run.levels.map(figures);
   const fnCpu = (f: LevelFigures, fn: string) => f.cpuSteady[`function ${fn}`];
   const lines = [
-    `| N EDS / M realtime | s to all Synced (EDS / realtime) | Ready at end (EDS, realtime) | calls per claim, first ${run.first / 60} min (EDS / realtime) | calls per claim per min, steady (EDS / realtime) | function CPU s/min, steady (EDS / realtime) | Crossplane CPU s/min · RSS MiB | kube-apiserver CPU s/min · RSS MiB | etcd CPU s/min · RSS MiB · keys | load avg |`,
-    '|---|---|---|---|---|---|---|---|---|---|',
+    `| N EDS / M realtime | s to apply the claims | s to all Synced (EDS / realtime) | Ready at end (EDS, realtime) | calls per claim, first ${run.first / 60} min (EDS / realtime) | calls per claim per min, steady (EDS / realtime) | function CPU s/min, steady (EDS / realtime) | Crossplane CPU s/min · RSS MiB | kube-apiserver CPU s/min · RSS MiB | etcd CPU s/min · RSS MiB · keys | load avg |`,
+    '|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map((f) =>
-      `| ${f.eds} / ${f.realtime} | ${n1(f.syncedEds)} / ${n1(f.syncedRealtime)} | ${f.readyAtEnd} | ${n1(f.callsFirst.eds)} / ${n1(f.callsFirst.realtime)} | ${n2(f.callsSteadyPerMin.eds)} / ${n2(f.callsSteadyPerMin.realtime)} | ` +
+      `| ${f.eds} / ${f.realtime} | ${n1(f.appliedSeconds)} | ${n1(f.syncedEds)} / ${n1(f.syncedRealtime)} | ${f.readyAtEnd} | ${n1(f.callsFirst.eds)} / ${n1(f.callsFirst.realtime)} | ${n2(f.callsSteadyPerMin.eds)} / ${n2(f.callsSteadyPerMin.realtime)} | ` +
       `${n2(fnCpu(f, FN.eds))} / ${n2(fnCpu(f, FN.realtime))} | ${n2(f.cpuSteady.crossplane)} · ${f.rssMax.crossplane.toFixed(0)} | ${n2(f.cpuSteady['kube-apiserver'])} · ${f.rssMax['kube-apiserver'].toFixed(0)} | ` +
       `${n2(f.cpuSteady.etcd)} · ${f.rssMax.etcd.toFixed(0)} · ${f.etcdKeys} | ${f.load.toFixed(1)} |`),
   ];

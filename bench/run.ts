@@ -225,10 +225,18 @@ if (!values['skip-load']) {
   console.log(`\nrealtime-platform under V8 memory flags (${REQUESTS} requests at concurrency ${CONCURRENCY}); the no-op floor under the same flags; CPU ÷ the encoding floor (image flags)`);
   console.log(`${'flags'.padEnd(52)}${pad('peak MiB', 9)}${pad('floor MiB', 10)}${pad('CPU ms/req', 11)}${pad('÷enc', 6)}${pad('p99', 7)}${pad('GCs', 5)}${pad('GC ms/req', 10)}`);
   for (const [i, flags] of flagSets.entries()) {
-    const r = await load(asImage(`realtime ${i}`, realtimeEntry, requests['realtime-platform'], 'realtime-platform', flags), BASE_PORT + 60 + i);
-    const fl = await load(asImage(`noop ${i}`, join(OUT, 'noop-bundled.mjs'), noopRequest, undefined, flags), BASE_PORT + 80 + i);
+    const name = (flags.join(' ') || '(V8 defaults)').padEnd(52);
+    let r: Load, fl: Load;
+    try {
+      r = await load(asImage(`realtime ${i}`, realtimeEntry, requests['realtime-platform'], 'realtime-platform', flags), BASE_PORT + 60 + i);
+      fl = await load(asImage(`noop ${i}`, join(OUT, 'noop-bundled.mjs'), noopRequest, undefined, flags), BASE_PORT + 80 + i);
+    } catch (e) {
+      // A limit too small is a finding (V8 aborts with "heap out of memory"), not the end of the run.
+      console.log(`${name}failed: ${(e as Error).message.split('\n').find((l) => /heap|memory|exited|fatal/i.test(l)) ?? (e as Error).message.slice(0, 200)}`);
+      continue;
+    }
     console.log(
-      `${(flags.join(' ') || '(V8 defaults)').padEnd(52)}${pad(f(r.peakMiB), 9)}${pad(f(fl.peakMiB), 10)}${pad(f(r.cpuPerReq, 2), 11)}${pad(ratio(r.cpuPerReq, realtimeEnc.cpuPerReq), 6)}` +
+      `${name}${pad(f(r.peakMiB), 9)}${pad(f(fl.peakMiB), 10)}${pad(f(r.cpuPerReq, 2), 11)}${pad(ratio(r.cpuPerReq, realtimeEnc.cpuPerReq), 6)}` +
         `${pad(f(r.p99, 1), 7)}${pad(r.gcs, 5)}${pad(f(r.gcMsPerReq, 3), 10)}`,
     );
   }
