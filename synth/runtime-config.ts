@@ -33,20 +33,25 @@ import { newChart, yamlFile, type OutputFile } from './output.js';
 export const IMAGE_UID = 65532;
 
 /**
- * Memory and CPU of each function's pod, from `make bench` on 2 cores
- * (docs/benchmarks.md, "Memory"): the request is the resident memory under
- * steady load, the limit the peak RSS at concurrency 16 with the image's
- * flags plus 50% headroom (V8's heap grows with concurrent requests, and a
- * limit hit is an OOM kill mid-reconcile). CPU: the request is what
- * `make bench-plane` measured at steady state with 500 claims, rounded up; the
- * limit one core (JavaScript runs on one thread; V8's GC threads use the rest
- * briefly).
+ * Memory and CPU of each function's pod, from `make bench` and `make bench-plane`
+ * on 2 cores (docs/benchmarks.md, "Memory"; bench/results/):
+ * - memory request: RSS once idle after the first call (65-82 MiB: Node 26 and
+ *   the SDK alone are 65) with ~15% on top;
+ * - memory limit: peak RSS (VmHWM) after 3,000 requests at concurrency 16 with
+ *   the image's flags, plus 50% headroom (a limit hit is an OOM kill in the
+ *   middle of reconciles; the peak grows with concurrent calls, and Crossplane
+ *   calls a function from many reconcilers at once). Measured peaks:
+ *   realtime-platform 140-146 MiB, the others 129-138, the empty SDK function 120;
+ * - CPU request: the steady state of the largest plane level (about 2 CPU s per
+ *   minute per function at 500 EventDrivenServices / 50 realtime platforms,
+ *   35 m), rounded up; limit one core (JavaScript runs on one thread; V8's GC
+ *   threads use the rest briefly).
  */
 export const RUNTIME_RESOURCES: Record<string, { memoryRequest: string; memoryLimit: string; cpuRequest: string }> = {
-  'event-driven-service': { memoryRequest: '96Mi', memoryLimit: '192Mi', cpuRequest: '50m' },
-  'realtime-platform': { memoryRequest: '128Mi', memoryLimit: '224Mi', cpuRequest: '100m' },
-  application: { memoryRequest: '96Mi', memoryLimit: '192Mi', cpuRequest: '50m' },
-  vcluster: { memoryRequest: '96Mi', memoryLimit: '192Mi', cpuRequest: '50m' },
+  'event-driven-service': { memoryRequest: '80Mi', memoryLimit: '208Mi', cpuRequest: '50m' },
+  'realtime-platform': { memoryRequest: '96Mi', memoryLimit: '224Mi', cpuRequest: '50m' },
+  application: { memoryRequest: '80Mi', memoryLimit: '208Mi', cpuRequest: '50m' },
+  vcluster: { memoryRequest: '80Mi', memoryLimit: '208Mi', cpuRequest: '50m' },
 };
 const CPU_LIMIT = '1';
 
