@@ -83,7 +83,7 @@ export function table(run: Run): string {
   const rows = run.levels.map(figures);
   const fnCpu = (f: LevelFigures, fn: string) => f.cpuSteady[`function ${fn}`];
   const lines = [
-    `| N EDS / M realtime | s to apply the claims | s to all Synced (EDS / realtime) | Ready at end (EDS, realtime) | calls per claim, first ${run.first / 60} min (EDS / realtime) | calls per claim per min, steady (EDS / realtime) | function CPU s/min, steady (EDS / realtime) | Crossplane CPU s/min · RSS MiB | kube-apiserver CPU s/min · RSS MiB | etcd CPU s/min · RSS MiB · keys | load avg |`,
+    `| N EDS / M realtime | s to apply the claims | s to all Synced (EDS / realtime) | Ready at end (EDS, realtime) | calls per claim until ${run.first / 60} min after the apply (EDS / realtime) | calls per claim per min, steady (EDS / realtime) | function CPU s/min, steady (EDS / realtime) | Crossplane CPU s/min · RSS MiB | kube-apiserver CPU s/min · RSS MiB | etcd CPU s/min · RSS MiB · keys | load avg |`,
     '|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map((f) =>
       `| ${f.eds} / ${f.realtime} | ${n1(f.appliedSeconds)} | ${n1(f.syncedEds)} / ${n1(f.syncedRealtime)} | ${f.readyAtEnd} | ${n1(f.callsFirst.eds)} / ${n1(f.callsFirst.realtime)} | ${n2(f.callsSteadyPerMin.eds)} / ${n2(f.callsSteadyPerMin.realtime)} | ` +
@@ -126,7 +126,7 @@ export function plot(runs: Run[]): string {
     { title: 'Seconds until every composite is Synced', xLabel: 'claims (N EDS + M realtime)', yLabel: 'seconds', xLog: true, yLog: true,
       series: [...series('EDS', (f) => f.syncedEds), ...series('realtime', (f) => f.syncedRealtime), ...linear(synced)] },
     { title: 'RunFunction calls per claim', xLabel: 'claims (N EDS + M realtime)', yLabel: 'calls per claim', xLog: true,
-      series: [...series('EDS, first 5 min', (f) => f.callsFirst.eds), ...series('realtime, first 5 min', (f) => f.callsFirst.realtime),
+      series: [...series('EDS, until 5 min after apply', (f) => f.callsFirst.eds), ...series('realtime, until 5 min after apply', (f) => f.callsFirst.realtime),
         ...series('EDS, per min steady', (f) => f.callsSteadyPerMin.eds), ...series('realtime, per min steady', (f) => f.callsSteadyPerMin.realtime)] },
     { title: 'CPU seconds per minute at steady state', xLabel: 'claims (N EDS + M realtime)', yLabel: 'CPU s/min', xLog: true, yLog: true,
       series: [...series('Crossplane', (f) => f.cpuSteady.crossplane), ...series('kube-apiserver', (f) => f.cpuSteady['kube-apiserver']),
