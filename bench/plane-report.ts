@@ -108,10 +108,12 @@ export function functionTable(run: Run): string {
 /** The scale plot: per run, each figure against the number of claims. */
 export function plot(runs: Run[]): string {
   const claims = (f: LevelFigures) => f.eds + f.realtime;
-  const tag = (run: Run, name: string) => (runs.length > 1 ? `${name} (${run.label})` : name);
+  // Runs with plane levels draw the first four panels; the function-alone part may come alone.
+  const planeRuns = runs.filter((r) => r.levels.length > 0);
+  const tag = (run: Run, name: string, among: Run[]) => (among.length > 1 ? `${name} (${run.label})` : name);
   const series = (name: string, pick: (f: LevelFigures) => number | undefined): Series[] =>
-    runs.map((run) => ({ name: tag(run, name), points: run.levels.map(figures).map((f) => [claims(f), pick(f) ?? NaN] as [number, number]) }));
-  const all = runs.flatMap((r) => r.levels.map(figures));
+    planeRuns.map((run) => ({ name: tag(run, name, planeRuns), points: run.levels.map(figures).map((f) => [claims(f), pick(f) ?? NaN] as [number, number]) }));
+  const all = planeRuns.flatMap((r) => r.levels.map(figures));
   // A line through the smallest level with slope 1: linear growth.
   const linear = (pick: (f: LevelFigures) => number | undefined): Series[] => {
     const pts = all.map((f) => [claims(f), pick(f)] as const).filter((p): p is readonly [number, number] => p[1] !== undefined && Number.isFinite(p[1]) && p[1] > 0);
@@ -141,8 +143,8 @@ export function plot(runs: Run[]): string {
     panels.push({
       title: 'realtime-platform function alone: CPU per call', xLabel: 'distinct realtime claims served', yLabel: 'CPU ms per call', xLog: true, yLog: true,
       series: withFunction.flatMap((r) => [
-        { name: tag(r, 'steady'), points: r.functionScale!.map((x) => [x.claims, x.steadyMsPerCall] as [number, number]) },
-        { name: tag(r, 'first round after a restart'), points: r.functionScale!.map((x) => [x.claims, x.firstRoundMsPerCall] as [number, number]) },
+        { name: tag(r, 'steady', withFunction), points: r.functionScale!.map((x) => [x.claims, x.steadyMsPerCall] as [number, number]) },
+        { name: tag(r, 'first round after a restart', withFunction), points: r.functionScale!.map((x) => [x.claims, x.firstRoundMsPerCall] as [number, number]) },
       ]),
     });
   }

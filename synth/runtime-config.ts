@@ -42,10 +42,11 @@ export const IMAGE_UID = 65532;
  *   middle of reconciles; the peak grows with concurrent calls, and Crossplane
  *   calls a function from many reconcilers at once). Measured peaks:
  *   realtime-platform 140-146 MiB, the others 129-138, the empty SDK function 120;
- * - CPU request: the steady state of the largest plane level (about 2 CPU s per
- *   minute per function at 500 EventDrivenServices / 50 realtime platforms,
- *   35 m), rounded up; limit one core (JavaScript runs on one thread; V8's GC
- *   threads use the rest briefly).
+ * - CPU request: `make bench-plane`'s largest level, 500 EventDrivenServices and
+ *   50 realtime platforms at steady state: 1.0 CPU s per minute for the
+ *   event-driven-service function (17m), 0.4 for realtime-platform (7m); 50m
+ *   leaves room for three times that. Limit one core (JavaScript runs on one
+ *   thread; V8's GC threads use the rest briefly).
  */
 export const RUNTIME_RESOURCES: Record<string, { memoryRequest: string; memoryLimit: string; cpuRequest: string }> = {
   'event-driven-service': { memoryRequest: '80Mi', memoryLimit: '208Mi', cpuRequest: '50m' },
