@@ -27,4 +27,12 @@ describe('imports', () => {
     const cycles = importCycles(graph).map((c) => c.join(' → '));
     expect(cycles, `import cycles:\n${cycles.join('\n')}`).toEqual([]);
   });
+
+  it('realtime-platform components import no other component: what one tells another is in names.ts beside context.ts', () => {
+    const components = [...graph.keys()].filter((f) => f.startsWith('functions/realtime-platform/components/'));
+    expect(components.length).toBeGreaterThan(5);
+    for (const file of components) {
+      expect(graph.get(file)!.filter((f) => f.startsWith('functions/realtime-platform/components/')), file).toEqual([]);
+    }
+  });
 });

@@ -10,8 +10,7 @@ import { restrictedPodSecurity } from '../../lib/k8s/security.js';
 import { OFFICIAL_DB_UID } from '../../lib/images.js';
 import { CREDENTIALS_SECRET, host, labels, readiness, res, resources, type Component, type Platform } from '../context.js';
 import { IMAGES } from '../images.js';
-
-export const POSTGRES_PORT = 5432;
+import { POSTGRES_PORT } from '../names.js';
 
 /** Role → databases it owns, and the credentials key of its password. */
 export function postgresDatabases(p: Platform): { role: string; passwordKey: string; databases: string[] }[] {
