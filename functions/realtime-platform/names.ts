@@ -4,10 +4,11 @@
  * imports no other component. (context.ts holds what every component reads
  * from the claim; this holds what one component tells another.)
  */
+import { POSTGRES_PORT, postgresUrl } from '../lib/postgres.js';
 import { host, type Platform } from './context.js';
 
-/** PostgreSQL: the platform's own store and, with `database: postgres`, the applications'. */
-export const POSTGRES_PORT = 5432;
+/** PostgreSQL (functions/lib/postgres.ts): the platform's own store and, with `database: postgres`, the applications'. */
+export { POSTGRES_PORT };
 
 /** Kafka from fast-data-dev: broker, Schema Registry and Connect in one pod. */
 export const KAFKA_PORT = 9092;
@@ -54,7 +55,7 @@ export function appDatabaseEndpoint(p: Platform): AppDatabase {
     case 'mongodb':
       return { type: 'mongodb', host: host(p, 'app-db'), port: APP_DB_PORTS.mongodb, url: (pw) => `mongodb://app:${encodeURIComponent(pw)}@${host(p, 'app-db')}:${APP_DB_PORTS.mongodb}/app?authSource=admin` };
     default:
-      return { type: 'postgres', host: host(p, 'postgres'), port: POSTGRES_PORT, url: (pw) => `postgresql://app:${encodeURIComponent(pw)}@${host(p, 'postgres')}:${POSTGRES_PORT}/app` };
+      return { type: 'postgres', host: host(p, 'postgres'), port: POSTGRES_PORT, url: (pw) => postgresUrl({ user: 'app', password: pw, host: host(p, 'postgres'), database: 'app' }) };
   }
 }
 

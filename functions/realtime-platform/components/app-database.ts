@@ -3,8 +3,7 @@
  * a dedicated MySQL or MongoDB server (`spec.database`).
  */
 import { secretEnv, service, statefulSet } from '../../lib/k8s/workloads.js';
-import { restrictedPodSecurity } from '../../lib/k8s/security.js';
-import { OFFICIAL_DB_UID } from '../../lib/images.js';
+import { officialDbPodSecurity } from '../../lib/images.js';
 import { CREDENTIALS_SECRET, labels, readiness, res, resources, type Component, type Platform } from '../context.js';
 import { IMAGES } from '../images.js';
 import { APP_DB_PORTS } from '../names.js';
@@ -37,7 +36,7 @@ export function appDatabase(p: Platform): Component | undefined {
       name,
       namespace: p.ns,
       labels: l,
-      podSecurity: restrictedPodSecurity({ runAsUser: OFFICIAL_DB_UID, runAsGroup: OFFICIAL_DB_UID, fsGroup: OFFICIAL_DB_UID }),
+      podSecurity: officialDbPodSecurity(),
       containers: [
         {
           name: p.spec.database,
