@@ -14,7 +14,7 @@ NODE_HOME := $(CURDIR)/.tools/node
 NODE := $(NODE_HOME)/bin/node
 export PATH := $(NODE_HOME)/bin:$(PATH)
 
-.PHONY: help install node tools controlplane-tools debian-packages synth serve render build image package typecheck lint unit drift conformance e2e e2e-local test bench fuzz soak clean
+.PHONY: help install node tools controlplane-tools debian-packages cdk8s-imports synth serve render build image package typecheck lint unit drift conformance e2e e2e-local test bench fuzz soak clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -143,6 +143,23 @@ $(TOOLS_BIN)/kubectl: tools/kubernetes/go.mod tools/kubernetes/go.sum
 CONTROLPLANE_TOOLS := $(addprefix $(TOOLS_BIN)/,etcd kube-apiserver kube-controller-manager kube-scheduler kwok crossplane vela-core registry kubectl) $(CROSSPLANE_CRDS)/.done
 controlplane-tools: $(CONTROLPLANE_TOOLS) ## Build the local control plane's binaries (etcd, kube-apiserver, kube-controller-manager, kubectl, crossplane, registry)
 tools: $(TOOLS_BIN)/crank $(TOOLS_BIN)/cue $(TOOLS_BIN)/oam-render $(TOOLS_BIN)/vela $(VELA_BUILTINS)/webservice.yaml $(CROSSPLANE_SCHEMAS) ## Build the pinned crossplane CLI (crank), cue, KubeVela's renderer (oam-render) and vela
+
+# Typed cdk8s classes for the Crossplane and KubeVela kinds synth emits: `cdk8s import` of
+# the CRDs in the pinned modules (tools/crossplane: cluster/crds; tools/vela:
+# charts/vela-core/crds), committed in synth/imports/ as cdk8s projects do. Only
+# needed when a pin moves; cdk8s-cli is fetched for it, not installed with the project.
+CDK8S_CLI := cdk8s-cli@2.207.60
+CDK8S_CRDS := crossplane:apiextensions.crossplane.io_compositeresourcedefinitions crossplane:apiextensions.crossplane.io_compositions \
+  crossplane:pkg.crossplane.io_functions crossplane:pkg.crossplane.io_providers \
+  vela:core.oam.dev_componentdefinitions vela:core.oam.dev_traitdefinitions vela:core.oam.dev_policydefinitions
+cdk8s-imports: install ## Regenerate synth/imports/ (typed Crossplane and KubeVela kinds) from the pinned CRDs
+	rm -f synth/imports/*.ts
+	xp=$$(cd tools/crossplane && go list -m -f '{{.Dir}}' github.com/crossplane/crossplane/v2)/cluster/crds; \
+	vela=$$(cd tools/vela && go list -m -f '{{.Dir}}' github.com/oam-dev/kubevela)/charts/vela-core/crds; \
+	for c in $(CDK8S_CRDS); do \
+	  dir=$$([ "$${c%%:*}" = crossplane ] && echo $$xp || echo $$vela); file=$${c#*:}; \
+	  npm exec --yes --package=$(CDK8S_CLI) -- cdk8s import --language typescript --output synth/imports $${file#*_}:=$$dir/$$file.yaml >/dev/null || exit 1; \
+	done
 
 synth: install ## Regenerate every generated YAML and reference page from code
 	$(TSX) synth/main.ts
