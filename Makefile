@@ -14,10 +14,10 @@ NODE_HOME := $(CURDIR)/.tools/node
 NODE := $(NODE_HOME)/bin/node
 export PATH := $(NODE_HOME)/bin:$(PATH)
 
-.PHONY: help install node tools controlplane-tools debian-packages cdk8s-imports synth serve render build image package typecheck lint unit drift conformance e2e e2e-local test bench fuzz soak clean
+.PHONY: help install node tools controlplane-tools debian-packages cdk8s-imports format format-check synth serve render build image package typecheck lint unit drift conformance e2e e2e-local test bench fuzz soak clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 # npm ci runs on the pinned Node (PATH above), so engines (>=26) holds and
 # packages with native parts build for it; a new Node means a new npm ci.
@@ -184,6 +184,15 @@ typecheck: install ## tsc --noEmit (strict)
 
 lint: install ## eslint
 	node_modules/.bin/eslint .
+
+# Prettier (pinned in package.json; .prettierrc.json is the code's existing style: single
+# quotes, trailing commas, long lines; .prettierignore skips generated and upstream files).
+# Not yet part of lint: the tree is reformatted once, in one commit, first.
+format: install ## Prettier: rewrite every file in the project's style
+	node_modules/.bin/prettier --write --log-level warn .
+
+format-check: install ## Prettier: fail on any file not in the project's style (lists them)
+	node_modules/.bin/prettier --check .
 
 REPORTS := $(CURDIR)/.tools/reports
 REPORT = --reporter=default --reporter=json --outputFile.json=$(REPORTS)/$@.json
