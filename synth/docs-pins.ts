@@ -3,7 +3,7 @@
  * controller version the platform depends on, with the upstream source each
  * was checked against (functions/lib/pins.ts is the one place they are set).
  */
-import { BITNAMI_LEGACY_IMAGES, CHART_REPOSITORIES, CHARTS, CONTROLLER_PINS, IMAGE_PINS, KUBERNETES_IMAGE_TAGS, PACKAGES } from '../functions/lib/pins.js';
+import { BITNAMI_LEGACY_IMAGES, CHART_REPOSITORIES, CHARTS, CONTROLLER_PINS, HELM_PINS, IMAGE_PINS, KUBERNETES_IMAGE_TAGS, PACKAGES, UPSTREAM_FACTS } from '../functions/lib/pins.js';
 import type { OutputFile } from './output.js';
 
 const table = (head: string[], rows: string[][]) =>
@@ -16,8 +16,9 @@ export function pinsPage(): OutputFile {
 
 Every external version, set once in \`functions/lib/pins.ts\`. The conformance tests hold the
 catalog to the upstream files committed in \`test/upstream/\` (taken at these tags by
-\`test/upstream/extract.sh\`): the Bitnami values keys, the CRDs and Kubernetes schemas every
-emitted object is validated against.
+\`test/upstream/extract.sh\`, README there): the CRDs and Kubernetes schemas every emitted
+object is validated against, the full sources of the charts Flux installs (rendered by Helm
+with our values), and the upstream Go source of the facts below.
 
 ## Controllers (the schemas emitted objects are validated against)
 
@@ -38,6 +39,26 @@ ${table(
 ${table(
   ['release', 'chart', 'version', 'checked against'],
   Object.entries(CHARTS).map(([n, c]) => [n, code(`${c.repository}/${c.chart}`), code(c.version), c.source]),
+)}
+
+The charts with values and promised names (kafka, redis, mongodb, vcluster; full sources in
+\`test/upstream/\`) are rendered in the tests by the Helm that installs them and by the Helm
+ArgoCD bundles. The vCluster add-ons are installed with empty values and promise nothing; their
+sources are not committed, so they are not rendered.
+
+${table(
+  ['Helm', 'module', 'version', 'checked against'],
+  Object.entries(HELM_PINS).map(([n, h]) => [n, code(h.module), code(h.version), h.source]),
+)}
+
+## Facts from upstream code
+
+What the platform relies on that no schema states: names a chart's templates produce, what a
+binary generates, what a release supports.
+
+${table(
+  ['subject', 'fact', 'source', 'checked by'],
+  UPSTREAM_FACTS.map((f) => [f.subject, f.fact, f.source, f.test]),
 )}
 
 ## Images

@@ -15,6 +15,8 @@ const TOOLS = {
   cue: { env: 'CUE', make: 'tools', pinned: 'cuelang.org/go/cmd/cue v0.9.2 (tools/cue/go.mod)' },
   'oam-render': { env: 'OAM_RENDER', make: 'tools', pinned: 'KubeVela\'s render and patch code, github.com/kubevela/workflow (tools/kubevela/go.mod)' },
   vela: { env: 'VELA', make: 'tools', pinned: 'github.com/oam-dev/kubevela/references/cmd/cli v1.10.9 (tools/vela/go.mod)' },
+  helm: { env: 'HELM', make: 'tools', pinned: 'helm.sh/helm/v4/cmd/helm v4.3.2 (tools/helm/go.mod), the Helm ArgoCD v3.6.2 bundles' },
+  'helm-flux': { env: 'HELM_FLUX', make: 'tools', pinned: "helm.sh/helm/v3/cmd/helm v3.16.1 (tools/helm/flux/go.mod), the Helm Flux 2.4.0's helm-controller embeds" },
   kubectl: { env: 'KUBECTL', make: 'controlplane-tools', pinned: 'k8s.io/kubernetes/cmd/kubectl v1.35.4 (tools/kubernetes/go.mod)' },
 } as const;
 

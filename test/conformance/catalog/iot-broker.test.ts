@@ -53,7 +53,7 @@ describe('iot-broker', () => {
     const MOSQUITTO = process.env.MOSQUITTO ?? '/usr/sbin/mosquitto';
     const PUB = process.env.MOSQUITTO_PUB ?? '/usr/bin/mosquitto_pub';
     const PASSWD = '/usr/bin/mosquitto_passwd';
-    for (const bin of [MOSQUITTO, PUB, PASSWD]) if (!existsSync(bin)) throw new Error(`${bin} not found: run \`make tools\``);
+    for (const bin of [MOSQUITTO, PUB, PASSWD]) if (!existsSync(bin)) throw new Error(`${bin} not found: run \`make debian-packages\``);
     const out = component('iot-broker', { auth: { secretName: 'u' }, websockets: false });
     const init = out.output.spec.template.spec.initContainers[0];
     const dir = mkdtempSync(join(tmpdir(), 'iot-broker-'));
