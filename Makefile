@@ -132,6 +132,9 @@ $(TOOLS_BIN)/kube-scheduler: tools/kubernetes/go.mod tools/kubernetes/go.sum
 KWOK_VERSION := $(shell sed -nE 's|^require sigs.k8s.io/kwok (v[0-9.]+).*|\1|p' tools/kwok/go.mod)
 $(TOOLS_BIN)/kwok: tools/kwok/go.mod tools/kwok/go.sum
 	cd tools/kwok && go build -ldflags "-X sigs.k8s.io/kwok/pkg/consts.Version=$(KWOK_VERSION)" -o $@ sigs.k8s.io/kwok/cmd/kwok
+# kwok's own Stage code run on objects, for the tests of tooling/controlplane/stages/.
+$(TOOLS_BIN)/kwok-stagecheck: tools/kwok/go.mod tools/kwok/go.sum tools/kwok/stagecheck/main.go
+	cd tools/kwok && go build -o $@ ./stagecheck
 # KubeVela's controller (vela-core, cmd/core) from the same module as the vela CLI.
 $(TOOLS_BIN)/vela-core: tools/vela/go.mod tools/vela/go.sum
 	cd tools/vela && go build -o $@ -ldflags "-X github.com/oam-dev/kubevela/version.VelaVersion=$(VELA_VERSION)" github.com/oam-dev/kubevela/cmd/core
@@ -152,7 +155,7 @@ $(CROSSPLANE_CRDS)/.done: tools/crossplane/go.mod tools/crossplane/go.sum
 $(TOOLS_BIN)/kubectl: tools/kubernetes/go.mod tools/kubernetes/go.sum
 	cd tools/kubernetes && go build -ldflags "$(KUBE_LDFLAGS)" -o $@ k8s.io/kubernetes/cmd/kubectl
 
-CONTROLPLANE_TOOLS := $(addprefix $(TOOLS_BIN)/,etcd kube-apiserver kube-controller-manager kube-scheduler kwok crossplane vela-core registry kubectl) $(CROSSPLANE_CRDS)/.done
+CONTROLPLANE_TOOLS := $(addprefix $(TOOLS_BIN)/,etcd kube-apiserver kube-controller-manager kube-scheduler kwok kwok-stagecheck crossplane vela-core registry kubectl) $(CROSSPLANE_CRDS)/.done
 controlplane-tools: $(CONTROLPLANE_TOOLS) ## Build the local control plane's binaries (etcd, kube-apiserver, kube-controller-manager, kubectl, crossplane, registry)
 tools: $(TOOLS_BIN)/crank $(TOOLS_BIN)/cue $(TOOLS_BIN)/oam-render $(TOOLS_BIN)/vela $(TOOLS_BIN)/helm $(TOOLS_BIN)/helm-flux $(VELA_BUILTINS)/webservice.yaml $(CROSSPLANE_SCHEMAS) ## Build the pinned crossplane CLI (crank), cue, KubeVela's renderer (oam-render), vela and Helm (ArgoCD's and Flux's)
 
