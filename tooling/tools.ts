@@ -4,7 +4,8 @@
  * conformance tests never skip silently.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,6 +23,16 @@ const TOOLS = {
 } as const;
 
 export type ToolName = keyof typeof TOOLS;
+
+/** Runs `use` with a fresh temp directory and removes it afterwards (a test run calls the tools hundreds of times). */
+export function withTempDir<T>(prefix: string, use: (dir: string) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  try {
+    return use(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 export function toolPath(name: ToolName): string {
   const override = process.env[TOOLS[name].env];
