@@ -29,6 +29,7 @@ import { eventDrivenService } from '../functions/event-driven-service/api.js';
 import { natsMonitoringNote } from '../functions/event-driven-service/compose.js';
 import { REALTIME_COMPOSES, REALTIME_NOTES } from './docs-realtime-platform.js';
 import { pinsPage } from './docs-pins.js';
+import { simulatedControllersPage } from './docs-stages.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -42,7 +43,7 @@ export function generate(): OutputFile[] {
   }
   files.push(functionPackages(FUNCTIONS), runtimeConfigs(FUNCTIONS, functionObjectName), rbac(FUNCTIONS), providers(FUNCTIONS, CATALOG_PROVIDERS), devFunctions(FUNCTIONS));
   files.push(eventDrivenServiceDefinition(), realtimePlatformDefinition(), webserviceDefinition(), applicationInfrastructureDefinition(), vclusterDefinition());
-  files.push(...APPLICATION_PAGES(), ...catalogFiles(), ...gitopsFiles(), pinsPage());
+  files.push(...APPLICATION_PAGES(), ...catalogFiles(), ...gitopsFiles(), pinsPage(), simulatedControllersPage());
   files.push(
     apiPage({
       api: eventDrivenService,

@@ -3,21 +3,23 @@
  * 1.10's CUE): the template, health policy or custom status of a generated
  * definition, with `parameter` and `context` values as KubeVela supplies them.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { runTool } from './tools.js';
+import { runTool, withTempDir } from './tools.js';
 
 export type CueResult = { ok: true; value: unknown } | { ok: false; error: string };
 
+
 /** `cue export -e EXPR` of one CUE source made of the given parts (the whole value when expr is empty). */
 export function cueExport(parts: string[], expr: string): CueResult {
-  const file = join(mkdtempSync(join(tmpdir(), 'cue-')), 'eval.cue');
-  // Imports must come first; the template part carries them.
-  writeFileSync(file, parts.join('\n\n'));
-  const r = runTool('cue', ['export', file, ...(expr ? ['-e', expr] : []), '--out', 'json']);
-  return r.code === 0 ? { ok: true, value: JSON.parse(r.stdout) } : { ok: false, error: r.stderr };
+  return withTempDir('cue-', (dir) => {
+    const file = join(dir, 'eval.cue');
+    // Imports must come first; the template part carries them.
+    writeFileSync(file, parts.join('\n\n'));
+    const r = runTool('cue', ['export', file, ...(expr ? ['-e', expr] : []), '--out', 'json']);
+    return r.code === 0 ? { ok: true, value: JSON.parse(r.stdout) } : { ok: false, error: r.stderr };
+  });
 }
 
 export interface DefinitionCue {
@@ -99,13 +101,14 @@ export function healthOf(
  * KubeVela does to store the UI schema of a definition.
  */
 export function parameterOpenApi(def: DefinitionCue): CueResult {
-  const dir = mkdtempSync(join(tmpdir(), 'cue-openapi-'));
-  const file = join(dir, 'parameter.cue');
   const block = /^parameter: \{[\s\S]*?^\}/m.exec(def.template)?.[0];
   if (!block) return { ok: false, error: 'no parameter block' };
   const imports = /^import (\([^)]*\)|"[^"]+")/m.exec(def.template)?.[0] ?? '';
-  writeFileSync(file, `${imports}\n\n#${block}`);
-  const r = runTool('cue', ['def', file, '--out', 'openapi']);
+  const r = withTempDir('cue-openapi-', (dir) => {
+    const file = join(dir, 'parameter.cue');
+    writeFileSync(file, `${imports}\n\n#${block}`);
+    return runTool('cue', ['def', file, '--out', 'openapi']);
+  });
   if (r.code !== 0) return { ok: false, error: r.stderr };
   return { ok: true, value: (JSON.parse(r.stdout) as { components: { schemas: Record<string, unknown> } }).components.schemas.parameter };
 }
