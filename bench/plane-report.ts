@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { LevelResult, Sample } from './plane.js';
+import type { LevelResult, Sample } from './plane-types.js';
 import type { ClaimsScale } from './claims-scale.js';
 import { chartGrid, type Panel, type Series } from './svg-chart.js';
 

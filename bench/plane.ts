@@ -40,6 +40,7 @@ import { ROOT } from '../tooling/tools.js';
 import { cpuMs, rssMiB } from './probe.js';
 import { renderReport } from './plane-report.js';
 import { claimsScale, type ClaimsScale } from './claims-scale.js';
+import type { LevelResult, Sample } from './plane-types.js';
 
 const { values } = parseArgs({
   options: {
@@ -152,32 +153,6 @@ function realtimeObjects(m: number): { namespaces: string[]; secrets: KubeObject
 }
 
 // ---- one level
-export interface Sample {
-  /** Seconds since the claims were applied. */
-  t: number;
-  load1: number;
-  cpuMs: Record<string, number>;
-  rssMiB: Record<string, number>;
-  /** RunFunction requests Crossplane has sent, per function (catalog name). */
-  calls: Record<string, number>;
-  etcdKeys: number;
-  synced: Record<string, number>;
-  ready: Record<string, number>;
-}
-
-export interface LevelResult {
-  eds: number;
-  realtime: number;
-  /** Seconds the apply of all claims took (kubectl, server-side, in chunks of 100). */
-  appliedSeconds?: number;
-  /** Seconds from the start of the apply until every composite of the kind was Synced (undefined: not within the timeout). */
-  syncedSeconds: Record<string, number | undefined>;
-  readySeconds: Record<string, number | undefined>;
-  firstWindow: [number, number];
-  steadyWindow: [number, number];
-  samples: Sample[];
-}
-
 const KINDS = { eds: 'event-driven-service', realtime: 'realtime-platform' } as const;
 
 async function compositeStates(plane: Plane, fn: string): Promise<{ synced: number; ready: number }> {
