@@ -42,7 +42,7 @@ function usage(kubeconfig: string): string {
   return [
     'The plane is up: etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok with fake Nodes,',
     'Crossplane with this repository\'s functions, XRDs and Compositions, vela-core with the definitions.',
-    `  export KUBECONFIG=${k}`,
+    `  export KUBECONFIG=${k} PATH=${join(ROOT, '.tools/bin')}:$PATH   # and the pinned kubectl`,
     '  kubectl get nodes',
     '  kubectl apply -f examples/oam/simple-app.yaml',
     '  kubectl get applications -A          # phase and health, by vela-core',
