@@ -6,7 +6,8 @@ import type { DesiredResource } from '../lib/function/compose.js';
 import { standardLabels, type KubeObject } from '../lib/k8s/objects.js';
 import type { Resources } from '../lib/k8s/workloads.js';
 import type { ResourceSelector } from '@crossplane-org/function-sdk-typescript';
-import { fullCopy, keptPasswords, liveSecret, requiredSecretValue, type PasswordCopy, type SecretKeyRef } from '../lib/secrets.js';
+import { parse } from 'yaml';
+import { describeRef, fullCopy, keptPasswords, liveSecret, operatorSecretValue, secretData, requiredSecretValue, type PasswordCopy, type SecretKeyRef } from '../lib/secrets.js';
 import type { RealtimePlatformSpec } from './api.js';
 import { RESOURCES } from './images.js';
 
@@ -73,6 +74,11 @@ export interface Platform {
   observed: Record<string, KubeObject | undefined>;
   /** Operator secret values, once Crossplane supplied them. */
   secret: (ref: SecretKeyRef) => string | undefined;
+  /**
+   * An operator secret value, or while its Secret is missing the value last
+   * composed from it, read back by `composed` (lib/secrets.ts operatorSecretValue).
+   */
+  keptSecret: (ref: SecretKeyRef, composed: () => string | undefined) => { value?: string; kept: boolean };
   iot: boolean;
 }
 
@@ -93,8 +99,36 @@ export function platformOf(
     passwordRequirements: requirements,
     observed,
     secret: (ref) => requiredSecretValue(required, ref, claimNs),
+    keptSecret: (ref, composed) => operatorSecretValue(required, ref, claimNs, composed),
     iot: spec.iot && spec.mqtt.enabled,
   };
+}
+
+/** Status words for a component that keeps values composed before, while the operator Secrets they came from are missing. */
+export function keptMessage(component: string, refs: SecretKeyRef[]): string {
+  return `${component} keeps what was composed from ${refs.map(describeRef).join(' and ')}: missing`;
+}
+
+/**
+ * A field of a YAML file this function composed into a Secret (resource name,
+ * data key, path), read back from observed state; undefined when it is not
+ * there or not a non-empty string (observed state is not trusted).
+ */
+export function composedYamlField(p: Platform, resource: string, file: string, path: (string | number)[]): string | undefined {
+  const text = secretData(p.observed[resource])[file];
+  if (!text) return undefined;
+  try {
+    let v: unknown = parse(text);
+    for (const k of path) v = typeof v === 'object' && v !== null ? (v as Record<string | number, unknown>)[k] : undefined;
+    return typeof v === 'string' && v !== '' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A key of a Secret this function composed, read back from observed state. */
+export function composedSecretKey(p: Platform, resource: string, key: string): string | undefined {
+  return secretData(p.observed[resource])[key] || undefined;
 }
 
 export function host(p: Platform, service: string): string {

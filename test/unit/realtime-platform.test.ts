@@ -396,6 +396,59 @@ describe('realtime-platform: readiness, status and secrets', () => {
   });
 });
 
+/**
+ * An operator Secret deleted while the claim still refers to it (test/chaos,
+ * issue 25): on the local control plane Crossplane deleted Lenses HQ, its agent
+ * and their configuration the first reconcile without the license, since it
+ * deletes every composed resource a function stops returning. What was composed
+ * from the Secret stays as it was, and the status names the missing Secret.
+ */
+describe('realtime-platform: an operator Secret deleted, then recreated', () => {
+  const snowflakeSecret: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'snowflake-creds', namespace: NS }, data: {
+    SNOWFLAKE_URL: 'dXJs', SNOWFLAKE_USER: 'dXNlcg==', SNOWFLAKE_PRIVATE_KEY: 'a2V5' } };
+  const withSnowflake = { ...exampleSpec, snowflake: { enabled: true, credentialsSecret: 'snowflake-creds' } };
+
+  it.each([
+    ['lenses-license', exampleSpec],
+    ['lenses-agent-key', exampleSpec],
+    ['lenses-api-token', exampleSpec],
+    ['mqtt-device1', exampleSpec],
+    ['snowflake-creds', withSnowflake],
+  ])('%s deleted: everything stays as composed, the status names it; recreated: the same again', async (name, spec) => {
+    operatorSecrets.push(snowflakeSecret);
+    try {
+      const { rsp, claim: c, required } = await reconcile(spec);
+      const before = desired(rsp);
+      expect(Object.keys(before).length).toBeGreaterThan(30);
+      const without = Object.fromEntries(Object.entries(required).map(([k, items]) => [k, items.filter((s) => s.metadata?.name !== name)]));
+      expect(without, `${name} is one of the required Secrets`).not.toEqual(required);
+      // Reconciles without the Secret: each observes what the one before composed.
+      let next = rsp;
+      for (let i = 0; i < 3; i++) next = await run(compose, requestFor(c, observedFrom(next), without));
+      expect(fatals(next)).toEqual([]);
+      const during = desired(next);
+      expect(Object.keys(during).sort()).toEqual(Object.keys(before).sort());
+      for (const [k, o] of Object.entries(before)) expect(JSON.stringify(during[k]), k).toBe(JSON.stringify(o));
+      const status = next.desired!.composite!.resource!.status as { ready: boolean; message: string };
+      expect(status.ready).toBe(false);
+      expect(status.message).toContain(`Secret ${name}`);
+      // Recreated with the same values: the response is the one before the deletion.
+      const back = await run(compose, requestFor(c, observedFrom(next), required));
+      expect(JSON.stringify(back.desired)).toBe(JSON.stringify(rsp.desired));
+    } finally {
+      operatorSecrets.pop();
+    }
+  });
+
+  it('a Secret recreated with another value: what is composed from it takes the new value', async () => {
+    const { rsp, claim: c, required } = await reconcile(exampleSpec);
+    const changed = Object.fromEntries(Object.entries(required).map(([k, items]) => [k, items.map((s) =>
+      s.metadata?.name === 'lenses-api-token' ? { ...s, data: { API_TOKEN: Buffer.from('a-new-token').toString('base64') } } : s)]));
+    const next = desired(await run(compose, requestFor(c, observedFrom(rsp), changed)));
+    expect(secretData(next['lenses-api-token']).API_TOKEN).toBe('a-new-token');
+  });
+});
+
 describe('realtime-platform: invalid input is a Fatal result naming the field', () => {
   it.each([
     ['a bad retention', { name: 'x', dataRetention: '1 week' }, 'spec.dataRetention: must match ^[0-9]+[dwm]$'],
