@@ -28,11 +28,18 @@ export type PasswordKey = (typeof PASSWORD_KEYS)[number];
 export const CREDENTIALS = 'credentials';
 export const CREDENTIALS_SECRET = 'platform-credentials';
 /**
- * A second full copy, so deleting either Secret loses nothing: four of the
- * passwords (PostgreSQL's superuser among them) are in no connection Secret.
+ * A second full copy, in the claim's namespace, so neither deleting one of the
+ * two Secrets nor deleting the platform namespace (with everything in it) loses
+ * a password: four of them (PostgreSQL's superuser among them) are in no
+ * connection Secret. The chaos test (test/chaos/, issue 25) saw those four
+ * generated again when the copy lived in the platform namespace and that was
+ * deleted. Its resource name is new, so Crossplane removes the copy earlier
+ * versions kept in the platform namespace (read below while it is observed).
  */
-export const CREDENTIALS_BACKUP = 'credentials-backup';
-export const CREDENTIALS_BACKUP_SECRET = 'platform-credentials-backup';
+export const CREDENTIALS_BACKUP = 'credentials-backup-claim-namespace';
+export const credentialsBackupSecret = (name: string) => `${name}-platform-credentials-backup`;
+/** Where versions before issue 25 kept the copy: the platform namespace. */
+const EARLIER_CREDENTIALS_BACKUP = 'credentials-backup';
 
 /** Connection Secrets (both namespaces' copies) that carry a generated password, under their own key. */
 const CONNECTION_COPIES: Record<string, Partial<Record<PasswordKey, string>>> = {
@@ -46,14 +53,15 @@ const CONNECTION_COPIES: Record<string, Partial<Record<PasswordKey, string>>> = 
  * Every place the generated passwords may still be, best first, and the
  * requirements that read the two credentials Secrets back live.
  */
-function passwordCopies(ns: string, observed: Record<string, KubeObject | undefined>, required: Record<string, KubeObject[]>) {
+function passwordCopies(name: string, ns: string, claimNs: string, observed: Record<string, KubeObject | undefined>, required: Record<string, KubeObject[]>) {
   const live = liveSecret(CREDENTIALS_SECRET, ns, required);
-  const liveBackup = liveSecret(CREDENTIALS_BACKUP_SECRET, ns, required);
+  const liveBackup = liveSecret(credentialsBackupSecret(name), claimNs, required);
   const copies: PasswordCopy<PasswordKey>[] = [
     fullCopy(observed[CREDENTIALS], PASSWORD_KEYS),
     fullCopy(live.secret, PASSWORD_KEYS),
     fullCopy(observed[CREDENTIALS_BACKUP], PASSWORD_KEYS),
     fullCopy(liveBackup.secret, PASSWORD_KEYS),
+    fullCopy(observed[EARLIER_CREDENTIALS_BACKUP], PASSWORD_KEYS),
     ...Object.entries(CONNECTION_COPIES).flatMap(([kind, keys]) => [
       { secret: observed[`${kind}-secret-platform`], keys },
       { secret: observed[`${kind}-secret`], keys },
@@ -89,7 +97,7 @@ export function platformOf(
   required: Record<string, KubeObject[]>,
 ): Platform {
   const ns = `${spec.name}-realtime`;
-  const { copies, requirements } = passwordCopies(ns, observed, required);
+  const { copies, requirements } = passwordCopies(spec.name, ns, claimNs, observed, required);
   return {
     spec,
     name: spec.name,
