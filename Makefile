@@ -10,7 +10,7 @@ VITEST := node_modules/.bin/vitest
 NODE_VERSION := $(shell cat .node-version)
 NODE_HOME := $(CURDIR)/.tools/node
 
-.PHONY: help install node tools controlplane-tools synth serve render build image package typecheck lint unit drift conformance e2e e2e-local test bench fuzz soak clean
+.PHONY: help install node tools controlplane-tools synth serve render build image package typecheck lint unit drift conformance e2e e2e-local chaos-slice chaos test bench fuzz soak clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -159,11 +159,21 @@ e2e-local: install tools controlplane-tools ## The platform on a local control p
 	@mkdir -p $(REPORTS)
 	$(VITEST) run --project e2e-local $(REPORT)
 
+# Faults on the local control plane (docs/chaos.md): the short slice runs in
+# `make test`, the long run (every fault, 60+ claims, about half an hour) here.
+chaos-slice: install tools controlplane-tools ## The short fault slice on the local control plane (part of make test)
+	@mkdir -p $(REPORTS)
+	$(VITEST) run --project chaos test/chaos/slice.test.ts $(REPORT)
+
+chaos: install tools controlplane-tools ## Every fault of docs/chaos.md on 60+ claims on the local control plane (long; not in make test)
+	@mkdir -p $(REPORTS)
+	$(VITEST) run --project chaos test/chaos/long.test.ts $(REPORT)
+
 e2e: install ## kind end-to-end suite (needs a Docker engine; says why when there is none)
 	$(VITEST) run --project e2e
 
-test: typecheck lint unit conformance e2e-local ## The whole suite (the README's test command)
-	@$(TSX) tooling/summary.ts $(REPORTS)/unit.json $(REPORTS)/conformance.json $(REPORTS)/e2e-local.json
+test: typecheck lint unit conformance e2e-local chaos-slice ## The whole suite (the README's test command)
+	@$(TSX) tooling/summary.ts $(REPORTS)/unit.json $(REPORTS)/conformance.json $(REPORTS)/e2e-local.json $(REPORTS)/chaos-slice.json
 
 bench: install ## Throughput and latency of each function over gRPC against the no-op floor
 	$(TSX) bench/run.ts

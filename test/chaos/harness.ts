@@ -146,51 +146,69 @@ export class Chaos {
   async run(fault: Fault, before?: State): Promise<Row> {
     before ??= await this.settle(`before "${fault.name}"`);
     const want = fault.expect ? fault.expect(before) : before;
-    const from = await this.watch.revision();
-    const start = new Date();
-    const calls0 = await functionCalls();
-    log(`chaos: ${fault.name}: injecting`);
-    const t0 = Date.now();
+    const window = await this.open(fault.name);
     await fault.inject(this);
-    const away = new Set<string>();
-    const note = (s: State) => {
-      for (const line of differences(want, s)) away.add(line.split(':')[0]);
-    };
     if (fault.hold) await fault.hold(this);
     const tHeal = Date.now();
     if (fault.heal) await fault.heal(this);
-    log(`chaos: ${fault.name}: healed after ${((tHeal - t0) / 1000).toFixed(1)} s; waiting for every claim to be back`);
+    log(`chaos: ${fault.name}: healed after ${((tHeal - window.t0) / 1000).toFixed(1)} s; waiting for every claim to be back`);
+    const away = new Set<string>();
     let now = before;
     let diff: string[] = [];
     await until(`every claim back to its state before "${fault.name}"`, async () => {
       now = await this.state();
-      note(now);
       diff = differences(want, now);
+      for (const line of diff) away.add(line.split(':')[0]);
       return diff.length === 0;
     }, RECOVER_TIMEOUT, 1_000).catch((e: Error) => {
       throw new Error(`${e.message}; still different: ${diff.slice(0, 20).join('; ')}${diff.length > 20 ? ` and ${diff.length - 20} more` : ''}`);
     });
+    return this.close(fault, window, tHeal, before, now, away, changedSecretKeys(before, now));
+  }
+
+  /**
+   * New claims applied while `during` injects a fault (fault 6): measured
+   * until every claim is settled. Any deletion of theirs is unintended;
+   * `passwords` names Secret keys whose copies disagree once settled.
+   */
+  async compose(fault: Omit<Fault, 'inject'> & { set: ClaimSet; during(chaos: Chaos): Promise<void>; passwords(state: State): string[] }): Promise<Row> {
+    const window = await this.open(fault.name);
+    await this.apply(fault.set);
+    await fault.during(this);
+    const tHeal = Date.now();
+    const now = await this.settle(`"${fault.name}"`);
+    const claims = new Set(fault.set.claims.map((c) => claimKey(refOf(c))));
+    return this.close({ ...fault, inject: async () => undefined }, window, tHeal, now, now, claims, fault.passwords(now));
+  }
+
+  private async open(name: string) {
+    const from = await this.watch.revision();
+    const calls = await functionCalls();
+    log(`chaos: ${name}: injecting`);
+    return { from, calls, start: new Date(), t0: Date.now() };
+  }
+
+  private async close(fault: Fault, window: Awaited<ReturnType<Chaos['open']>>, tHeal: number, before: State, now: State, away: Set<string>, passwordsChanged: string[]): Promise<Row> {
     const tBack = Date.now();
     await until('the deletion watches to have caught up with the API server', () => this.watch.caughtUp(), 120_000, 1_000);
     const to = await this.watch.revision();
     const ours = (d: Deletion) => d.composite !== undefined || d.kind.endsWith(`.${PLATFORM.group}`);
-    const deleted = this.watch.between(from, to).filter(ours);
+    const deleted = this.watch.between(window.from, to).filter(ours);
     const intended = deleted.filter((d) => fault.intended?.(d) ?? false);
-    const warned = await this.warnedClaims(start, now);
+    const warned = await this.warnedClaims(window.start, now);
     for (const c of warned.claims) away.add(c);
-    const calls1 = await functionCalls();
     const row: Row = {
       fault: fault.name,
       reach: fault.reach,
       claims: this.claims.length,
-      affected: [...away].filter((k) => before.claims[k]).length,
-      failedCalls: failedSince(calls0, calls1),
+      affected: [...away].filter((k) => now.claims[k]).length,
+      failedCalls: failedSince(window.calls, await functionCalls()),
       deletedUnintended: deleted.filter((d) => !intended.includes(d)),
       deletedIntended: intended.length,
       recreated: recreated(before, now).length,
-      passwordsChanged: changedSecretKeys(before, now),
+      passwordsChanged,
       recoverSeconds: (tBack - tHeal) / 1000,
-      totalSeconds: (tBack - t0) / 1000,
+      totalSeconds: (tBack - window.t0) / 1000,
       warnings: warned.messages,
       how: fault.how,
     };

@@ -234,3 +234,26 @@ export async function restartWhileComposing(chaos: Chaos, names: string[]): Prom
   }
 }
 
+
+/**
+ * Password copies of each realtime platform that disagree once settled (fault
+ * 6: passwords generated while the function was killed must end up the same
+ * everywhere): `platform-credentials` and its copy in the claim namespace, and
+ * each connection Secret with its twin of the same name in the other namespace.
+ */
+export function realtimeCopiesDisagree(state: State): string[] {
+  const out: string[] = [];
+  for (const [claim, c] of Object.entries(state.claims)) {
+    if (!claim.startsWith('RealtimePlatformClaim/')) continue;
+    const secrets = Object.keys(c.composed).filter((k) => k.startsWith('core/Secret/'));
+    const data = (k: string) => JSON.stringify(state.secrets[k] ?? null);
+    const credentials = secrets.find((k) => k.endsWith('/platform-credentials'));
+    const backup = secrets.find((k) => k.endsWith('-platform-credentials-backup'));
+    if (!credentials || !backup) out.push(`${claim}: credentials or their copy not composed`);
+    else if (data(credentials) !== data(backup)) out.push(`${claim}: ${credentials} and ${backup} differ`);
+    const byName = new Map<string, string[]>();
+    for (const k of secrets) byName.set(k.split('/').at(-1)!, [...(byName.get(k.split('/').at(-1)!) ?? []), k]);
+    for (const [name, twins] of byName) if (twins.length === 2 && data(twins[0]) !== data(twins[1])) out.push(`${claim}: the two ${name} differ`);
+  }
+  return out;
+}

@@ -1,6 +1,6 @@
 /**
  * The short slice of the fault tests that `make test` runs (`make chaos` runs
- * the long one, long.test.ts): the example claims of three functions on the
+ * the long one, long.test.ts): the example claims of two functions on the
  * local control plane, then faults one after another, each checked by
  * harness.ts (nothing deleted that a claim still asks for, no password or key
  * changed, every claim back to its state before).
@@ -14,7 +14,7 @@ const chaos = chaosPlane('chaos-slice');
 
 describe('chaos (slice): faults on the local control plane lose nothing', () => {
   step('the example claims compose', async () => {
-    await chaos().apply(examples(['examples/realtime-platform/claim.yaml', 'examples/event-driven-service/claim.yaml', 'examples/vcluster/claim-minimal.yaml']));
+    await chaos().apply(examples(['examples/realtime-platform/claim.yaml', 'examples/event-driven-service/claim.yaml']));
     await chaos().settle('the example claims');
   });
 
@@ -29,14 +29,9 @@ describe('chaos (slice): faults on the local control plane lose nothing', () => 
     expectNothingLost(row);
   });
 
-  step('(5) the composed Secret that keeps the generated passwords deleted by hand', async () => {
-    const row = await chaos().run(composedDeleted({ resource: 'secret', namespace: 'health-data-realtime', name: 'platform-credentials' }, 'Secret health-data-realtime/platform-credentials'));
-    expectNothingLost(row);
-    expect(row.deletedIntended).toBe(1);
-  });
-
   step('(5) the composed Namespace of the realtime platform deleted by hand', async () => {
     const row = await chaos().run(composedDeleted({ resource: 'namespace', name: 'health-data-realtime' }, 'Namespace health-data-realtime'));
     expectNothingLost(row);
+    expect(row.deletedIntended, 'the Namespace and what it held').toBeGreaterThan(30);
   });
 });
