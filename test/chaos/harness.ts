@@ -55,7 +55,7 @@ export interface Row {
   fault: string;
   reach: string;
   claims: number;
-  /** Claims whose claim or XR got a Warning event in the window, or whose state was seen away from the one before. */
+  /** Claims whose claim or XR got a Warning event in the window, or whose state was seen (every 1–2 s) away from the one before. */
   affected: number;
   /** Calls Crossplane counted with a gRPC code other than OK during the fault. */
   failedCalls: number;
@@ -147,18 +147,34 @@ export class Chaos {
     before ??= await this.settle(`before "${fault.name}"`);
     const want = fault.expect ? fault.expect(before) : before;
     const window = await this.open(fault.name);
-    await fault.inject(this);
-    if (fault.hold) await fault.hold(this);
+    const away = new Set<string>();
+    const note = (s: State) => {
+      for (const line of differences(want, s)) away.add(line.split(':')[0]);
+    };
+    // Which claims the fault reaches, read every 2 s while it lasts (the API server may be down: skip).
+    let lasting = true;
+    const watching = (async () => {
+      while (lasting) {
+        await this.state().then(note, () => undefined);
+        await sleep(2_000);
+      }
+    })();
+    try {
+      await fault.inject(this);
+      if (fault.hold) await fault.hold(this);
+    } finally {
+      lasting = false;
+      await watching;
+    }
     const tHeal = Date.now();
     if (fault.heal) await fault.heal(this);
     log(`chaos: ${fault.name}: healed after ${((tHeal - window.t0) / 1000).toFixed(1)} s; waiting for every claim to be back`);
-    const away = new Set<string>();
     let now = before;
     let diff: string[] = [];
     await until(`every claim back to its state before "${fault.name}"`, async () => {
       now = await this.state();
       diff = differences(want, now);
-      for (const line of diff) away.add(line.split(':')[0]);
+      note(now);
       return diff.length === 0;
     }, RECOVER_TIMEOUT, 1_000).catch((e: Error) => {
       throw new Error(`${e.message}; still different: ${diff.slice(0, 20).join('; ')}${diff.length > 20 ? ` and ${diff.length - 20} more` : ''}`);
@@ -237,17 +253,36 @@ export class Chaos {
     return { claims: [...claims], messages: [...messages].slice(0, 5) };
   }
 
+  /**
+   * How often each kind of XR had its spec written, on average since it was
+   * created (metadata.generation per minute of age): a measure of reconcile
+   * churn, for docs/chaos.md.
+   */
+  async churn(): Promise<Record<string, number>> {
+    const state = await this.state();
+    const xrs = [...new Set(Object.values(state.claims).flatMap((c) => (c.xr ? [c.xr] : [])))];
+    const byKind = new Map<string, number[]>();
+    for (const xr of xrs) {
+      const o = await this.kubectl.get<{ kind: string; metadata: { generation: number; creationTimestamp: string } }>([xr]);
+      if (!o) continue;
+      const minutes = (Date.now() - Date.parse(o.metadata.creationTimestamp)) / 60_000;
+      byKind.set(o.kind, [...(byKind.get(o.kind) ?? []), o.metadata.generation / minutes]);
+    }
+    return Object.fromEntries([...byKind].map(([k, v]) => [k, Number((v.reduce((a, b) => a + b, 0) / v.length).toFixed(2))]));
+  }
+
   /** Stop the deletion watch. */
   async stop(): Promise<void> {
     await this.watch.stop();
   }
 
   /** The rows as JSON in .tools/reports/ and as the Markdown table of docs/chaos.md, on stderr. */
-  report(name: string): void {
+  async report(name: string): Promise<void> {
     const dir = join(ROOT, '.tools/reports');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, `${name}.json`), JSON.stringify(this.rows, (_, v) => (typeof v === 'bigint' ? String(v) : v), 2));
-    log(`chaos: table (${name})\n${table(this.rows)}`);
+    const churn = await this.churn().catch((e: Error) => ({ error: e.message }));
+    writeFileSync(join(dir, `${name}.json`), JSON.stringify({ rows: this.rows, xrGenerationsPerMinute: churn }, (_, v) => (typeof v === 'bigint' ? String(v) : v), 2));
+    log(`chaos: table (${name})\n${table(this.rows)}\nXR spec writes per minute of age, by kind: ${JSON.stringify(churn)}`);
   }
 }
 

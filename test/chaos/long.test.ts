@@ -40,7 +40,7 @@ describe('chaos (long): every fault on 60+ claims loses nothing', () => {
       name: '50 EventDrivenServices + 10 realtime platforms applied at once, their functions SIGKILLed and restarted meanwhile',
       reach: 'the 60 new claims',
       set: merge(eventDrivenServices(50), realtimePlatforms(10)),
-      during: (c) => restartWhileComposing(c, ['event-driven-service', 'realtime-platform']),
+      during: () => restartWhileComposing(['event-driven-service', 'realtime-platform']),
       passwords: realtimeCopiesDisagree,
       how: 'from the second restarted function listening again to all 60 claims Synced with every object composed and two reads 6 s apart the same; in brackets from the apply',
     });
@@ -79,7 +79,7 @@ describe('chaos (long): every fault on 60+ claims loses nothing', () => {
   });
 
   step('(4) ... and rolled back', async () => {
-    expectNothingLost(await chaos().run(functionRolledBack('event-driven-service')));
+    expectNothingLost(await chaos().run(functionRolledBack('event-driven-service', 'Service')));
   });
 
   step('(5) a composed Secret (the generated passwords) deleted by hand', async () => {

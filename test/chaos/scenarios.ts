@@ -122,14 +122,16 @@ export const UPGRADE_LABEL = `${PLATFORM.group}/chaos-upgrade`;
 export const UPGRADE_TAG = `${PLATFORM.packageVersion}-chaos.1`;
 const UPGRADED_MAIN = join(ROOT, 'test/chaos/upgraded-function.ts');
 
-/** Before-state with the label on the `kind` object of every claim the function composes. */
-function withLabel(state: State, fn: FunctionEntry, kind: string): State {
+/** The state with the upgrade's label on the `kind` object of every claim the function composes (add), or on none (remove). */
+function upgradeLabel(state: State, fn: FunctionEntry, kind: string, add: boolean): State {
   const out: State = structuredClone(state);
   for (const [claim, c] of Object.entries(out.claims)) {
     if (!claimsOf(out, fn)(claim)) continue;
     for (const [key, labels] of Object.entries(c.composed)) {
-      if (key.split('/').at(-3) !== kind) continue;
-      c.composed[key] = sortedJson({ ...(JSON.parse(labels) as Record<string, string>), [UPGRADE_LABEL]: UPGRADE_TAG });
+      if (key.split('/').at(-3) !== kind || labels === 'missing' || labels === 'terminating') continue;
+      const rest = JSON.parse(labels) as Record<string, string>;
+      delete rest[UPGRADE_LABEL];
+      c.composed[key] = sortedJson(add ? { ...rest, [UPGRADE_LABEL]: UPGRADE_TAG } : rest);
     }
   }
   return out;
@@ -148,13 +150,13 @@ export function functionUpgraded(name: string, resource: string, kind: string): 
       await pushPackageVersion(chaos.kubectl, chaos.plane.state, fn, UPGRADE_TAG);
       await rollOut(chaos.kubectl, fn, { tag: UPGRADE_TAG, main: UPGRADED_MAIN, env: { CHAOS_FUNCTION: name, CHAOS_RESOURCE: resource, CHAOS_LABEL: UPGRADE_LABEL, CHAOS_VALUE: UPGRADE_TAG } });
     },
-    expect: (before) => withLabel(before, fn, kind),
+    expect: (before) => upgradeLabel(before, fn, kind, true),
     how: 'from the new revision Healthy (the old server stopped) to every claim carrying the label, nothing else changed (state polled every 1 s)',
   };
 }
 
 /** (4) ... and rolled back to the released package. */
-export function functionRolledBack(name: string): Fault {
+export function functionRolledBack(name: string, kind: string): Fault {
   const fn = functionNamed(name);
   return {
     name: `function ${name} rolled back to the released revision`,
@@ -162,6 +164,8 @@ export function functionRolledBack(name: string): Fault {
     async inject(chaos) {
       await rollOut(chaos.kubectl, fn, { tag: PLATFORM.packageVersion, main: releasedMain(fn) });
     },
+    // Back to the state before the upgrade: the label gone again.
+    expect: (before) => upgradeLabel(before, fn, kind, false),
     how: 'from the released revision Healthy again to every claim back to the state before the upgrade: label gone (state polled every 1 s)',
   };
 }
@@ -222,18 +226,21 @@ export function operatorSecretDeletedAndRecreated(namespace: string, name: strin
   };
 }
 
-/** (6) The function SIGKILLed and started again while many new claims compose. */
-export async function restartWhileComposing(chaos: Chaos, names: string[]): Promise<void> {
+/**
+ * (6) Each function SIGKILLed and started again while many new claims
+ * compose: frozen first, so the kill lands while Crossplane waits for a call.
+ */
+export async function restartWhileComposing(names: string[]): Promise<void> {
   for (const name of names) {
     const fn = functionNamed(name);
-    await until(`Crossplane to have a call to ${functionObject(fn)} in flight`, async () => inFlight((await functionCalls())[functionObject(fn)]) > 0, 300_000, 100);
     const served = servedFunctions().find((s) => s.fn === fn)!;
+    freeze(served.proc);
+    await until(`Crossplane to have a call to ${functionObject(fn)} in flight`, async () => inFlight((await functionCalls())[functionObject(fn)]) > 0, 300_000, 200);
     await kill(served.proc);
     const again = startAgain(served.proc);
     await listening(again, served.port);
   }
 }
-
 
 /**
  * Password copies of each realtime platform that disagree once settled (fault

@@ -14,7 +14,7 @@ export function chaosPlane(report: string): () => Chaos {
     chaos = await Chaos.start(plane);
   }, 900_000);
   afterAll(async () => {
-    chaos?.report(report);
+    await chaos?.report(report);
     await chaos?.stop();
     await plane?.stop(failed);
   }, 180_000);
