@@ -1,8 +1,9 @@
 /**
- * What both chaos files share: the plane with the deletion watch, a step that
- * keeps the process logs when it fails, and the checks every fault must pass.
+ * What both chaos files share: the plane with the deletion watch (its state
+ * directory, every process's log, kept when a test failed), and the checks
+ * every fault must pass.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import { startPlane, type Plane } from '../../tooling/controlplane/plane.js';
 import { Chaos, describeDeletion, type Row } from './harness.js';
 
@@ -13,6 +14,9 @@ export function chaosPlane(report: string): () => Chaos {
     plane = await startPlane();
     chaos = await Chaos.start(plane);
   }, 900_000);
+  beforeEach(({ onTestFailed }) => onTestFailed(() => {
+    failed = true;
+  }));
   afterAll(async () => {
     await chaos?.report(report);
     await chaos?.stop();
@@ -22,18 +26,6 @@ export function chaosPlane(report: string): () => Chaos {
 }
 
 let failed = false;
-
-/** A test whose failure keeps the plane's state directory (every process's log). */
-export function step(name: string, fn: () => Promise<void>, timeout?: number): void {
-  it(name, async () => {
-    try {
-      await fn();
-    } catch (e) {
-      failed = true;
-      throw e;
-    }
-  }, timeout);
-}
 
 /** Nothing the claims still ask for was deleted, no password or key changed. */
 export function expectNothingLost(row: Row): void {
