@@ -276,12 +276,13 @@ export class Chaos {
     await this.watch.stop();
   }
 
-  /** The rows as JSON in .tools/reports/ and as the Markdown table of docs/chaos.md, on stderr. */
+  /** The rows as JSON in .tools/reports/<name>-faults.json and as the Markdown table of docs/chaos.md, on stderr. */
   async report(name: string): Promise<void> {
     const dir = join(ROOT, '.tools/reports');
     mkdirSync(dir, { recursive: true });
     const churn = await this.churn().catch((e: Error) => ({ error: e.message }));
-    writeFileSync(join(dir, `${name}.json`), JSON.stringify({ rows: this.rows, xrGenerationsPerMinute: churn }, (_, v) => (typeof v === 'bigint' ? String(v) : v), 2));
+    // Not `${name}.json`: that is vitest's own report of the make target (tooling/summary.ts reads it).
+    writeFileSync(join(dir, `${name}-faults.json`), JSON.stringify({ rows: this.rows, xrGenerationsPerMinute: churn }, (_, v) => (typeof v === 'bigint' ? String(v) : v), 2));
     log(`chaos: table (${name})\n${table(this.rows)}\nXR spec writes per minute of age, by kind: ${JSON.stringify(churn)}`);
   }
 }
@@ -299,11 +300,11 @@ function failedSince(before: Record<string, FunctionCalls>, after: Record<string
 
 export function table(rows: Row[]): string {
   const lines = [
-    '| fault | claims (in reach / affected) | objects deleted: unintended (intended) | passwords changed | seconds to recover (from injection) | failed function calls |',
-    '|---|---|---|---|---|---|',
+    '| fault | claims affected (in reach; on the plane) | objects deleted: unintended (intended) | passwords and keys changed | seconds to recover (from injection) | function calls failed | how measured |',
+    '|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
-    lines.push(`| ${r.fault} | ${r.claims}: ${r.reach} / ${r.affected} | ${r.deletedUnintended.length} (${r.deletedIntended}) | ${r.passwordsChanged.length} | ${r.recoverSeconds.toFixed(1)} (${r.totalSeconds.toFixed(1)}) | ${r.failedCalls} |`);
+    lines.push(`| ${r.fault} | ${r.affected} (${r.reach}; ${r.claims}) | ${r.deletedUnintended.length} (${r.deletedIntended}) | ${r.passwordsChanged.length} | ${r.recoverSeconds.toFixed(1)} (${r.totalSeconds.toFixed(1)}) | ${r.failedCalls} | ${r.how} |`);
   }
   return lines.join('\n');
 }
