@@ -79,10 +79,16 @@ export class Chaos {
   readonly rows: Row[] = [];
   private pokes = 0;
 
-  private constructor(readonly plane: Plane, readonly watch: DeletionWatch) {}
+  private constructor(
+    readonly plane: Plane,
+    readonly watch: DeletionWatch,
+  ) {}
 
   static async start(plane: Plane): Promise<Chaos> {
-    const kinds = await watchedKinds(plane.kubectl, FUNCTIONS.flatMap((f) => f.composes));
+    const kinds = await watchedKinds(
+      plane.kubectl,
+      FUNCTIONS.flatMap((f) => f.composes),
+    );
     log(`chaos: watching deletions of ${kinds.map((k) => k.kind).join(', ')}`);
     return new Chaos(plane, await DeletionWatch.start(plane.kubectl, kinds));
   }
@@ -111,23 +117,28 @@ export class Chaos {
   async settle(what: string, timeoutMs = RECOVER_TIMEOUT): Promise<State> {
     let last: State | undefined;
     let why: string[] = [];
-    await until(`${what}: every claim Synced with its objects composed, and the same on two reads`, async () => {
-      const now = await this.state();
-      why = unsynced(now);
-      if (why.length > 0) {
-        last = undefined;
-        return false;
-      }
-      const previous = last;
-      last = now;
-      if (!previous) {
-        // A second read after longer than the functions' 5 s requeue while a Namespace is made.
-        await sleep(6_000);
-        return false;
-      }
-      why = differences(previous, now).concat(changedSecretKeys(previous, now));
-      return why.length === 0;
-    }, timeoutMs, 1_000).catch((e: Error) => {
+    await until(
+      `${what}: every claim Synced with its objects composed, and the same on two reads`,
+      async () => {
+        const now = await this.state();
+        why = unsynced(now);
+        if (why.length > 0) {
+          last = undefined;
+          return false;
+        }
+        const previous = last;
+        last = now;
+        if (!previous) {
+          // A second read after longer than the functions' 5 s requeue while a Namespace is made.
+          await sleep(6_000);
+          return false;
+        }
+        why = differences(previous, now).concat(changedSecretKeys(previous, now));
+        return why.length === 0;
+      },
+      timeoutMs,
+      1_000,
+    ).catch((e: Error) => {
       throw new Error(`${e.message}; not yet: ${why.slice(0, 15).join('; ')}${why.length > 15 ? ` and ${why.length - 15} more` : ''}`);
     });
     return last!;
@@ -135,7 +146,9 @@ export class Chaos {
 
   /** Make Crossplane reconcile these claims' XRs now: an annotation on each XR (its watch has no predicate). */
   async poke(state: State, which: (claim: string) => boolean = () => true): Promise<void> {
-    const xrs = Object.entries(state.claims).filter(([k, c]) => which(k) && c.xr).map(([, c]) => c.xr!);
+    const xrs = Object.entries(state.claims)
+      .filter(([k, c]) => which(k) && c.xr)
+      .map(([, c]) => c.xr!);
     this.pokes++;
     for (let i = 0; i < xrs.length; i += 50) {
       await this.kubectl.ok(['annotate', ...xrs.slice(i, i + 50), `${PLATFORM.group}/chaos-poke=${this.pokes}`, '--overwrite']);
@@ -171,12 +184,17 @@ export class Chaos {
     log(`chaos: ${fault.name}: healed after ${((tHeal - window.t0) / 1000).toFixed(1)} s; waiting for every claim to be back`);
     let now = before;
     let diff: string[] = [];
-    await until(`every claim back to its state before "${fault.name}"`, async () => {
-      now = await this.state();
-      diff = differences(want, now);
-      note(now);
-      return diff.length === 0;
-    }, RECOVER_TIMEOUT, 1_000).catch((e: Error) => {
+    await until(
+      `every claim back to its state before "${fault.name}"`,
+      async () => {
+        now = await this.state();
+        diff = differences(want, now);
+        note(now);
+        return diff.length === 0;
+      },
+      RECOVER_TIMEOUT,
+      1_000,
+    ).catch((e: Error) => {
       throw new Error(`${e.message}; still different: ${diff.slice(0, 20).join('; ')}${diff.length > 20 ? ` and ${diff.length - 20} more` : ''}`);
     });
     return this.close(fault, window, tHeal, before, now, away, changedSecretKeys(before, now));
@@ -229,7 +247,9 @@ export class Chaos {
       how: fault.how,
     };
     this.rows.push(row);
-    log(`chaos: ${fault.name}: back in ${row.recoverSeconds.toFixed(1)} s (${row.totalSeconds.toFixed(1)} s from injection); ${row.affected} claims affected, ${row.failedCalls} calls failed, ${row.deletedUnintended.length} unintended and ${row.deletedIntended} intended deletions, ${row.passwordsChanged.length} secret keys changed`);
+    log(
+      `chaos: ${fault.name}: back in ${row.recoverSeconds.toFixed(1)} s (${row.totalSeconds.toFixed(1)} s from injection); ${row.affected} claims affected, ${row.failedCalls} calls failed, ${row.deletedUnintended.length} unintended and ${row.deletedIntended} intended deletions, ${row.passwordsChanged.length} secret keys changed`,
+    );
     return row;
   }
 
@@ -282,7 +302,10 @@ export class Chaos {
     mkdirSync(dir, { recursive: true });
     const churn = await this.churn().catch((e: Error) => ({ error: e.message }));
     // Not `${name}.json`: that is vitest's own report of the make target (tooling/summary.ts reads it).
-    writeFileSync(join(dir, `${name}-faults.json`), JSON.stringify({ rows: this.rows, xrGenerationsPerMinute: churn }, (_, v) => (typeof v === 'bigint' ? String(v) : v), 2));
+    writeFileSync(
+      join(dir, `${name}-faults.json`),
+      JSON.stringify({ rows: this.rows, xrGenerationsPerMinute: churn }, (_, v) => (typeof v === 'bigint' ? String(v) : v), 2),
+    );
     log(`chaos: table (${name})\n${table(this.rows)}\nXR spec writes per minute of age, by kind: ${JSON.stringify(churn)}`);
   }
 }
@@ -304,7 +327,9 @@ export function table(rows: Row[]): string {
     '|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
-    lines.push(`| ${r.fault} | ${r.affected} (${r.reach}; ${r.claims}) | ${r.deletedUnintended.length} (${r.deletedIntended}) | ${r.passwordsChanged.length} | ${r.recoverSeconds.toFixed(1)} (${r.totalSeconds.toFixed(1)}) | ${r.failedCalls} | ${r.how} |`);
+    lines.push(
+      `| ${r.fault} | ${r.affected} (${r.reach}; ${r.claims}) | ${r.deletedUnintended.length} (${r.deletedIntended}) | ${r.passwordsChanged.length} | ${r.recoverSeconds.toFixed(1)} (${r.totalSeconds.toFixed(1)}) | ${r.failedCalls} | ${r.how} |`,
+    );
   }
   return lines.join('\n');
 }

@@ -28,10 +28,16 @@ const PARTITION_SECONDS = 150;
 
 describe('chaos (long): every fault on 60+ claims loses nothing', () => {
   it('the example claims compose', async () => {
-    await chaos().apply(examples([
-      'examples/realtime-platform/claim.yaml', 'examples/event-driven-service/claim.yaml', 'examples/event-driven-service/claim-kafka.yaml',
-      'examples/vcluster/claim.yaml', 'examples/vcluster/claim-minimal.yaml', 'examples/application/claim.yaml',
-    ]));
+    await chaos().apply(
+      examples([
+        'examples/realtime-platform/claim.yaml',
+        'examples/event-driven-service/claim.yaml',
+        'examples/event-driven-service/claim-kafka.yaml',
+        'examples/vcluster/claim.yaml',
+        'examples/vcluster/claim-minimal.yaml',
+        'examples/application/claim.yaml',
+      ]),
+    );
     await chaos().settle('the example claims');
   });
 
@@ -63,7 +69,7 @@ describe('chaos (long): every fault on 60+ claims loses nothing', () => {
   it(`(2) the realtime-platform function unreachable for ${PARTITION_SECONDS} s, then back`, async () => {
     const row = await chaos().run(functionUnreachable('realtime-platform', PARTITION_SECONDS));
     expectNothingLost(row);
-    expect(row.failedCalls, 'calls timed out at Crossplane\'s deadline').toBeGreaterThan(0);
+    expect(row.failedCalls, "calls timed out at Crossplane's deadline").toBeGreaterThan(0);
   });
 
   it('(3) Crossplane restarted', async () => {
@@ -88,7 +94,7 @@ describe('chaos (long): every fault on 60+ claims loses nothing', () => {
     expect(row.deletedIntended).toBe(1);
   });
 
-  it('(5) a composed Namespace (a realtime platform\'s, with everything in it) deleted by hand', async () => {
+  it("(5) a composed Namespace (a realtime platform's, with everything in it) deleted by hand", async () => {
     const row = await chaos().run(composedDeleted({ resource: 'namespace', name: 'rt-02-realtime' }, 'Namespace rt-02-realtime'));
     expectNothingLost(row);
     expect(row.deletedIntended).toBeGreaterThan(30);
@@ -98,7 +104,7 @@ describe('chaos (long): every fault on 60+ claims loses nothing', () => {
     expectNothingLost(await chaos().run(operatorSecretDeletedAndRecreated('chaos-rt', 'lenses-license', 'RealtimePlatformClaim', 'lenses-license')));
   });
 
-  it('(5) an operator Secret (an MQTT user\'s password) deleted, then recreated', async () => {
+  it("(5) an operator Secret (an MQTT user's password) deleted, then recreated", async () => {
     expectNothingLost(await chaos().run(operatorSecretDeletedAndRecreated('chaos-rt', 'mqtt-device1', 'RealtimePlatformClaim', 'mqtt-device1')));
   });
 });

@@ -31,8 +31,7 @@ import type { Chaos, Fault } from './harness.js';
 import { sortedJson, type State } from './state.js';
 
 const functionObject = (fn: FunctionEntry) => `${PLATFORM.functionPrefix}-${fn.name}`;
-const claimsOf = (state: State, fn: FunctionEntry) => (claim: string) =>
-  fn.apis.some((a) => claim.startsWith(`${a.claimKind}/`)) && state.claims[claim] !== undefined;
+const claimsOf = (state: State, fn: FunctionEntry) => (claim: string) => fn.apis.some((a) => claim.startsWith(`${a.claimKind}/`)) && state.claims[claim] !== undefined;
 
 /**
  * Wait until Crossplane has a call to the function in flight. The function is
@@ -43,7 +42,12 @@ const claimsOf = (state: State, fn: FunctionEntry) => (claim: string) =>
 async function callInFlight(chaos: Chaos, fn: FunctionEntry): Promise<void> {
   const state = await chaos.state();
   await chaos.poke(state, claimsOf(state, fn));
-  await until(`Crossplane to have a call to ${functionObject(fn)} in flight (its function_run_function_request_total above its responses)`, async () => inFlight((await functionCalls())[functionObject(fn)]) > 0, 120_000, 200);
+  await until(
+    `Crossplane to have a call to ${functionObject(fn)} in flight (its function_run_function_request_total above its responses)`,
+    async () => inFlight((await functionCalls())[functionObject(fn)]) > 0,
+    120_000,
+    200,
+  );
 }
 
 /** (1) The function SIGKILLed with calls in flight, then started again (as the kubelet would). */
@@ -210,11 +214,18 @@ export function operatorSecretDeletedAndRecreated(namespace: string, name: strin
       // until each claim that references the Secret says, in its status, that it is missing.
       await chaos.poke(await chaos.state(), referencing);
       let pending: string[] = [];
-      await until(`every ${claimKind} in ${namespace} to report the missing Secret ${name} ("${mentions}")`, async () => {
-        const now = await chaos.state();
-        pending = Object.entries(now.claims).filter(([k, c]) => referencing(k) && !c.status.includes(mentions)).map(([k]) => k);
-        return pending.length === 0;
-      }, 180_000, 1_000).catch((e: Error) => {
+      await until(
+        `every ${claimKind} in ${namespace} to report the missing Secret ${name} ("${mentions}")`,
+        async () => {
+          const now = await chaos.state();
+          pending = Object.entries(now.claims)
+            .filter(([k, c]) => referencing(k) && !c.status.includes(mentions))
+            .map(([k]) => k);
+          return pending.length === 0;
+        },
+        180_000,
+        1_000,
+      ).catch((e: Error) => {
         throw new Error(`${e.message}; not yet: ${pending.join(', ')}`);
       });
     },

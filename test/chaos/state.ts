@@ -58,8 +58,7 @@ const resourceArg = (apiVersion: string, kind: string) => {
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
   return group ? `${kind}.${version}.${group}` : kind;
 };
-const conditionsOf = (o: Obj | undefined) =>
-  ['Synced', 'Ready'].map((t) => `${t}=${o?.status?.conditions?.find((c) => c.type === t)?.status ?? 'unset'}`).join(',');
+const conditionsOf = (o: Obj | undefined) => ['Synced', 'Ready'].map((t) => `${t}=${o?.status?.conditions?.find((c) => c.type === t)?.status ?? 'unset'}`).join(',');
 const condition = (o: Obj | undefined, type: string) => o?.status?.conditions?.find((c) => c.type === type);
 
 /** Every kind the functions compose, as kubectl names them (plural.group). */
@@ -148,7 +147,9 @@ export function changedSecretKeys(want: State, now: State): string[] {
 
 /** Composed objects that exist in both with another UID: deleted and made again. */
 export function recreated(want: State, now: State): string[] {
-  return Object.entries(want.uids).filter(([k, uid]) => now.uids[k] !== undefined && now.uids[k] !== uid).map(([k]) => k);
+  return Object.entries(want.uids)
+    .filter(([k, uid]) => now.uids[k] !== undefined && now.uids[k] !== uid)
+    .map(([k]) => k);
 }
 
 const whole = (c: ClaimState) => Object.values(c.composed).every((v) => v !== 'missing' && v !== 'terminating');

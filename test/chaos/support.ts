@@ -14,9 +14,11 @@ export function chaosPlane(report: string): () => Chaos {
     plane = await startPlane();
     chaos = await Chaos.start(plane);
   }, 900_000);
-  beforeEach(({ onTestFailed }) => onTestFailed(() => {
-    failed = true;
-  }));
+  beforeEach(({ onTestFailed }) =>
+    onTestFailed(() => {
+      failed = true;
+    }),
+  );
   afterAll(async () => {
     await chaos?.report(report);
     await chaos?.stop();

@@ -81,7 +81,10 @@ export class DeletionWatch {
   private readonly loops: Promise<void>[] = [];
   private readonly watch: Watch;
 
-  private constructor(private readonly kubectl: Kubectl, kinds: WatchedKind[]) {
+  private constructor(
+    private readonly kubectl: Kubectl,
+    kinds: WatchedKind[],
+  ) {
     const config = new KubeConfig();
     config.loadFromFile(kubectl.kubeconfig);
     this.watch = new Watch(config);
@@ -97,7 +100,13 @@ export class DeletionWatch {
     }
     const deadline = Date.now() + 60_000;
     while (w.kinds.some((k) => !k.open)) {
-      if (Date.now() > deadline) throw new Error(`watches not open after 60 s: ${w.kinds.filter((k) => !k.open).map((k) => k.kind.kind).join(', ')}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `watches not open after 60 s: ${w.kinds
+            .filter((k) => !k.open)
+            .map((k) => k.kind.kind)
+            .join(', ')}`,
+        );
       await sleep(100);
     }
     return w;
@@ -145,7 +154,16 @@ export class DeletionWatch {
     const now = new Set(list.items.map((i) => i.metadata.uid));
     for (const [uid, l] of k.live) {
       if (now.has(uid)) continue;
-      this.deletions.push({ kind: k.kind.kind, namespace: l.namespace, name: l.name, uid, revision: BigInt(list.metadata.resourceVersion), composite: l.composite, byCrossplane: l.composite !== undefined && !l.labelled, seenBy: 'relist' });
+      this.deletions.push({
+        kind: k.kind.kind,
+        namespace: l.namespace,
+        name: l.name,
+        uid,
+        revision: BigInt(list.metadata.resourceVersion),
+        composite: l.composite,
+        byCrossplane: l.composite !== undefined && !l.labelled,
+        seenBy: 'relist',
+      });
     }
     k.live.clear();
     for (const i of list.items) k.remember(i.metadata);
@@ -157,15 +175,23 @@ export class DeletionWatch {
     while (!this.stopped) {
       await new Promise<void>((done) => {
         this.watch
-          .watch(k.kind.path, { resourceVersion: k.revision, allowWatchBookmarks: true }, (type, obj: Item & { code?: number }) => this.event(k, type, obj), () => {
-            k.open = false;
-            done();
-          })
-          .then((abort) => {
-            k.abort = abort;
-            // The request was answered (200): the watch is open unless it already ended.
-            if (!abort.signal.aborted) k.open = true;
-          }, () => done());
+          .watch(
+            k.kind.path,
+            { resourceVersion: k.revision, allowWatchBookmarks: true },
+            (type, obj: Item & { code?: number }) => this.event(k, type, obj),
+            () => {
+              k.open = false;
+              done();
+            },
+          )
+          .then(
+            (abort) => {
+              k.abort = abort;
+              // The request was answered (200): the watch is open unless it already ended.
+              if (!abort.signal.aborted) k.open = true;
+            },
+            () => done(),
+          );
       });
       if (this.stopped) break;
       try {
@@ -196,8 +222,14 @@ export class DeletionWatch {
       k.live.delete(m.uid);
       const composite = m.labels?.[COMPOSITE] ?? before?.composite;
       this.deletions.push({
-        kind: k.kind.kind, namespace: m.namespace, name: m.name, uid: m.uid, revision: BigInt(m.resourceVersion),
-        composite, byCrossplane: composite !== undefined && m.labels?.[COMPOSITE] === undefined, seenBy: 'watch',
+        kind: k.kind.kind,
+        namespace: m.namespace,
+        name: m.name,
+        uid: m.uid,
+        revision: BigInt(m.resourceVersion),
+        composite,
+        byCrossplane: composite !== undefined && m.labels?.[COMPOSITE] === undefined,
+        seenBy: 'watch',
       });
       return;
     }

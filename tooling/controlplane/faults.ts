@@ -109,20 +109,14 @@ export async function restart(name: string, graceMs = 30_000): Promise<Proc> {
 /** kube-apiserver restarted (etcd and its data stay); resolves once /readyz says ok. */
 export async function restartApiServer(kubectl: Kubectl, timeoutMs = 180_000): Promise<void> {
   const p = await restart('kube-apiserver');
-  await Promise.race([
-    p.exited,
-    until('kube-apiserver /readyz after its restart', async () => (await kubectl.run(['get', '--raw', '/readyz'], undefined, 10_000)).stdout === 'ok', timeoutMs, 500),
-  ]);
+  await Promise.race([p.exited, until('kube-apiserver /readyz after its restart', async () => (await kubectl.run(['get', '--raw', '/readyz'], undefined, 10_000)).stdout === 'ok', timeoutMs, 500)]);
 }
 
 /** Crossplane core restarted; resolves once its health probe answers /readyz. */
 export async function restartCrossplane(timeoutMs = 180_000): Promise<void> {
   const p = await restart('crossplane');
   const port = flag(p, '--health-probe-port');
-  await Promise.race([
-    p.exited,
-    until('Crossplane /readyz after its restart', async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, timeoutMs, 500),
-  ]);
+  await Promise.race([p.exited, until('Crossplane /readyz after its restart', async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, timeoutMs, 500)]);
 }
 
 /** Crossplane's count of function calls: sent, and answered by gRPC code. */
@@ -154,7 +148,12 @@ export async function functionCalls(): Promise<Record<string, FunctionCalls>> {
 export const inFlight = (c: FunctionCalls | undefined) => (c ? c.requests - Object.values(c.responses).reduce((a, b) => a + b, 0) : 0);
 
 /** Calls answered with another code than OK. */
-export const failedCalls = (c: FunctionCalls | undefined) => (c ? Object.entries(c.responses).filter(([code]) => code !== 'OK').reduce((a, [, n]) => a + n, 0) : 0);
+export const failedCalls = (c: FunctionCalls | undefined) =>
+  c
+    ? Object.entries(c.responses)
+        .filter(([code]) => code !== 'OK')
+        .reduce((a, [, n]) => a + n, 0)
+    : 0;
 
 const functionObjectName = (fn: FunctionEntry) => `${PLATFORM.functionPrefix}-${fn.name}`;
 
@@ -201,24 +200,24 @@ interface RevisionObject {
  * old server. Used for an upgrade and for the rollback (tag and main of the
  * release). Resolves with the new server.
  */
-export async function rollOut(
-  kubectl: Kubectl,
-  fn: FunctionEntry,
-  to: { tag: string; main: string; env?: Record<string, string> },
-  timeoutMs = 300_000,
-): Promise<Proc> {
+export async function rollOut(kubectl: Kubectl, fn: FunctionEntry, to: { tag: string; main: string; env?: Record<string, string> }, timeoutMs = 300_000): Promise<Proc> {
   const name = functionObjectName(fn);
   const current = servedFunctions();
   const old = current.find((s) => s.fn === fn)!;
   const reference = `${PLATFORM.registry}/${name}:${to.tag}`;
   await kubectl.ok(['patch', 'functions.pkg.crossplane.io', name, '--type=merge', '-p', JSON.stringify({ spec: { package: reference } })]);
   let revisions = '';
-  await until(`the FunctionRevision of ${reference} to be the only active one of ${name}`, async () => {
-    const all = (await kubectl.list<RevisionObject>(['functionrevisions.pkg.crossplane.io'])).filter((r) => r.metadata.labels?.['pkg.crossplane.io/package'] === name);
-    revisions = all.map((r) => `${r.metadata.name} ${r.spec.image} ${r.spec.desiredState}`).join('; ');
-    const active = all.filter((r) => r.spec.desiredState === 'Active');
-    return active.length === 1 && active[0].spec.image?.endsWith(`:${to.tag}`) === true;
-  }, timeoutMs, 1_000).catch((e: Error) => {
+  await until(
+    `the FunctionRevision of ${reference} to be the only active one of ${name}`,
+    async () => {
+      const all = (await kubectl.list<RevisionObject>(['functionrevisions.pkg.crossplane.io'])).filter((r) => r.metadata.labels?.['pkg.crossplane.io/package'] === name);
+      revisions = all.map((r) => `${r.metadata.name} ${r.spec.image} ${r.spec.desiredState}`).join('; ');
+      const active = all.filter((r) => r.spec.desiredState === 'Active');
+      return active.length === 1 && active[0].spec.image?.endsWith(`:${to.tag}`) === true;
+    },
+    timeoutMs,
+    1_000,
+  ).catch((e: Error) => {
     throw new Error(`${e.message} (revisions: ${revisions})`);
   });
 
@@ -229,7 +228,11 @@ export async function rollOut(
     env: { ...opts.env, ...to.env },
   });
   await listening(next, port);
-  await connectRevisions(kubectl, current.map((s) => (s.fn === fn ? { fn, port, proc: next } : s)), timeoutMs);
+  await connectRevisions(
+    kubectl,
+    current.map((s) => (s.fn === fn ? { fn, port, proc: next } : s)),
+    timeoutMs,
+  );
   await until(`${name} to be Healthy on its new revision`, async () => conditionOf(await kubectl.get(['functions.pkg.crossplane.io', name]), 'Healthy')?.status === 'True', timeoutMs, 1_000);
   await stopProcess(old.proc);
   return next;
