@@ -32,19 +32,26 @@ export function examples(files: string[]): ClaimSet {
 
 const pad = (i: number) => String(i).padStart(2, '0');
 
-/** `count` EventDrivenServices like examples/event-driven-service/claim.yaml, in namespace `namespace`. */
+/**
+ * `count` EventDrivenServices like examples/event-driven-service/claim.yaml, in
+ * namespace `namespace`, each with its own copy of the Secret the example's
+ * spec.secretName names (required.yaml): the worker cannot start without it.
+ */
 export function eventDrivenServices(count: number, namespace = 'chaos-eds'): ClaimSet {
-  const base = read('examples/event-driven-service/claim.yaml');
+  const file = 'examples/event-driven-service/claim.yaml';
+  const base = read(file);
+  const [secret] = requiredOf(file).filter((r) => r.kind === 'Secret' && r.metadata?.name === (base.spec as { secretName?: string }).secretName);
+  if (!secret) throw new Error(`${file}: its required.yaml has no Secret spec.secretName names`);
+  const names = Array.from({ length: count }, (_, i) => `worker-${pad(i + 1)}`);
   return {
-    claims: Array.from({ length: count }, (_, i) => {
-      const name = `worker-${pad(i + 1)}`;
+    claims: names.map((name, i) => {
       const spec = structuredClone(base.spec) as { nats: { stream: string; consumer: string }; secretName?: string };
       spec.nats.stream = `STREAM_${pad(i + 1)}`;
       spec.nats.consumer = `${name}-consumers`;
       spec.secretName = `${name}-config`;
       return { ...base, metadata: { name, namespace }, spec } as KubeObject;
     }),
-    required: [],
+    required: names.map((name) => ({ ...secret, metadata: { name: `${name}-config`, namespace } }) as KubeObject),
   };
 }
 

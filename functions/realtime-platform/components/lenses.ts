@@ -112,7 +112,8 @@ export function lenses(p: Platform): Component | undefined {
   // Each value from its operator Secret, or from what was composed with it while that Secret is missing.
   const value = (ref: SecretKeyRef | undefined, field: string, composed: () => string | undefined) => {
     const v = ref ? p.keptSecret(ref, composed) : { kept: false };
-    if (!v.value) missing.push(ref ? describeRef(ref) : field);
+    // The Secret and the field that names it: what the operator has to fix.
+    if (!v.value) missing.push(ref ? `${describeRef(ref)} (${field})` : field);
     if (v.kept) kept.push(ref!);
     return v.value;
   };
