@@ -29,7 +29,7 @@ import { ROOT } from '../../tooling/tools.js';
 import { FUNCTIONS } from '../../functions/catalog.js';
 import type { ClaimSet } from './claims.js';
 import { refOf } from './claims.js';
-import { changedSecretKeys, claimKey, differences, readState, recreated, unsynced, type ClaimRef, type State } from './state.js';
+import { changedSecretKeys, claimKey, differences, readState, recreated, notReady, type ClaimRef, type State } from './state.js';
 
 /** Bound for a claim set to compose or come back; generous: a busy 2-core machine. */
 export const RECOVER_TIMEOUT = 600_000;
@@ -111,17 +111,17 @@ export class Chaos {
   }
 
   /**
-   * Wait until every claim is Synced with its objects composed and two reads
-   * a few seconds apart agree (a realtime platform composes in two passes).
+   * Wait until every claim is Synced and Ready with its objects composed, and
+   * two reads a few seconds apart agree.
    */
   async settle(what: string, timeoutMs = RECOVER_TIMEOUT): Promise<State> {
     let last: State | undefined;
     let why: string[] = [];
     await until(
-      `${what}: every claim Synced with its objects composed, and the same on two reads`,
+      `${what}: every claim Synced and Ready with its objects composed, and the same on two reads`,
       async () => {
         const now = await this.state();
-        why = unsynced(now);
+        why = notReady(now);
         if (why.length > 0) {
           last = undefined;
           return false;

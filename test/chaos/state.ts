@@ -36,6 +36,8 @@ export interface ClaimState {
   claim: string;
   conditions: string;
   status: string;
+  /** The claim's status.message, for messages (compared as part of `status`). */
+  message?: string;
   /** The XR as kubectl names it (`kind.version.group/name`). */
   xr?: string;
   /** Composed objects (group/kind/namespace/name) → their labels as JSON, or 'missing' or 'terminating'. */
@@ -104,6 +106,7 @@ export async function readState(kubectl: Kubectl, claims: ClaimRef[]): Promise<S
       claim: live ? 'present' : 'missing',
       conditions: `claim ${conditionsOf(live)}; XR ${xr ? conditionsOf(xr) : 'missing'}`,
       status: JSON.stringify(status),
+      message: typeof status.message === 'string' ? status.message : undefined,
       xr: xr && ref ? `${resourceArg(ref.apiVersion, ref.kind)}/${xr.metadata.name}` : undefined,
       composed: objects,
     };
@@ -154,16 +157,16 @@ export function recreated(want: State, now: State): string[] {
 
 const whole = (c: ClaimState) => Object.values(c.composed).every((v) => v !== 'missing' && v !== 'terminating');
 
-/** Claims whose claim and XR are Synced, with every composed object live. */
-export function unsynced(state: State): string[] {
+/**
+ * Claims not yet settled: the claim and its XR Synced and Ready, every composed
+ * object live. The plane runs kube-scheduler and kwok, so every claim the
+ * chaos tests apply becomes Ready (each with the operator Secrets it needs).
+ */
+export function notReady(state: State): string[] {
+  const ready = (c: ClaimState) => c.conditions === 'claim Synced=True,Ready=True; XR Synced=True,Ready=True';
   return Object.entries(state.claims)
-    .filter(([, c]) => !c.conditions.startsWith('claim Synced=True') || !c.conditions.includes('XR Synced=True') || Object.keys(c.composed).length === 0 || !whole(c))
-    .map(([k, c]) => `${k} (${c.conditions}${whole(c) ? '' : ', objects missing or terminating'})`);
-}
-
-/** The claims Ready (claim and XR); for the summary. */
-export function readyClaims(state: State): number {
-  return Object.values(state.claims).filter((c) => c.conditions.includes('claim Synced=True,Ready=True')).length;
+    .filter(([, c]) => !ready(c) || Object.keys(c.composed).length === 0 || !whole(c))
+    .map(([k, c]) => `${k} (${c.conditions}${whole(c) ? '' : ', objects missing or terminating'}${c.message ? `: ${c.message}` : ''})`);
 }
 
 export { condition };
