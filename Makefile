@@ -15,7 +15,7 @@ NODE_HOME := $(CURDIR)/.tools/node
 NODE := $(NODE_HOME)/bin/node
 export PATH := $(NODE_HOME)/bin:$(PATH)
 
-.PHONY: help install node tools controlplane-tools debian-packages cdk8s-imports format format-check synth serve render build image package typecheck lint unit drift conformance e2e e2e-local up down test bench bench-plane fuzz soak clean
+.PHONY: help install node tools controlplane-tools debian-packages cdk8s-imports format format-check synth serve render build image package typecheck lint unit drift conformance e2e e2e-local up down chaos-slice chaos test bench bench-plane fuzz soak clean
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -262,12 +262,22 @@ up: install tools controlplane-tools ## Start the e2e-local plane and leave it r
 down: install ## Stop the plane `make up` started
 	$(TSX) tooling/controlplane/up.ts down
 
+# Faults on the local control plane (docs/chaos.md): the short slice runs in
+# `make test`, the long run (every fault, 60+ claims, about half an hour) here.
+chaos-slice: install tools controlplane-tools ## The short fault slice on the local control plane (part of make test)
+	@mkdir -p $(REPORTS)
+	$(VITEST) run --project chaos test/chaos/slice.test.ts $(REPORT)
+
+chaos: install tools controlplane-tools ## Every fault of docs/chaos.md on 60+ claims on the local control plane (long; not in make test)
+	@mkdir -p $(REPORTS)
+	$(VITEST) run --project chaos test/chaos/long.test.ts $(REPORT)
+
 e2e: install ## kind end-to-end suite (needs a Docker engine; says why when there is none)
 	$(VITEST) run --project e2e
 
 # Debian's packages are checked first, so a missing one stops the run (or is installed, as root) before anything else.
-test: debian-packages typecheck lint unit conformance e2e-local ## The whole suite (the README's test command)
-	@$(TSX) tooling/summary.ts $(REPORTS)/unit.json $(REPORTS)/conformance.json $(REPORTS)/e2e-local.json
+test: debian-packages typecheck lint unit conformance e2e-local chaos-slice ## The whole suite (the README's test command)
+	@$(TSX) tooling/summary.ts $(REPORTS)/unit.json $(REPORTS)/conformance.json $(REPORTS)/e2e-local.json $(REPORTS)/chaos-slice.json
 
 bench: install ## Throughput and latency of each function over gRPC against the no-op floor
 	$(TSX) bench/run.ts

@@ -32,6 +32,17 @@ export default defineConfig({
           hookTimeout: 900_000,
         },
       },
+      {
+        test: {
+          name: 'chaos',
+          include: ['test/chaos/**/*.test.ts'],
+          // One control plane per file; faults run one after another on it.
+          sequence: { concurrent: false },
+          fileParallelism: false,
+          testTimeout: 1_200_000,
+          hookTimeout: 900_000,
+        },
+      },
       { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 1_800_000, hookTimeout: 1_800_000 } },
     ],
   },

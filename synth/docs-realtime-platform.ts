@@ -12,7 +12,7 @@ export const REALTIME_COMPOSES = [
   'Pipeline Jobs: topics and retention, HealthData Avro schema, MQTT source connector, four Lenses SQL processors, Snowflake sink',
   'Istio Gateway `{name}-gateway` and VirtualServices (HTTP hosts `<service>.{name}-realtime.<domain>`, MQTT TCP 1883)',
   'NetworkPolicies: default deny, then per component',
-  'Secrets `{name}-{mqtt,kafka,db,metabase,lenses}-secret` in the claim namespace and the platform namespace, and `platform-credentials` with its copy `platform-credentials-backup`',
+  'Secrets `{name}-{mqtt,kafka,db,metabase,lenses}-secret` in the claim namespace and the platform namespace, and `platform-credentials` (platform namespace) with its copy `{name}-platform-credentials-backup` (claim namespace)',
 ];
 
 export const REALTIME_NOTES = `## Decisions
@@ -39,8 +39,9 @@ processors are not created), \`mqttUsers[].passwordSecretRef\`, and
 waits for. An inline \`mqttUsers[].password\` is accepted with a Warning event.
 
 Generated passwords (PostgreSQL roles, Lenses admin, the MQTT \`platform\` user, the
-dashboard admin) are created once and kept in \`platform-credentials\` and its copy
-\`platform-credentials-backup\`. They are never regenerated while any copy exists: every
+dashboard admin) are created once and kept in \`platform-credentials\` (platform
+namespace) and its copy \`{name}-platform-credentials-backup\` (claim namespace, so deleting
+the platform namespace loses none). They are never regenerated while any copy exists: every
 reconcile takes each password from the first place that still holds it (the observed
 Secret, the same Secret read live through the function's requirements, the backup, the
 connection Secrets that carry it), so a Secret missing from Crossplane's observed state
@@ -48,6 +49,13 @@ connection Secrets that carry it), so a Secret missing from Crossplane's observe
 Only a password no copy holds is generated. Deleting both credentials Secrets loses the
 four that no connection Secret carries (PostgreSQL's superuser among them): don't. No
 value appears in status, events or logs.
+
+An operator Secret deleted after the platform was composed from it (the Lenses license or
+agent key, the API token, an MQTT user's password, the Snowflake credentials) changes
+nothing that was composed: the function keeps the values it composed before, read back from
+its own objects, and the status says the component keeps them because the Secret is
+missing. Recreating the Secret (with another value, too) takes effect on the next
+reconcile. See [docs/chaos.md](../chaos.md).
 
 Connection Secret keys are prefixed per service so an application can \`envFrom\` all of
 them: \`MQTT_HOST MQTT_PORT MQTT_WEBSOCKET_URL MQTT_USERNAME MQTT_PASSWORD\`,

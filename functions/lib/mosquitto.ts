@@ -86,3 +86,15 @@ export function passwordLine(username: string, password: string): string {
 export const passwordFile = memoize(function passwordFile(users: { username: string; password: string }[]): string {
   return [...users].sort((a, b) => a.username.localeCompare(b.username)).map((u) => passwordLine(u.username, u.password)).join('\n') + '\n';
 });
+
+/**
+ * A password file with more lines: those of users whose password cannot be
+ * read now, kept from the file composed before (the realtime platform keeps a
+ * user whose password Secret was deleted, components/mqtt.ts). Sorted by user
+ * as passwordFile sorts, so the file is the same as before.
+ */
+export function withKeptLines(file: string, lines: string[]): string {
+  if (lines.length === 0) return file;
+  const user = (line: string) => line.slice(0, line.indexOf(':'));
+  return [...file.split('\n').filter(Boolean), ...lines].sort((a, b) => user(a).localeCompare(user(b))).join('\n') + '\n';
+}

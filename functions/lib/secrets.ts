@@ -160,6 +160,30 @@ export function requiredSecretValue(
   return value === '' ? undefined : value;
 }
 
+/**
+ * An operator Secret's value, or, while it cannot be read (the Secret or its
+ * key deleted), the value the function last composed from it: `composed` reads
+ * it back from the composed object that holds it, undefined when none does.
+ * `kept` says the value came from there (the status must say the Secret is
+ * missing). Without this, a deleted operator Secret made the function stop
+ * returning what it had composed from it, and Crossplane deletes every composed
+ * resource a function stops returning (DeletingComposedResourceGarbageCollector,
+ * internal/controller/apiextensions/composite/composition_functions.go, v2.2.1):
+ * the chaos test (test/chaos/) saw Lenses HQ, its agent and their configuration
+ * deleted that way. Recreating the Secret with another value changes it again.
+ */
+export function operatorSecretValue(
+  required: Record<string, KubeObject[]>,
+  ref: SecretKeyRef,
+  namespace: string,
+  composed: () => string | undefined,
+): { value?: string; kept: boolean } {
+  const value = requiredSecretValue(required, ref, namespace);
+  if (value !== undefined) return { value, kept: false };
+  const copy = composed();
+  return copy ? { value: copy, kept: true } : { kept: false };
+}
+
 /** Short stable digest, for names that must change when content changes (Jobs). */
 export function digest(...parts: string[]): string {
   return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 8);

@@ -6,7 +6,8 @@ import type { DesiredResource } from '../lib/function/compose.js';
 import { standardLabels, type KubeObject } from '../lib/k8s/objects.js';
 import type { Resources } from '../lib/k8s/workloads.js';
 import type { ResourceSelector } from '@crossplane-org/function-sdk-typescript';
-import { fullCopy, keptPasswords, liveSecret, requiredSecretValue, type PasswordCopy, type SecretKeyRef } from '../lib/secrets.js';
+import { parse } from 'yaml';
+import { describeRef, fullCopy, keptPasswords, liveSecret, operatorSecretValue, secretData, requiredSecretValue, type PasswordCopy, type SecretKeyRef } from '../lib/secrets.js';
 import type { RealtimePlatformSpec } from './api.js';
 import { RESOURCES } from './images.js';
 
@@ -27,11 +28,18 @@ export type PasswordKey = (typeof PASSWORD_KEYS)[number];
 export const CREDENTIALS = 'credentials';
 export const CREDENTIALS_SECRET = 'platform-credentials';
 /**
- * A second full copy, so deleting either Secret loses nothing: four of the
- * passwords (PostgreSQL's superuser among them) are in no connection Secret.
+ * A second full copy, in the claim's namespace, so neither deleting one of the
+ * two Secrets nor deleting the platform namespace (with everything in it) loses
+ * a password: four of them (PostgreSQL's superuser among them) are in no
+ * connection Secret. The chaos test (test/chaos/, issue 25) saw those four
+ * generated again when the copy lived in the platform namespace and that was
+ * deleted. Its resource name is new, so Crossplane removes the copy earlier
+ * versions kept in the platform namespace (read below while it is observed).
  */
-export const CREDENTIALS_BACKUP = 'credentials-backup';
-export const CREDENTIALS_BACKUP_SECRET = 'platform-credentials-backup';
+export const CREDENTIALS_BACKUP = 'credentials-backup-claim-namespace';
+export const credentialsBackupSecret = (name: string) => `${name}-platform-credentials-backup`;
+/** Where versions before issue 25 kept the copy: the platform namespace. */
+const EARLIER_CREDENTIALS_BACKUP = 'credentials-backup';
 
 /** Connection Secrets (both namespaces' copies) that carry a generated password, under their own key. */
 const CONNECTION_COPIES: Record<string, Partial<Record<PasswordKey, string>>> = {
@@ -45,14 +53,15 @@ const CONNECTION_COPIES: Record<string, Partial<Record<PasswordKey, string>>> = 
  * Every place the generated passwords may still be, best first, and the
  * requirements that read the two credentials Secrets back live.
  */
-function passwordCopies(ns: string, observed: Record<string, KubeObject | undefined>, required: Record<string, KubeObject[]>) {
+function passwordCopies(name: string, ns: string, claimNs: string, observed: Record<string, KubeObject | undefined>, required: Record<string, KubeObject[]>) {
   const live = liveSecret(CREDENTIALS_SECRET, ns, required);
-  const liveBackup = liveSecret(CREDENTIALS_BACKUP_SECRET, ns, required);
+  const liveBackup = liveSecret(credentialsBackupSecret(name), claimNs, required);
   const copies: PasswordCopy<PasswordKey>[] = [
     fullCopy(observed[CREDENTIALS], PASSWORD_KEYS),
     fullCopy(live.secret, PASSWORD_KEYS),
     fullCopy(observed[CREDENTIALS_BACKUP], PASSWORD_KEYS),
     fullCopy(liveBackup.secret, PASSWORD_KEYS),
+    fullCopy(observed[EARLIER_CREDENTIALS_BACKUP], PASSWORD_KEYS),
     ...Object.entries(CONNECTION_COPIES).flatMap(([kind, keys]) => [
       { secret: observed[`${kind}-secret-platform`], keys },
       { secret: observed[`${kind}-secret`], keys },
@@ -73,6 +82,11 @@ export interface Platform {
   observed: Record<string, KubeObject | undefined>;
   /** Operator secret values, once Crossplane supplied them. */
   secret: (ref: SecretKeyRef) => string | undefined;
+  /**
+   * An operator secret value, or while its Secret is missing the value last
+   * composed from it, read back by `composed` (lib/secrets.ts operatorSecretValue).
+   */
+  keptSecret: (ref: SecretKeyRef, composed: () => string | undefined) => { value?: string; kept: boolean };
   iot: boolean;
 }
 
@@ -83,7 +97,7 @@ export function platformOf(
   required: Record<string, KubeObject[]>,
 ): Platform {
   const ns = `${spec.name}-realtime`;
-  const { copies, requirements } = passwordCopies(ns, observed, required);
+  const { copies, requirements } = passwordCopies(spec.name, ns, claimNs, observed, required);
   return {
     spec,
     name: spec.name,
@@ -93,8 +107,36 @@ export function platformOf(
     passwordRequirements: requirements,
     observed,
     secret: (ref) => requiredSecretValue(required, ref, claimNs),
+    keptSecret: (ref, composed) => operatorSecretValue(required, ref, claimNs, composed),
     iot: spec.iot && spec.mqtt.enabled,
   };
+}
+
+/** Status words for a component that keeps values composed before, while the operator Secrets they came from are missing. */
+export function keptMessage(component: string, refs: SecretKeyRef[]): string {
+  return `${component} keeps what was composed from ${refs.map(describeRef).join(' and ')}: missing`;
+}
+
+/**
+ * A field of a YAML file this function composed into a Secret (resource name,
+ * data key, path), read back from observed state; undefined when it is not
+ * there or not a non-empty string (observed state is not trusted).
+ */
+export function composedYamlField(p: Platform, resource: string, file: string, path: (string | number)[]): string | undefined {
+  const text = secretData(p.observed[resource])[file];
+  if (!text) return undefined;
+  try {
+    let v: unknown = parse(text);
+    for (const k of path) v = typeof v === 'object' && v !== null ? (v as Record<string | number, unknown>)[k] : undefined;
+    return typeof v === 'string' && v !== '' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A key of a Secret this function composed, read back from observed state. */
+export function composedSecretKey(p: Platform, resource: string, key: string): string | undefined {
+  return secretData(p.observed[resource])[key] || undefined;
 }
 
 export function host(p: Platform, service: string): string {

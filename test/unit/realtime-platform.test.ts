@@ -16,6 +16,8 @@ import { observedFrom } from '../support/cluster.js';
 import { ROOT } from '../../tooling/tools.js';
 
 const NS = 'health';
+/** Composition resource name of the credentials' copy in the claim namespace. */
+const BACKUP = 'credentials-backup-claim-namespace';
 const operatorSecrets: KubeObject[] = parseAllDocuments(readFileSync(`${ROOT}/examples/realtime-platform/required.yaml`, 'utf8')).map((d) => d.toJSON());
 const exampleSpec = (parse(readFileSync(`${ROOT}/examples/realtime-platform/claim.yaml`, 'utf8')) as KubeObject).spec as Record<string, unknown>;
 
@@ -45,7 +47,9 @@ describe('realtime-platform: what it composes', () => {
       expect(out[`${kind}-secret`].metadata).toMatchObject({ name: `health-data-${kind}-secret`, namespace: NS });
       expect(out[`${kind}-secret-platform`].metadata).toMatchObject({ name: `health-data-${kind}-secret`, namespace: 'health-data-realtime' });
     }
-    const platformObjects = Object.entries(out).filter(([n]) => !/-secret$/.test(n) && n !== 'namespace');
+    // The credentials' copy is in the claim namespace: deleting the platform namespace loses no password.
+    expect(out[BACKUP].metadata).toMatchObject({ name: 'health-data-platform-credentials-backup', namespace: NS });
+    const platformObjects = Object.entries(out).filter(([n]) => !/-secret$/.test(n) && n !== 'namespace' && n !== BACKUP);
     for (const [, o] of platformObjects) expect(o.metadata?.namespace).toBe('health-data-realtime');
     const kinds = Object.values(out).map((o) => `${o.kind}/${o.metadata?.name}`);
     expect(kinds).toEqual(
@@ -221,7 +225,7 @@ describe('realtime-platform: generated passwords are never regenerated while a c
       ['lenses-secret', 'LENSES_ADMIN_PASSWORD', 'LENSES_ADMIN_PASSWORD'],
     ];
     const pick = (data: Record<string, string>) => Object.fromEntries(keys.map((k) => [k, data[k]]));
-    for (const key of ['credentials', 'credentials-backup']) if (out[key]) expect(pick(secretData(out[key])), key).toEqual(pick(original));
+    for (const key of ['credentials', BACKUP]) if (out[key]) expect(pick(secretData(out[key])), key).toEqual(pick(original));
     for (const [key, field, from] of copies) if (out[key]) expect(secretData(out[key])[field], key).toBe(original[from]);
   };
 
@@ -230,7 +234,7 @@ describe('realtime-platform: generated passwords are never regenerated while a c
 
   const copiesAgree = (out: Record<string, KubeObject>, original: Record<string, string>) => {
     expect(secretData(out.credentials)).toEqual(original);
-    expect(secretData(out['credentials-backup'])).toEqual(original);
+    expect(secretData(out[BACKUP])).toEqual(original);
     expect(secretData(out['db-secret']).DB_PASSWORD).toBe(original.APP_DB_PASSWORD);
     expect(secretData(out['mqtt-secret']).MQTT_PASSWORD).toBe(original.MQTT_PLATFORM_PASSWORD);
     expect(secretData(out['metabase-secret-platform']).DASHBOARD_ADMIN_PASSWORD).toBe(original.DASHBOARD_ADMIN_PASSWORD);
@@ -257,9 +261,9 @@ describe('realtime-platform: generated passwords are never regenerated while a c
 
   it('someone deletes the backup, and another time the credentials: each restores the other', async () => {
     const { original, out } = await lossScenario((observed, live, round) => {
-      const [key, name] = round % 2 ? ['credentials', 'platform-credentials'] : ['credentials-backup', 'platform-credentials-backup'];
+      const [key, name] = round % 2 ? ['credentials', 'health-data-realtime/platform-credentials'] : [BACKUP, 'health/health-data-platform-credentials-backup'];
       delete observed[key];
-      live.delete(`health-data-realtime/${name}`);
+      live.delete(name);
     });
     copiesAgree(out, original);
   });
@@ -267,20 +271,31 @@ describe('realtime-platform: generated passwords are never regenerated while a c
   it('both credentials Secrets deleted: the passwords the connection Secrets carry are recovered from them', async () => {
     const { original, out } = await lossScenario((observed, live, round) => {
       if (round > 0) return;
-      for (const [key, name] of [['credentials', 'platform-credentials'], ['credentials-backup', 'platform-credentials-backup']]) {
+      for (const [key, name] of [['credentials', 'health-data-realtime/platform-credentials'], [BACKUP, 'health/health-data-platform-credentials-backup']]) {
         delete observed[key];
-        live.delete(`health-data-realtime/${name}`);
+        live.delete(name);
       }
     }, CARRIED);
     const now = secretData(out.credentials);
     for (const k of CARRIED) expect(now[k], k).toBe(original[k]);
   });
 
+  it('the platform namespace deleted by hand, with everything in it: every password recovered (test/chaos, issue 25)', async () => {
+    // On the local control plane the four passwords only the credentials Secrets hold were
+    // generated again when both Secrets went with the namespace.
+    const { original, out } = await lossScenario((observed, live, round) => {
+      if (round > 0) return;
+      for (const [k, o] of Object.entries(observed)) if (o.metadata?.namespace === 'health-data-realtime' || k === 'namespace') delete observed[k];
+      for (const k of [...live.keys()]) if (k.startsWith('health-data-realtime/')) live.delete(k);
+    });
+    copiesAgree(out, original);
+  });
+
   it('generates a password only when no copy holds it (a key added later), and keeps the others', async () => {
     const { rsp, claim: c, required } = await reconcile(exampleSpec);
     const observed = observedFrom(rsp);
     const before = secretData(observed.credentials);
-    for (const key of ['credentials', 'credentials-backup']) {
+    for (const key of ['credentials', BACKUP]) {
       const data = { ...(observed[key].data as Record<string, string>) };
       delete data.POSTGRES_PASSWORD;
       observed[key] = { ...observed[key], data };
@@ -291,10 +306,28 @@ describe('realtime-platform: generated passwords are never regenerated while a c
     for (const k of Object.keys(before).filter((k) => k !== 'POSTGRES_PASSWORD')) expect(after[k]).toBe(before[k]);
   });
 
-  it('reads both credentials Secrets back live, from the platform namespace', async () => {
+  it('reads both credentials Secrets back live: the Secret from the platform namespace, its copy from the claim namespace', async () => {
     const rsp = await run(compose, requestFor(claim('RealtimePlatformClaim', 'health-data', NS, exampleSpec)));
-    const live = Object.values(rsp.requirements!.resources).filter((s) => s.matchName?.startsWith('platform-credentials'));
-    expect(live).toEqual(['platform-credentials', 'platform-credentials-backup'].map((matchName) => ({ apiVersion: 'v1', kind: 'Secret', matchName, namespace: 'health-data-realtime' })));
+    const live = Object.values(rsp.requirements!.resources).filter((s) => s.matchName?.includes('platform-credentials'));
+    expect(live).toEqual([
+      { apiVersion: 'v1', kind: 'Secret', matchName: 'platform-credentials', namespace: 'health-data-realtime' },
+      { apiVersion: 'v1', kind: 'Secret', matchName: 'health-data-platform-credentials-backup', namespace: NS },
+    ]);
+  });
+
+  it('an upgrade from the copy in the platform namespace: its passwords are kept, the copy moves to the claim namespace', async () => {
+    const { rsp, claim: c, required } = await reconcile(exampleSpec);
+    const observed = observedFrom(rsp);
+    const original = secretData(observed.credentials);
+    // What earlier versions composed: the copy under another resource name, in the platform namespace, and the credentials lost too.
+    observed['credentials-backup'] = { ...observed[BACKUP], metadata: { ...observed[BACKUP].metadata, name: 'platform-credentials-backup', namespace: 'health-data-realtime' } };
+    delete observed[BACKUP];
+    delete observed.credentials;
+    const live = Object.fromEntries(Object.entries(required).filter(([k]) => !k.startsWith('live-secret-')));
+    const out = desired(await run(compose, requestFor(c, observed, live)));
+    expect(secretData(out.credentials)).toEqual(original);
+    expect(out[BACKUP].metadata).toMatchObject({ name: 'health-data-platform-credentials-backup', namespace: NS });
+    expect(out['credentials-backup']).toBeUndefined();
   });
 });
 
@@ -393,6 +426,59 @@ describe('realtime-platform: readiness, status and secrets', () => {
     expect(values.length).toBeGreaterThan(8);
     const visible = JSON.stringify([rsp.desired!.composite!.resource!.status, rsp.results]);
     for (const v of values) expect(visible).not.toContain(v);
+  });
+});
+
+/**
+ * An operator Secret deleted while the claim still refers to it (test/chaos,
+ * issue 25): on the local control plane Crossplane deleted Lenses HQ, its agent
+ * and their configuration the first reconcile without the license, since it
+ * deletes every composed resource a function stops returning. What was composed
+ * from the Secret stays as it was, and the status names the missing Secret.
+ */
+describe('realtime-platform: an operator Secret deleted, then recreated', () => {
+  const snowflakeSecret: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'snowflake-creds', namespace: NS }, data: {
+    SNOWFLAKE_URL: 'dXJs', SNOWFLAKE_USER: 'dXNlcg==', SNOWFLAKE_PRIVATE_KEY: 'a2V5' } };
+  const withSnowflake = { ...exampleSpec, snowflake: { enabled: true, credentialsSecret: 'snowflake-creds' } };
+
+  it.each([
+    ['lenses-license', exampleSpec],
+    ['lenses-agent-key', exampleSpec],
+    ['lenses-api-token', exampleSpec],
+    ['mqtt-device1', exampleSpec],
+    ['snowflake-creds', withSnowflake],
+  ])('%s deleted: everything stays as composed, the status names it; recreated: the same again', async (name, spec) => {
+    operatorSecrets.push(snowflakeSecret);
+    try {
+      const { rsp, claim: c, required } = await reconcile(spec);
+      const before = desired(rsp);
+      expect(Object.keys(before).length).toBeGreaterThan(30);
+      const without = Object.fromEntries(Object.entries(required).map(([k, items]) => [k, items.filter((s) => s.metadata?.name !== name)]));
+      expect(without, `${name} is one of the required Secrets`).not.toEqual(required);
+      // Reconciles without the Secret: each observes what the one before composed.
+      let next = rsp;
+      for (let i = 0; i < 3; i++) next = await run(compose, requestFor(c, observedFrom(next), without));
+      expect(fatals(next)).toEqual([]);
+      const during = desired(next);
+      expect(Object.keys(during).sort()).toEqual(Object.keys(before).sort());
+      for (const [k, o] of Object.entries(before)) expect(JSON.stringify(during[k]), k).toBe(JSON.stringify(o));
+      const status = next.desired!.composite!.resource!.status as { ready: boolean; message: string };
+      expect(status.ready).toBe(false);
+      expect(status.message).toContain(`Secret ${name}`);
+      // Recreated with the same values: the response is the one before the deletion.
+      const back = await run(compose, requestFor(c, observedFrom(next), required));
+      expect(JSON.stringify(back.desired)).toBe(JSON.stringify(rsp.desired));
+    } finally {
+      operatorSecrets.pop();
+    }
+  });
+
+  it('a Secret recreated with another value: what is composed from it takes the new value', async () => {
+    const { rsp, claim: c, required } = await reconcile(exampleSpec);
+    const changed = Object.fromEntries(Object.entries(required).map(([k, items]) => [k, items.map((s) =>
+      s.metadata?.name === 'lenses-api-token' ? { ...s, data: { API_TOKEN: Buffer.from('a-new-token').toString('base64') } } : s)]));
+    const next = desired(await run(compose, requestFor(c, observedFrom(rsp), changed)));
+    expect(secretData(next['lenses-api-token']).API_TOKEN).toBe('a-new-token');
   });
 });
 

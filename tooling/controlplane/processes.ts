@@ -18,6 +18,14 @@ export interface Proc {
   log: string;
   /** Rejects when the process exits before stop() was called. */
   exited: Promise<never>;
+  /** How it was started: fault tests start it again the same way (faults.ts). */
+  launch?: { cmd: string; args: string[]; opts: StartOptions };
+}
+
+export interface StartOptions {
+  dir: string;
+  env?: Record<string, string>;
+  cwd?: string;
 }
 
 const running = new Set<Proc>();
@@ -46,7 +54,7 @@ export function tail(log: string, lines = 30): string {
   }
 }
 
-export function startProcess(name: string, cmd: string, args: string[], opts: { dir: string; env?: Record<string, string>; cwd?: string }): Proc {
+export function startProcess(name: string, cmd: string, args: string[], opts: StartOptions): Proc {
   const log = join(opts.dir, `${name}.log`);
   const fd = openSync(log, 'a');
   const child = spawn(...tied(cmd, args), { cwd: opts.cwd ?? opts.dir, env: { ...process.env, ...opts.env }, stdio: ['ignore', fd, fd] });
@@ -57,6 +65,7 @@ export function startProcess(name: string, cmd: string, args: string[], opts: { 
     name,
     child,
     log,
+    launch: { cmd, args, opts },
     exited: new Promise<never>((_, reject) => {
       child.once('exit', (code, signal) => {
         running.delete(proc);
@@ -97,6 +106,11 @@ export function stopProcess(p: Proc, graceMs = 10_000): Promise<void> {
     });
     signal('SIGTERM');
   });
+}
+
+/** The running process of that name (the last started), for fault tests (faults.ts). */
+export function runningProcess(name: string): Proc | undefined {
+  return [...running].reverse().find((p) => p.name === name);
 }
 
 /** Stop every process still running, the last started first. */

@@ -1,14 +1,15 @@
 /**
  * The five connection Secrets `{name}-{mqtt,kafka,db,metabase,lenses}-secret`,
  * in the claim's namespace (for applications) and in the platform namespace
- * (for its own components), plus `platform-credentials` and
- * `platform-credentials-backup`, which keep every generated password. Keys are prefixed per service, so an application can
- * `envFrom` all five without collisions.
+ * (for its own components), plus `platform-credentials` (platform namespace)
+ * and its copy `{name}-platform-credentials-backup` (claim namespace), which
+ * keep every generated password. Keys are prefixed per service, so an
+ * application can `envFrom` all five without collisions.
  */
 import { MQTT_PORT, MQTT_WEBSOCKET_PORT } from '../../lib/mosquitto.js';
 import { realtimeSecretName, type RealtimeSecretKind } from '../../lib/realtime.js';
 import { secretObject } from '../../lib/secrets.js';
-import { CREDENTIALS, CREDENTIALS_BACKUP, CREDENTIALS_BACKUP_SECRET, CREDENTIALS_SECRET, host, labels, readiness, res, type Component, type Platform } from '../context.js';
+import { CREDENTIALS, CREDENTIALS_BACKUP, CREDENTIALS_SECRET, credentialsBackupSecret, host, labels, readiness, res, type Component, type Platform } from '../context.js';
 import { appDatabaseEndpoint, DASHBOARD_PORT, dashboardAdmin, endpoints, HQ_HTTP_PORT, kafkaUrls, LENSES_ADMIN, MQTT_PLATFORM_USER } from '../names.js';
 
 export type SecretKind = RealtimeSecretKind;
@@ -70,7 +71,7 @@ function values(p: Platform, kind: SecretKind): Record<string, string> {
 export function connectionSecrets(p: Platform): Component {
   const out: Component['resources'] = {
     [CREDENTIALS]: res(p, CREDENTIALS, secretObject(CREDENTIALS_SECRET, p.ns, p.passwords, labels(p, 'credentials')), readiness.exists),
-    [CREDENTIALS_BACKUP]: res(p, CREDENTIALS_BACKUP, secretObject(CREDENTIALS_BACKUP_SECRET, p.ns, p.passwords, labels(p, 'credentials')), readiness.exists),
+    [CREDENTIALS_BACKUP]: res(p, CREDENTIALS_BACKUP, secretObject(credentialsBackupSecret(p.name), p.claimNs, p.passwords, labels(p, 'credentials')), readiness.exists),
   };
   for (const kind of secretKinds(p)) {
     const data = values(p, kind);

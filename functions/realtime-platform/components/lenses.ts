@@ -9,9 +9,9 @@ import { createHash } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import { stringify } from 'yaml';
 import { BoundedCache, memoize } from '../../lib/memo.js';
-import { describeRef, digest, secretData, secretObject } from '../../lib/secrets.js';
+import { describeRef, digest, secretData, secretObject, type SecretKeyRef } from '../../lib/secrets.js';
 import { deployment, secretEnv, service } from '../../lib/k8s/workloads.js';
-import { CREDENTIALS_SECRET, host, labels, readiness, res, resources, type Component, type Platform } from '../context.js';
+import { composedYamlField, CREDENTIALS_SECRET, host, keptMessage, labels, readiness, res, resources, type Component, type Platform } from '../context.js';
 import { AGENT_HEAP, IMAGES } from '../images.js';
 import { HQ_AGENTS_PORT, HQ_HTTP_PORT, kafkaUrls, LENSES_ADMIN, POSTGRES_PORT } from '../names.js';
 
@@ -107,13 +107,19 @@ export function agentProvisioning(p: Platform, agentKey: string): string {
 
 export function lenses(p: Platform): Component | undefined {
   const { lenses: opts } = p.spec;
-  if (!opts.enabled) return undefined;
   const missing: string[] = [];
-  const license = opts.licenseSecretRef && p.secret(opts.licenseSecretRef);
-  const agentKey = opts.agentKeySecretRef && p.secret(opts.agentKeySecretRef);
-  // The Secret and the field that names it: what the operator has to fix.
-  if (!license) missing.push(opts.licenseSecretRef ? `${describeRef(opts.licenseSecretRef)} (spec.lenses.licenseSecretRef)` : 'spec.lenses.licenseSecretRef');
-  if (!agentKey) missing.push(opts.agentKeySecretRef ? `${describeRef(opts.agentKeySecretRef)} (spec.lenses.agentKeySecretRef)` : 'spec.lenses.agentKeySecretRef');
+  const kept: SecretKeyRef[] = [];
+  // Each value from its operator Secret, or from what was composed with it while that Secret is missing.
+  const value = (ref: SecretKeyRef | undefined, field: string, composed: () => string | undefined) => {
+    const v = ref ? p.keptSecret(ref, composed) : { kept: false };
+    // The Secret and the field that names it: what the operator has to fix.
+    if (!v.value) missing.push(ref ? `${describeRef(ref)} (${field})` : field);
+    if (v.kept) kept.push(ref!);
+    return v.value;
+  };
+  const license = value(opts.licenseSecretRef, 'spec.lenses.licenseSecretRef', () => composedYamlField(p, 'lenses-hq-config', 'config.yaml', ['license', 'key']));
+  const agentKey = value(opts.agentKeySecretRef, 'spec.lenses.agentKeySecretRef', () =>
+    composedYamlField(p, 'lenses-agent-provisioning', 'provisioning.yaml', ['lensesHq', 0, 'configuration', 'agentKey', 'value']));
   if (!license || !agentKey) return { resources: {}, waiting: `lenses needs ${missing.join(' and ')}` };
 
   const hqLabels = labels(p, 'lenses-hq');
@@ -188,5 +194,6 @@ export function lenses(p: Platform): Component | undefined {
       ),
       'lenses-agent': res(p, 'lenses-agent', agent, readiness.deployment),
     },
+    waiting: kept.length ? keptMessage('lenses', kept) : undefined,
   };
 }

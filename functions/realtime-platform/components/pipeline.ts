@@ -6,10 +6,10 @@
  * so a change (say, dataRetention) runs a new Job; an unchanged one is left
  * alone.
  */
-import { describeRef, digest, secretObject } from '../../lib/secrets.js';
+import { describeRef, digest, secretObject, type SecretKeyRef } from '../../lib/secrets.js';
 import { job, secretEnv } from '../../lib/k8s/workloads.js';
 import type { IContainer } from 'kubernetes-models/v1';
-import { CREDENTIALS_SECRET, host, labels, readiness, res, resources, type Component, type Platform } from '../context.js';
+import { composedSecretKey, CREDENTIALS_SECRET, host, keptMessage, labels, readiness, res, resources, type Component, type Platform } from '../context.js';
 import { IMAGE_UIDS, IMAGES, TOOLS_HEAP } from '../images.js';
 import { restrictedPodSecurity } from '../../lib/k8s/security.js';
 import { HQ_HTTP_PORT, kafkaUrls, LENSES_ENVIRONMENT, MQTT_PLATFORM_USER } from '../names.js';
@@ -188,7 +188,9 @@ export function pipeline(p: Platform): Component {
   }
   const lensesOpts = p.spec.lenses;
   if (lensesOpts.enabled && lensesOpts.apiTokenSecretRef) {
-    const token = p.secret(lensesOpts.apiTokenSecretRef);
+    const ref = lensesOpts.apiTokenSecretRef;
+    const { value: token, kept } = p.keptSecret(ref, () => composedSecretKey(p, 'lenses-api-token', 'API_TOKEN'));
+    if (kept) waiting.push(keptMessage('SQL processors', [ref]));
     if (token) {
       extra['lenses-api-token'] = res(p, 'lenses-api-token', secretObject('lenses-api-token', p.ns, { API_TOKEN: token }, labels(p, 'pipeline')), readiness.exists);
       jobs.push(pipelineJob(p, 'sql-processors', processorsScript(p), IMAGES.curl, [secretEnv('LENSES_API_TOKEN', 'lenses-api-token', 'API_TOKEN')]));
@@ -199,7 +201,13 @@ export function pipeline(p: Platform): Component {
   if (p.spec.snowflake.enabled) {
     const ref = { name: p.spec.snowflake.credentialsSecret!, key: 'SNOWFLAKE_URL' };
     const keys = ['SNOWFLAKE_URL', 'SNOWFLAKE_USER', 'SNOWFLAKE_PRIVATE_KEY', 'SNOWFLAKE_DATABASE', 'SNOWFLAKE_SCHEMA'];
-    const values = Object.fromEntries(keys.map((k) => [k, p.secret({ ...ref, key: k })]));
+    const keptKeys: SecretKeyRef[] = [];
+    const values = Object.fromEntries(keys.map((k) => {
+      const v = p.keptSecret({ ...ref, key: k }, () => composedSecretKey(p, 'snowflake-credentials', k));
+      if (v.kept) keptKeys.push({ ...ref, key: k });
+      return [k, v.value];
+    }));
+    if (keptKeys.length) waiting.push(keptMessage('snowflake sink', keptKeys));
     values.SNOWFLAKE_DATABASE ??= 'INGEST';
     values.SNOWFLAKE_SCHEMA ??= 'INGEST';
     const missingKeys = keys.filter((k) => !values[k]);
