@@ -10,7 +10,7 @@ VITEST := node_modules/.bin/vitest
 NODE_VERSION := $(shell cat .node-version)
 NODE_HOME := $(CURDIR)/.tools/node
 
-.PHONY: help install node tools controlplane-tools synth serve render build image package typecheck lint unit drift conformance e2e e2e-local test bench fuzz soak clean
+.PHONY: help install node tools controlplane-tools gitops-tools synth serve render build image package typecheck lint unit drift conformance e2e e2e-local test bench fuzz soak clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -68,10 +68,52 @@ $(CROSSPLANE_SCHEMAS): tools/crank/go.mod tools/crank/go.sum
 	cd tools/crank && go mod download github.com/crossplane/crossplane/v2 && \
 	  for f in $$(go list -m -f '{{.Dir}}' github.com/crossplane/crossplane/v2)/cluster/crds/*.yaml; do cat "$$f"; echo '---'; done > $@
 
-# A real broker for the Mosquitto configuration the functions write, and Lua 5.1
-# (the language of ArgoCD's health checks), from Debian's packages.
-/usr/sbin/mosquitto /usr/bin/mosquitto_pub /usr/bin/lua5.1:
-	apt-get update -qq && apt-get install -y -qq mosquitto mosquitto-clients lua5.1
+# A real broker for the Mosquitto configuration the functions write, from Debian's packages.
+/usr/sbin/mosquitto /usr/bin/mosquitto_pub:
+	apt-get update -qq && apt-get install -y -qq mosquitto mosquitto-clients
+
+# ArgoCD v3.6.2 (tools/argocd): argo-cd's go.mod says `go 1.27.0`, newer than
+# the Go here, so these targets (only: the other tools keep their toolchain and
+# Go's build cache) build with the Go 1.27.3 toolchain the module proxy serves.
+# One binary serves every component (cmd/main.go: ARGOCD_BINARY_NAME); its
+# version string is set as argo-cd's own Makefile sets it (common.version).
+# argocd-health drives ArgoCD's health evaluation (util/lua) for the
+# argocd-cm unit tests; the CRDs (manifests/crds) and
+# hack/git-verify-wrapper.sh (the repo-server runs it on every revision) come
+# from the same module.
+ARGOCD_VERSION := $(shell sed -nE 's|^require github.com/argoproj/argo-cd/v3 (v[0-9.]+).*|\1|p' tools/argocd/go.mod)
+ARGOCD_FILES := $(CURDIR)/.tools/argocd/$(ARGOCD_VERSION)
+$(TOOLS_BIN)/argocd $(TOOLS_BIN)/argocd-health $(ARGOCD_FILES)/.done: export GOTOOLCHAIN := go1.27.3
+$(TOOLS_BIN)/argocd: tools/argocd/go.mod tools/argocd/go.sum
+	cd tools/argocd && go build -ldflags "-X github.com/argoproj/argo-cd/v3/common.version=$(ARGOCD_VERSION:v%=%)" -o $@ github.com/argoproj/argo-cd/v3/cmd
+$(TOOLS_BIN)/argocd-health: tools/argocd/go.mod tools/argocd/go.sum tools/argocd/health/main.go
+	cd tools/argocd && go build -o $@ ./health
+$(ARGOCD_FILES)/.done: tools/argocd/go.mod tools/argocd/go.sum
+	rm -rf $(ARGOCD_FILES) && mkdir -p $(ARGOCD_FILES)/crds $(ARGOCD_FILES)/bin
+	cd tools/argocd && src=$$(go list -m -f '{{.Dir}}' github.com/argoproj/argo-cd/v3) && \
+	  cp $$src/manifests/crds/*-crd.yaml $(ARGOCD_FILES)/crds/ && cp $$src/hack/git-verify-wrapper.sh $(ARGOCD_FILES)/bin/
+	chmod -R u+w $(ARGOCD_FILES) && chmod +x $(ARGOCD_FILES)/bin/git-verify-wrapper.sh && touch $@
+# Redis for ArgoCD's cache: miniredis behind a few lines of Go (tools/redis).
+$(TOOLS_BIN)/redis: tools/redis/go.mod tools/redis/go.sum tools/redis/main.go
+	cd tools/redis && go build -o $@ .
+# The third-party charts the app-of-apps installs whose sources are in pinned
+# Go modules, packaged the way each project releases them: Crossplane's
+# cluster/charts/crossplane with --version/--app-version (crossplane
+# nix/build.nix@v2.2.1), KubeVela's charts/vela-core with `latest` → the tag in
+# values.yaml and the chart version set (kubevela .github/workflows/chart.yml@v1.10.9).
+# The e2e harness pushes them to the plane's OCI registry.
+CHARTS := $(CURDIR)/.tools/charts
+$(CHARTS)/crossplane-$(CROSSPLANE_VERSION:v%=%).tgz: tools/crossplane/go.mod tools/crossplane/go.sum $(TOOLS_BIN)/helm
+	rm -rf $(CHARTS)/src/crossplane && mkdir -p $(CHARTS)/src
+	cd tools/crossplane && cp -r $$(go list -m -f '{{.Dir}}' github.com/crossplane/crossplane/v2)/cluster/charts/crossplane $(CHARTS)/src/
+	chmod -R u+w $(CHARTS)/src/crossplane
+	$(TOOLS_BIN)/helm package --version $(CROSSPLANE_VERSION:v%=%) --app-version $(CROSSPLANE_VERSION:v%=%) -d $(CHARTS) $(CHARTS)/src/crossplane
+$(CHARTS)/vela-core-$(VELA_VERSION:v%=%).tgz: tools/vela/go.mod tools/vela/go.sum $(TOOLS_BIN)/helm
+	rm -rf $(CHARTS)/src/vela-core && mkdir -p $(CHARTS)/src
+	cd tools/vela && cp -r $$(go list -m -f '{{.Dir}}' github.com/oam-dev/kubevela)/charts/vela-core $(CHARTS)/src/
+	chmod -R u+w $(CHARTS)/src/vela-core
+	sed -i 's/latest/$(VELA_VERSION)/g' $(CHARTS)/src/vela-core/values.yaml
+	$(TOOLS_BIN)/helm package --version $(VELA_VERSION:v%=%) --app-version $(VELA_VERSION:v%=%) -d $(CHARTS) $(CHARTS)/src/vela-core
 
 # The local control plane of `make e2e-local` (no Docker): etcd, kube-apiserver,
 # kube-controller-manager, Crossplane core and an in-memory OCI registry, each
@@ -115,7 +157,9 @@ $(CROSSPLANE_CRDS)/.done: tools/crossplane/go.mod tools/crossplane/go.sum
 
 CONTROLPLANE_TOOLS := $(addprefix $(TOOLS_BIN)/,etcd kube-apiserver kube-controller-manager kube-scheduler kwok crossplane vela-core registry) $(CROSSPLANE_CRDS)/.done /usr/bin/kubectl
 controlplane-tools: $(CONTROLPLANE_TOOLS) ## Build the local control plane's binaries (etcd, kube-apiserver, kube-controller-manager, crossplane, registry)
-tools: $(TOOLS_BIN)/crank $(TOOLS_BIN)/cue $(TOOLS_BIN)/oam-render $(TOOLS_BIN)/vela $(VELA_BUILTINS)/webservice.yaml $(CROSSPLANE_SCHEMAS) /usr/sbin/mosquitto /usr/bin/mosquitto_pub /usr/bin/lua5.1 ## Build the pinned crossplane CLI (crank), cue, KubeVela's renderer (oam-render) and vela; install mosquitto and lua5.1
+tools: $(TOOLS_BIN)/crank $(TOOLS_BIN)/cue $(TOOLS_BIN)/oam-render $(TOOLS_BIN)/vela $(VELA_BUILTINS)/webservice.yaml $(CROSSPLANE_SCHEMAS) $(TOOLS_BIN)/argocd-health $(TOOLS_BIN)/helm /usr/sbin/mosquitto /usr/bin/mosquitto_pub ## Build the pinned crossplane CLI (crank), cue, KubeVela's renderer (oam-render), vela, Helm and ArgoCD's health evaluator; install mosquitto
+GITOPS_TOOLS := $(addprefix $(TOOLS_BIN)/,argocd redis) $(ARGOCD_FILES)/.done $(CHARTS)/crossplane-$(CROSSPLANE_VERSION:v%=%).tgz $(CHARTS)/vela-core-$(VELA_VERSION:v%=%).tgz
+gitops-tools: $(GITOPS_TOOLS) ## Build ArgoCD (application-controller, repo-server), Redis, Helm and the Crossplane and vela-core charts for the GitOps e2e
 
 synth: install ## Regenerate every generated YAML and reference page from code
 	$(TSX) synth/main.ts
@@ -155,7 +199,7 @@ conformance: install tools controlplane-tools ## crossplane render / beta valida
 	@mkdir -p $(REPORTS)
 	$(VITEST) run --project conformance $(REPORT)
 
-e2e-local: install tools controlplane-tools ## The platform on a local control plane (etcd, kube-apiserver, Crossplane as processes; no Docker)
+e2e-local: install tools controlplane-tools gitops-tools ## The platform on a local control plane (etcd, kube-apiserver, Crossplane as processes; no Docker)
 	@mkdir -p $(REPORTS)
 	$(VITEST) run --project e2e-local $(REPORT)
 

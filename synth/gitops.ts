@@ -5,12 +5,24 @@
  * ship: this project's claims and composites, KubeVela Applications, and
  * ArgoCD Applications themselves (without which an app-of-apps does not wait
  * for a wave to be healthy before starting the next).
+ *
+ * gitops/apps is a Helm chart, ArgoCD's documented app-of-apps pattern
+ * (argoproj/argo-cd docs/operator-manual/cluster-bootstrapping.md@v3.6.2), so
+ * that one override of the root Application's `spec.source.repoURL` points
+ * every child at the same repository: the root passes its own repoURL and
+ * targetRevision as Helm parameters through ArgoCD's build environment
+ * ($ARGOCD_APP_SOURCE_REPO_URL, $ARGOCD_APP_SOURCE_TARGET_REVISION; the
+ * repo-server substitutes them in Helm parameters: reposerver/repository/
+ * repository.go newEnv and helmTemplate's env.Envsubst, v3.6.2). docs/gitops.md
+ * says how to point it at a fork, and how to take the third-party charts from
+ * a mirror (`charts.mirror`, `charts.values`).
  */
 import { ApiObject } from 'cdk8s';
+import { stringify } from 'yaml';
 import { FUNCTIONS } from '../functions/catalog.js';
 import { PLATFORM } from '../functions/lib/platform.js';
 import { CONTROLLER_PINS } from '../functions/lib/pins.js';
-import { newChart, yamlFile, type OutputFile } from './output.js';
+import { HEADER, newChart, yamlFile, type OutputFile } from './output.js';
 
 /** Charts of the controllers, pinned in functions/lib/pins.ts: Crossplane matches the CLI the tests run. */
 export const CONTROLLERS = {
@@ -21,24 +33,39 @@ export const CONTROLLERS = {
 } as const;
 
 const REVISION = 'main';
-const ARGOCD_NS = 'argocd';
+export const ARGOCD_NS = 'argocd';
+/** The root Application's name and the path of the app-of-apps chart. */
+export const ROOT_APP = 'platform';
+export const APPS_CHART = 'gitops/apps';
 
-interface Child {
+/**
+ * The app-of-apps chart's values (gitops/apps/values.yaml). `source` is what
+ * the root passes from its own source; `charts` are the overrides for a
+ * cluster that cannot reach the charts' own repositories.
+ */
+export const APPS_VALUES = {
+  source: { repoURL: PLATFORM.source, targetRevision: REVISION },
+  charts: { mirror: '', values: Object.fromEntries(Object.keys(CONTROLLERS).map((k) => [k, {}])) as Record<keyof typeof CONTROLLERS, object> },
+};
+
+export interface Child {
   name: string;
   wave: number;
   namespace: string;
-  source: Record<string, unknown>;
+  /** A controller's chart (CONTROLLERS key), or a path of this repository. */
+  chart?: keyof typeof CONTROLLERS;
+  source?: { path: string; directory?: Record<string, unknown> };
   /** Kinds whose CRD a controller of an earlier wave creates (XRD-backed claims, provider kinds). */
   skipDryRun?: boolean;
   serverSideApply?: boolean;
 }
 
-const CHILDREN: Child[] = [
+export const CHILDREN: Child[] = [
   ...Object.entries(CONTROLLERS).map(([name, c]) => ({
     name,
     wave: -4,
     namespace: c.namespace,
-    source: { repoURL: c.repoURL, chart: c.chart, targetRevision: c.version },
+    chart: name as keyof typeof CONTROLLERS,
     // Large CRDs (Crossplane's, KubeVela's) exceed the client-side apply annotation limit.
     serverSideApply: true,
   })),
@@ -63,8 +90,28 @@ const CHILDREN: Child[] = [
   },
 ];
 
+/**
+ * Helm template text cdk8s cannot emit (control structures), as placeholder
+ * lines replaced after rendering: a controller's `helm.valuesObject` only when
+ * `charts.values.<name>` is set, so the default render has no helm block.
+ */
+const valuesHole = (name: string) => `__helm_values_${name}__`;
+function fillHoles(text: string): string {
+  return text.replace(/^( *)(__helm_values_([a-z]+)__): .*$/gm, (_m, indent: string, _k, name: string) =>
+    [`${indent}{{- with index .Values.charts.values "${name}" }}`, `${indent}helm:`, `${indent}  valuesObject: {{- toYaml . | nindent ${indent.length + 4} }}`, `${indent}{{- end }}`].join('\n'));
+}
+
 function application(chart: ReturnType<typeof newChart>, c: Child): void {
-  const fromGit = 'path' in c.source;
+  const controller = c.chart && CONTROLLERS[c.chart];
+  const source = controller
+    ? {
+        // A mirror holds the same chart names and versions (an OCI registry: host/path, no scheme).
+        repoURL: `{{ .Values.charts.mirror | default "${controller.repoURL}" }}`,
+        chart: controller.chart,
+        targetRevision: controller.version,
+        [valuesHole(c.chart!)]: 'x',
+      }
+    : { repoURL: '{{ .Values.source.repoURL }}', targetRevision: '{{ .Values.source.targetRevision }}', ...c.source };
   new ApiObject(chart, c.name, {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
@@ -76,7 +123,7 @@ function application(chart: ReturnType<typeof newChart>, c: Child): void {
     },
     spec: {
       project: 'default',
-      source: fromGit ? { repoURL: PLATFORM.source, targetRevision: REVISION, ...c.source } : c.source,
+      source,
       destination: { server: 'https://kubernetes.default.svc', namespace: c.namespace },
       syncPolicy: {
         automated: { prune: true, selfHeal: true },
@@ -159,21 +206,54 @@ export function healthCustomizations(): Record<string, string> {
   return out;
 }
 
-export function gitopsFiles(): OutputFile[] {
-  const root = newChart();
-  new ApiObject(root, 'root', {
+/**
+ * The root Application as gitops/root.yaml has it. Its source's repoURL (and
+ * targetRevision) is the one override a fork needs: the children follow.
+ */
+export function rootApplication(): Record<string, unknown> {
+  return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
-    metadata: { name: 'platform', namespace: ARGOCD_NS },
+    metadata: { name: ROOT_APP, namespace: ARGOCD_NS },
     spec: {
       project: 'default',
-      source: { repoURL: PLATFORM.source, targetRevision: REVISION, path: 'gitops/apps' },
+      source: {
+        repoURL: PLATFORM.source,
+        targetRevision: REVISION,
+        path: APPS_CHART,
+        helm: {
+          parameters: [
+            { name: 'source.repoURL', value: '$ARGOCD_APP_SOURCE_REPO_URL' },
+            { name: 'source.targetRevision', value: '$ARGOCD_APP_SOURCE_TARGET_REVISION' },
+          ],
+        },
+      },
       destination: { server: 'https://kubernetes.default.svc', namespace: ARGOCD_NS },
       syncPolicy: { automated: { prune: true, selfHeal: true } },
     },
-  });
+  };
+}
+
+export function gitopsFiles(): OutputFile[] {
+  const root = newChart();
+  new ApiObject(root, 'root', rootApplication() as never);
   const apps = newChart();
   for (const c of CHILDREN) application(apps, c);
+  const templates = yamlFile(`${APPS_CHART}/templates/platform.yaml`, apps);
+  const chartMeta = {
+    apiVersion: 'v2',
+    name: 'platform-apps',
+    description: 'The ArgoCD Applications that install the platform in sync waves (app-of-apps); generated by make synth',
+    type: 'application',
+    version: PLATFORM.packageVersion.replace(/^v/, ''),
+  };
+  const values = `${HEADER}# What the root Application (gitops/root.yaml) passes: its own source, so
+# overriding the root's spec.source.repoURL points every child at a fork.
+# charts.mirror: an OCI registry (host/path, no scheme) holding the
+# controllers' charts under the same names and versions, for clusters that
+# cannot reach the charts' own repositories (ArgoCD then needs a repository
+# Secret for it: docs/gitops.md). charts.values: Helm values per controller.
+${stringify(APPS_VALUES)}`;
   const cm = newChart();
   new ApiObject(cm, 'argocd-cm', {
     apiVersion: 'v1',
@@ -181,5 +261,11 @@ export function gitopsFiles(): OutputFile[] {
     metadata: { name: 'argocd-cm', namespace: ARGOCD_NS, labels: { 'app.kubernetes.io/name': 'argocd-cm', 'app.kubernetes.io/part-of': 'argocd' } },
     data: healthCustomizations(),
   });
-  return [yamlFile('gitops/root.yaml', root), yamlFile('gitops/apps/platform.yaml', apps), yamlFile('gitops/argocd/argocd-cm.yaml', cm)];
+  return [
+    yamlFile('gitops/root.yaml', root),
+    { path: `${APPS_CHART}/Chart.yaml`, content: HEADER + stringify(chartMeta) },
+    { path: `${APPS_CHART}/values.yaml`, content: values },
+    { ...templates, content: fillHoles(templates.content) },
+    yamlFile('gitops/argocd/argocd-cm.yaml', cm),
+  ];
 }
