@@ -78,10 +78,10 @@ $(CROSSPLANE_SCHEMAS): tools/crank/go.mod tools/crank/go.sum
 # One binary serves every component (cmd/main.go: ARGOCD_BINARY_NAME); its
 # version string is set as argo-cd's own Makefile sets it (common.version).
 # argocd-health drives ArgoCD's health evaluation (util/lua) for the
-# argocd-cm unit tests; the CRDs (manifests/crds) and
-# hack/git-verify-wrapper.sh (the repo-server runs it on every revision) come
-# from the same module.
-ARGOCD_VERSION := $(shell sed -nE 's|^require github.com/argoproj/argo-cd/v3 (v[0-9.]+).*|\1|p' tools/argocd/go.mod)
+# argocd-cm unit tests; the CRDs (manifests/crds), the ConfigMaps and Secret of
+# an install (manifests/base/config) and hack/git-verify-wrapper.sh (the
+# repo-server runs it on every revision) come from the same module.
+ARGOCD_VERSION := $(shell sed -nE 's|^[[:space:]]*github.com/argoproj/argo-cd/v3 (v[0-9.]+).*|\1|p' tools/argocd/go.mod)
 ARGOCD_FILES := $(CURDIR)/.tools/argocd/$(ARGOCD_VERSION)
 $(TOOLS_BIN)/argocd $(TOOLS_BIN)/argocd-health $(ARGOCD_FILES)/.done: export GOTOOLCHAIN := go1.27.3
 $(TOOLS_BIN)/argocd: tools/argocd/go.mod tools/argocd/go.sum
@@ -89,9 +89,10 @@ $(TOOLS_BIN)/argocd: tools/argocd/go.mod tools/argocd/go.sum
 $(TOOLS_BIN)/argocd-health: tools/argocd/go.mod tools/argocd/go.sum tools/argocd/health/main.go
 	cd tools/argocd && go build -o $@ ./health
 $(ARGOCD_FILES)/.done: tools/argocd/go.mod tools/argocd/go.sum
-	rm -rf $(ARGOCD_FILES) && mkdir -p $(ARGOCD_FILES)/crds $(ARGOCD_FILES)/bin
+	rm -rf $(ARGOCD_FILES) && mkdir -p $(ARGOCD_FILES)/crds $(ARGOCD_FILES)/config $(ARGOCD_FILES)/bin
 	cd tools/argocd && src=$$(go list -m -f '{{.Dir}}' github.com/argoproj/argo-cd/v3) && \
-	  cp $$src/manifests/crds/*-crd.yaml $(ARGOCD_FILES)/crds/ && cp $$src/hack/git-verify-wrapper.sh $(ARGOCD_FILES)/bin/
+	  cp $$src/manifests/crds/*-crd.yaml $(ARGOCD_FILES)/crds/ && cp $$src/manifests/base/config/argocd-*.yaml $(ARGOCD_FILES)/config/ && \
+	  cp $$src/hack/git-verify-wrapper.sh $(ARGOCD_FILES)/bin/
 	chmod -R u+w $(ARGOCD_FILES) && chmod +x $(ARGOCD_FILES)/bin/git-verify-wrapper.sh && touch $@
 # Redis for ArgoCD's cache: miniredis behind a few lines of Go (tools/redis).
 $(TOOLS_BIN)/redis: tools/redis/go.mod tools/redis/go.sum tools/redis/main.go

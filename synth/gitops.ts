@@ -183,13 +183,41 @@ end
 return hs
 `;
 
-/** Health of an ArgoCD Application, so an app-of-apps waits for each wave. */
+/**
+ * Health of an ArgoCD Application, so an app-of-apps waits for each wave.
+ * ArgoCD's documented check (docs/operator-manual/health.md@v3.6.2, "Argo CD
+ * App") returns status.health as it is; on the local plane that let the root
+ * start wave -3 while the crossplane child was still in its first sync: for
+ * about a second the child reported Healthy, computed before its Deployments
+ * existed (controller log: "Updated health status: -> Healthy" during the
+ * Running operation). So a child counts only once no sync is requested
+ * (`operation`) or running and it is Synced; a failed sync is Degraded.
+ */
 export const ARGO_APPLICATION_HEALTH_LUA = `local hs = {status = "Progressing", message = ""}
-if obj.status ~= nil and obj.status.health ~= nil then
-  hs.status = obj.status.health.status
-  if obj.status.health.message ~= nil then
-    hs.message = obj.status.health.message
+if obj.status == nil or obj.status.health == nil then
+  return hs
+end
+if obj.operation ~= nil then
+  hs.message = "sync requested"
+  return hs
+end
+local op = obj.status.operationState
+if op ~= nil and op.phase == "Running" then
+  hs.message = op.message or "syncing"
+  return hs
+end
+if obj.status.sync == nil or obj.status.sync.status ~= "Synced" then
+  if op ~= nil and (op.phase == "Failed" or op.phase == "Error") then
+    hs.status = "Degraded"
+    hs.message = op.message or op.phase
+  else
+    hs.message = "not Synced yet"
   end
+  return hs
+end
+hs.status = obj.status.health.status
+if obj.status.health.message ~= nil then
+  hs.message = obj.status.health.message
 end
 return hs
 `;

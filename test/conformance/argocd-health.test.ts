@@ -80,9 +80,20 @@ const cases: Case[] = [
     want: { status: health, message },
   })),
   // An app-of-apps waits for a wave only if an Application has a health (ArgoCD removed its built-in one in 1.8).
-  { name: 'ArgoCD Application Healthy', obj: { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', status: { health: { status: 'Healthy' } } }, want: { status: 'Healthy' } },
-  { name: 'ArgoCD Application Degraded', obj: { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', status: { health: { status: 'Degraded', message: 'sync failed' } } }, want: { status: 'Degraded', message: 'sync failed' } },
-  { name: 'ArgoCD Application new', obj: { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application' }, want: { status: 'Progressing' } },
+  ...([
+    ['Synced and Healthy', { sync: { status: 'Synced' }, health: { status: 'Healthy' } }, undefined, 'Healthy', ''],
+    ['Synced and Degraded', { sync: { status: 'Synced' }, health: { status: 'Degraded', message: 'Deployment x failed' } }, undefined, 'Degraded', 'Deployment x failed'],
+    ['new', undefined, undefined, 'Progressing', ''],
+    // Seen on the local plane: Healthy for a second during the first sync, before the Deployments existed.
+    ['Healthy while its sync runs', { sync: { status: 'OutOfSync' }, health: { status: 'Healthy' }, operationState: { phase: 'Running', message: 'one or more tasks are running' } }, undefined, 'Progressing', 'one or more tasks are running'],
+    ['Healthy with a sync requested', { sync: { status: 'Synced' }, health: { status: 'Healthy' } }, { sync: { revision: 'main' } }, 'Progressing', 'sync requested'],
+    ['Healthy, sync finished, not Synced yet', { sync: { status: 'OutOfSync' }, health: { status: 'Healthy' }, operationState: { phase: 'Succeeded' } }, undefined, 'Progressing', 'not Synced yet'],
+    ['sync failed', { sync: { status: 'OutOfSync' }, health: { status: 'Healthy' }, operationState: { phase: 'Failed', message: 'one or more objects failed to apply' } }, undefined, 'Degraded', 'one or more objects failed to apply'],
+  ] as const).map(([name, status, operation, health, message]) => ({
+    name: `ArgoCD Application ${name}`,
+    obj: { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', ...(status ? { status } : {}), ...(operation ? { operation } : {}) },
+    want: { status: health, message },
+  })),
   // Kinds the platform installs or composes that ArgoCD's own checks cover
   // (resource_customizations/_.crossplane.io, _.upbound.io, pkg.crossplane.io/Provider
   // at v3.6.2): argocd-cm must not shadow them.

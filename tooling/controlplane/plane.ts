@@ -32,6 +32,8 @@ export interface Plane {
   timings: [string, number][];
   /** Dependencies the harness could not install, said out loud. */
   notInstalled: string[];
+  /** host:port of the plane's OCI registry (plain HTTP on loopback). */
+  registry: string;
   stop(keepState?: boolean): Promise<void>;
 }
 
@@ -94,7 +96,7 @@ export async function startPlane(): Promise<Plane> {
     });
     for (const f of filesIn('compositions')) await kubectl.apply(readFileSync(f, 'utf8'));
     phase('RBAC, XRDs (Established, Offered) and Compositions applied');
-    return { state, kubectl, timings, notInstalled: fns.skipped, stop };
+    return { state, kubectl, timings, notInstalled: fns.skipped, registry: registry.host, stop };
   } catch (e) {
     log(`start failed: ${(e as Error).message}`);
     await stop(true);
