@@ -23,6 +23,8 @@ export default defineConfig({
           include: ['test/e2e-local/**/*.test.ts'],
           // One control plane for the whole file; steps depend on each other.
           sequence: { concurrent: false },
+          // One plane at a time: two would share the 2 cores and blur each other's timings.
+          fileParallelism: false,
           testTimeout: 300_000,
           hookTimeout: 900_000,
         },

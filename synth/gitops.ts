@@ -45,8 +45,24 @@ export const APPS_CHART = 'gitops/apps';
  */
 export const APPS_VALUES = {
   source: { repoURL: PLATFORM.source, targetRevision: REVISION },
+  platformPackages: { exclude: '' },
   charts: { mirror: '', values: Object.fromEntries(Object.keys(CONTROLLERS).map((k) => [k, {}])) as Record<keyof typeof CONTROLLERS, object> },
 };
+
+/**
+ * Helm template text cdk8s cannot emit (control structures), as placeholder
+ * keys replaced after rendering, each only when its value is set, so the
+ * default render has neither: a controller's `helm.valuesObject`
+ * (charts.values.<name>) and platform-packages' `directory.exclude`.
+ */
+const HOLES: Record<string, (indent: string, arg: string) => string[]> = {
+  values: (i, name) => [`${i}{{- with index .Values.charts.values "${name}" }}`, `${i}helm:`, `${i}  valuesObject: {{- toYaml . | nindent ${i.length + 4} }}`, `${i}{{- end }}`],
+  exclude: (i) => [`${i}{{- with .Values.platformPackages.exclude }}`, `${i}exclude: {{ . | quote }}`, `${i}{{- end }}`],
+};
+const hole = (kind: keyof typeof HOLES, arg = '') => `__hole_${kind}_${arg}__`;
+function fillHoles(text: string): string {
+  return text.replace(/^( *)__hole_([a-z]+)_([a-z]*)__: .*$/gm, (_m, indent: string, kind: string, arg: string) => HOLES[kind](indent, arg).join('\n'));
+}
 
 export interface Child {
   name: string;
@@ -69,7 +85,7 @@ export const CHILDREN: Child[] = [
     // Large CRDs (Crossplane's, KubeVela's) exceed the client-side apply annotation limit.
     serverSideApply: true,
   })),
-  { name: 'platform-packages', wave: -3, namespace: 'crossplane-system', source: { path: 'install', directory: { recurse: true } }, skipDryRun: true },
+  { name: 'platform-packages', wave: -3, namespace: 'crossplane-system', source: { path: 'install', directory: { recurse: true, [hole('exclude')]: 'x' } }, skipDryRun: true },
   { name: 'platform-apis', wave: -2, namespace: 'crossplane-system', source: { path: 'xrds' } },
   { name: 'platform-compositions', wave: -1, namespace: 'crossplane-system', source: { path: 'compositions' } },
   { name: 'platform-definitions', wave: 0, namespace: 'vela-system', source: { path: 'definitions', directory: { recurse: true } } },
@@ -90,17 +106,6 @@ export const CHILDREN: Child[] = [
   },
 ];
 
-/**
- * Helm template text cdk8s cannot emit (control structures), as placeholder
- * lines replaced after rendering: a controller's `helm.valuesObject` only when
- * `charts.values.<name>` is set, so the default render has no helm block.
- */
-const valuesHole = (name: string) => `__helm_values_${name}__`;
-function fillHoles(text: string): string {
-  return text.replace(/^( *)(__helm_values_([a-z]+)__): .*$/gm, (_m, indent: string, _k, name: string) =>
-    [`${indent}{{- with index .Values.charts.values "${name}" }}`, `${indent}helm:`, `${indent}  valuesObject: {{- toYaml . | nindent ${indent.length + 4} }}`, `${indent}{{- end }}`].join('\n'));
-}
-
 function application(chart: ReturnType<typeof newChart>, c: Child): void {
   const controller = c.chart && CONTROLLERS[c.chart];
   const source = controller
@@ -109,7 +114,7 @@ function application(chart: ReturnType<typeof newChart>, c: Child): void {
         repoURL: `{{ .Values.charts.mirror | default "${controller.repoURL}" }}`,
         chart: controller.chart,
         targetRevision: controller.version,
-        [valuesHole(c.chart!)]: 'x',
+        [hole('values', c.chart)]: 'x',
       }
     : { repoURL: '{{ .Values.source.repoURL }}', targetRevision: '{{ .Values.source.targetRevision }}', ...c.source };
   new ApiObject(chart, c.name, {
@@ -281,6 +286,8 @@ export function gitopsFiles(): OutputFile[] {
 # controllers' charts under the same names and versions, for clusters that
 # cannot reach the charts' own repositories (ArgoCD then needs a repository
 # Secret for it: docs/gitops.md). charts.values: Helm values per controller.
+# platformPackages.exclude: a glob of install/ files not to sync (ArgoCD's
+# directory.exclude), e.g. providers.yaml where provider packages cannot be pulled.
 ${stringify(APPS_VALUES)}`;
   const cm = newChart();
   new ApiObject(cm, 'argocd-cm', {

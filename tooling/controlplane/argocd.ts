@@ -90,6 +90,21 @@ export function rootOverride(repoURL: string, parameters: Record<string, string>
  */
 export const LOCAL_VELA_VALUES = { 'multicluster.enabled': 'false', 'admissionWebhooks.enabled': 'false' };
 
+/** install/ files the local plane does not sync (the app-of-apps' platformPackages.exclude). */
+const LOCAL_EXCLUDE = 'providers.yaml';
+
+/**
+ * The Helm parameters the local plane adds to the root (rootOverride): the
+ * chart mirror, vela-core's values, install/ without the Providers.
+ */
+export function localOverride(argo: Pick<ArgoCD, 'chartMirror'>): Record<string, string> {
+  return {
+    'charts.mirror': argo.chartMirror,
+    ...Object.fromEntries(Object.entries(LOCAL_VELA_VALUES).map(([k, v]) => [`charts.values.kubevela.${k}`, v])),
+    'platformPackages.exclude': LOCAL_EXCLUDE,
+  };
+}
+
 /**
  * Charts whose sources are in no Go module here and whose repositories cannot
  * be reached: the same name and version in the mirror, holding only the CRDs
@@ -162,6 +177,7 @@ export async function startArgoCD(opts: { state: string; bin: string; kubectl: K
 
   const chartMirror = `${registryHost}/${MIRROR_PATH}`;
   const substituted = await pushCharts(state, bin, registryHost);
+  substituted.push(`platform-packages: install/${LOCAL_EXCLUDE} not synced (platformPackages.exclude): Crossplane cannot pull the provider packages from xpkg.crossplane.io here (Installed=False, so Degraded); the providers' CRDs the functions compose are on the plane from test/upstream/crds, and their managed resources are not reconciled by a provider`);
   log(`charts pushed to oci://${chartMirror}`);
 
   // ArgoCD's own CRDs and install ConfigMaps, our argocd-cm.

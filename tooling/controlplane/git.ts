@@ -63,8 +63,11 @@ export async function startGit(state: string): Promise<GitServer> {
   git(['remote', 'add', 'origin', bare], work);
 
   const port = await freePort();
-  // --export-all: serve without a git-daemon-export-ok file; only the base path is reachable.
-  const proc = startProcess('git-daemon', 'git', ['daemon', '--export-all', `--base-path=${base}`, '--listen=127.0.0.1', `--port=${port}`, '--reuseaddr', '--informative-errors', base], { dir: state });
+  // git-daemon itself, not `git daemon`: git runs it as a child, which would
+  // outlive the tied wrapper when the suite is killed (seen). --export-all:
+  // serve without a git-daemon-export-ok file; only the base path is reachable.
+  const daemon = join(git(['--exec-path'], base), 'git-daemon');
+  const proc = startProcess('git-daemon', daemon, ['--export-all', `--base-path=${base}`, '--listen=127.0.0.1', `--port=${port}`, '--reuseaddr', '--informative-errors', base], { dir: state });
   const url = `git://127.0.0.1:${port}/${REPO_NAME}`;
   await Promise.race([proc.exited, until(`git daemon to serve ${url}`, async () => {
     try {
