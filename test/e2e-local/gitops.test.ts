@@ -22,6 +22,7 @@ import type { KubeObject } from '../../functions/lib/k8s/objects.js';
 import { CHILDREN, ROOT_APP } from '../../synth/gitops.js';
 import { applyRoot, localOverride, rootOverride, startArgoCD, type ArgoApp, type ArgoCD } from '../../tooling/controlplane/argocd.js';
 import { BIN, conditionOf, log, startPlane, type Plane } from '../../tooling/controlplane/plane.js';
+import { git } from '../../tooling/controlplane/git.js';
 import { until } from '../../tooling/controlplane/processes.js';
 import { ROOT } from '../../tooling/tools.js';
 
@@ -58,14 +59,22 @@ function step(name: string, fn: () => Promise<void>, timeout = CONVERGE + 60_000
 const summary = (a: ArgoApp) =>
   `${a.metadata.name}: ${a.status?.sync?.status ?? '-'}/${a.status?.health?.status ?? '-'}${a.status?.operationState ? ` (${a.status.operationState.phase}: ${a.status.operationState.message ?? ''})` : ''}${(a.status?.conditions ?? []).map((c) => ` [${c.type}: ${c.message}]`).join('')}`;
 
+/** The named Applications that are not Synced and Healthy (at `revision` when given), with their state; '' when all are. */
+function notYet(apps: ArgoApp[], names: string[], revision?: string): string {
+  return names.flatMap((n) => {
+    const a = apps.find((x) => x.metadata.name === n);
+    if (!a) return [`${n}: not created`];
+    const ok = a.status?.sync?.status === 'Synced' && a.status?.health?.status === 'Healthy' && (!revision || !a.spec.source.path || a.status.sync.revision === revision);
+    return ok ? [] : [summary(a)];
+  }).join('; ');
+}
+
 /** Wait until every named Application is Synced and Healthy (at `revision` when given); what is not, in the error. */
 async function untilSyncedHealthy(names: string[], what: string, revision?: string, timeoutMs = CONVERGE): Promise<void> {
   let state = '';
   await until(what, async () => {
-    const apps = (await argo.applications()).filter((a) => names.includes(a.metadata.name));
-    const bad = names.map((n) => apps.find((a) => a.metadata.name === n)).filter((a) => !a || a.status?.sync?.status !== 'Synced' || a.status?.health?.status !== 'Healthy' || (revision && a.spec.source.path && a.status.sync.revision !== revision));
-    state = bad.map((a, i) => (a ? summary(a) : `${names[i]}: missing`)).join('; ');
-    return bad.length === 0;
+    state = notYet(await argo.applications(), names, revision);
+    return state === '';
   }, timeoutMs, 1_000).catch((e: Error) => {
     throw new Error(`${e.message}; not yet: ${state}`);
   });
@@ -86,6 +95,19 @@ const edit = (dir: string, file: string, fn: (docs: KubeObject[]) => KubeObject[
   writeFileSync(path, fn(docs).map((d) => stringify(d)).join('---\n'));
 };
 
+/** A Kubernetes quantity as a number: the API server stores 4000m as 4 (canonical form). */
+function quantity(q: string): number {
+  const m = /^([0-9.]+)(m|Ki|Mi|Gi|Ti)?$/.exec(q);
+  if (!m) throw new Error(`not a quantity: ${q}`);
+  const scale = { m: 1e-3, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 }[m[2] as 'm'] ?? 1;
+  return Number(m[1]) * scale;
+}
+const sameQuantities = (live: unknown, want: { requests: Record<string, string>; limits: Record<string, string> }) =>
+  (['requests', 'limits'] as const).every((k) => {
+    const l = (live as Record<string, Record<string, string>> | undefined)?.[k] ?? {};
+    return Object.keys(l).length === Object.keys(want[k]).length && Object.entries(want[k]).every(([r, q]) => l[r] !== undefined && quantity(l[r]) === quantity(q));
+  });
+
 const claimArgs = (c: KubeObject) => ['-n', c.metadata!.namespace!, `${c.kind}.${c.apiVersion!.split('/')[0]}`, c.metadata!.name!];
 
 /** A claim, its XR and the live objects it composed (the XR's resourceRefs). */
@@ -93,7 +115,10 @@ async function composition(c: KubeObject): Promise<{ claim?: Live; xr?: Live; co
   const claim = await kubectl().get<Live>(claimArgs(c));
   const ref = (claim?.spec as { resourceRef?: { apiVersion: string; kind: string; name: string } } | undefined)?.resourceRef;
   const xr = ref ? await kubectl().get<Live>([`${ref.kind}.${ref.apiVersion.split('/')[0]}`, ref.name]) : undefined;
-  const refs = ((xr?.spec as { crossplane?: { resourceRefs?: { apiVersion: string; kind: string; name: string; namespace?: string }[] } } | undefined)?.crossplane?.resourceRefs) ?? [];
+  type Ref = { apiVersion: string; kind: string; name: string; namespace?: string };
+  // A v1 (LegacyCluster) XR keeps them in spec.resourceRefs, a v2 XR in spec.crossplane.resourceRefs.
+  const spec = xr?.spec as { resourceRefs?: Ref[]; crossplane?: { resourceRefs?: Ref[] } } | undefined;
+  const refs = spec?.crossplane?.resourceRefs ?? spec?.resourceRefs ?? [];
   const composed: Live[] = [];
   for (const r of refs) {
     const group = r.apiVersion.includes('/') ? `.${r.apiVersion.split('/')[0]}` : '';
@@ -135,9 +160,8 @@ describe('e2e-local: ArgoCD syncs this repository into the plane', () => {
         if (a.status?.sync?.status === 'Synced') b.synced ??= now;
         if (a.status?.health?.status === 'Healthy' && a.status?.sync?.status === 'Synced') b.healthy ??= now;
       }
-      const bad = allApps().map((n) => apps.find((a) => a.metadata.name === n)).filter((a) => !a || a.status?.sync?.status !== 'Synced' || a.status?.health?.status !== 'Healthy');
-      state = bad.map((a, i) => (a ? summary(a) : `${allApps()[i]}: not created`)).join('; ');
-      return bad.length === 0;
+      state = notYet(apps, allApps());
+      return state === '';
     }, 2 * CONVERGE, 1_000).catch((e: Error) => {
       throw new Error(`${e.message}; not yet: ${state}`);
     });
@@ -195,8 +219,9 @@ describe('e2e-local: ArgoCD syncs this repository into the plane', () => {
       const { composed } = await composition(claim);
       const deploy = composed.find((o) => o.kind === 'Deployment') as { spec: { template: { spec: { containers: { resources: object }[] } } } } | undefined;
       const scaler = composed.find((o) => o.kind === 'ScaledObject') as { spec: { maxReplicaCount: number } } | undefined;
-      seen = JSON.stringify({ resources: deploy?.spec.template.spec.containers[0].resources, maxReplicaCount: scaler?.spec.maxReplicaCount });
-      return JSON.stringify(deploy?.spec.template.spec.containers[0].resources) === JSON.stringify(SIZES[size]) && scaler?.spec.maxReplicaCount === maxReplicas;
+      const resources = deploy?.spec.template.spec.containers[0].resources;
+      seen = JSON.stringify({ resources, maxReplicaCount: scaler?.spec.maxReplicaCount });
+      return sameQuantities(resources, SIZES[size]) && scaler?.spec.maxReplicaCount === maxReplicas;
     }, CONVERGE, 1_000).catch((e: Error) => {
       throw new Error(`${e.message}; composed now: ${seen}`);
     });
@@ -240,11 +265,12 @@ describe('e2e-local: ArgoCD syncs this repository into the plane', () => {
     expect(before.claim).toBeDefined();
     // nats.stream is required by the XRD (examples/event-driven-service/invalid-claim.yaml is the same mistake).
     const bad = await commit(`${CLAIM_FILE}: without spec.nats.stream`, (dir) =>
-      edit(dir, CLAIM_FILE, ([c]) => {
+      edit(dir, CLAIM_FILE, (docs) => docs.map((c) => {
+        if (c.metadata?.name !== claim.metadata!.name) return c;
         const spec = structuredClone(c.spec) as { nats: Record<string, unknown> };
         delete spec.nats.stream;
-        return [{ ...c, spec }];
-      }));
+        return { ...c, spec };
+      })));
     let msg = '';
     await until('sample-claims to report the failed sync', async () => {
       const a = (await argo.applications()).find((x) => x.metadata.name === 'sample-claims')!;
@@ -261,7 +287,7 @@ describe('e2e-local: ArgoCD syncs this repository into the plane', () => {
     expect((after.claim!.spec as { nats: { stream?: string } }).nats.stream).toBe((before.claim!.spec as { nats: { stream: string } }).nats.stream);
     expect(after.composed.map((o) => `${o.kind}/${o.metadata!.name}@${o.metadata!.generation ?? ''}`).sort()).toEqual(before.composed.map((o) => `${o.kind}/${o.metadata!.name}@${o.metadata!.generation ?? ''}`).sort());
     // Revert: back to Synced and Healthy.
-    const fixed = await commit(`${CLAIM_FILE}: revert the invalid change`, (dir) => edit(dir, CLAIM_FILE, () => [before.claim!].map((c) => ({ apiVersion: c.apiVersion, kind: c.kind, metadata: { name: c.metadata!.name, namespace: c.metadata!.namespace }, spec: c.spec }))));
+    const fixed = await commit(`${CLAIM_FILE}: revert the invalid change`, (dir) => git(['revert', '--no-edit', bad.sha], dir));
     await untilSyncedHealthy(['sample-claims'], 'sample-claims Synced and Healthy after the revert', fixed.sha);
   });
 

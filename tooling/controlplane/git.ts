@@ -20,7 +20,7 @@ export interface GitServer {
   /** The commit the server started with. */
   initial: string;
   proc: Proc;
-  /** Commit what change() does in a clone, push it to main; the new commit's SHA. */
+  /** Commit what change() does in a clone (or what it commits itself), push it to main; the new HEAD's SHA. */
   commit(message: string, change: (dir: string) => void): string;
 }
 
@@ -83,7 +83,8 @@ export async function startGit(state: string): Promise<GitServer> {
     commit(message, change) {
       change(work);
       git(['add', '-A'], work);
-      git(['commit', '-q', '-m', message], work);
+      // change() may have committed itself (git revert).
+      if (git(['status', '--porcelain'], work) !== '') git(['commit', '-q', '-m', message], work);
       git(['push', '-q', 'origin', 'HEAD:main'], work);
       return git(['rev-parse', 'HEAD'], work);
     },
