@@ -37,7 +37,7 @@ let plane: Plane;
 let argo: ArgoCD;
 let failed = false;
 /** Per app: seconds after the root was applied when it was first seen, Synced, Healthy. */
-const bringUp: Record<string, { wave: number; created?: number; synced?: number; healthy?: number }> = {};
+const bringUp: Record<string, { wave: number; created?: number; synced?: number; healthy?: number; ready?: number }> = {};
 const converge: Record<string, number> = {};
 let t0 = 0;
 
@@ -128,6 +128,15 @@ async function composition(c: KubeObject): Promise<{ claim?: Live; xr?: Live; co
   return { claim, xr, composed };
 }
 
+/** The bring-up as a table, in the order the Applications were created. */
+function waveTable(): string {
+  const at = (s?: number) => (s === undefined ? '   -' : s.toFixed(0).padStart(4));
+  return Object.entries(bringUp)
+    .sort(([, a], [, b]) => (a.created ?? Infinity) - (b.created ?? Infinity) || a.wave - b.wave)
+    .map(([n, b]) => `  wave ${String(b.wave).padStart(2)}  ${n.padEnd(22)} created ${at(b.created)}  Synced ${at(b.synced)}  Healthy ${at(b.healthy)} (by the controller: ${at(b.ready)})`)
+    .join('\n');
+}
+
 beforeAll(async () => {
   plane = await startPlane();
   argo = await startArgoCD({ state: plane.state, bin: BIN, kubectl: plane.kubectl, registryHost: plane.registry, log });
@@ -156,23 +165,27 @@ describe('e2e-local: ArgoCD syncs this repository into the plane', () => {
       for (const a of apps) {
         const b = bringUp[a.metadata.name];
         if (!b) continue;
-        b.created ??= (Date.parse(a.metadata.creationTimestamp) - t0) / 1000;
+        const at = (ts?: string) => (ts ? (Date.parse(ts) - t0) / 1000 : 0);
+        b.created ??= at(a.metadata.creationTimestamp);
         if (a.status?.sync?.status === 'Synced') b.synced ??= now;
-        if (a.status?.health?.status === 'Healthy' && a.status?.sync?.status === 'Synced') b.healthy ??= now;
+        if (a.status?.health?.status === 'Healthy' && a.status?.sync?.status === 'Synced' && !a.status.operationState?.phase?.startsWith('Running')) {
+          b.healthy ??= now;
+          // When the controller itself wrote it: the later of its health turning Healthy and its sync finishing.
+          b.ready ??= Math.max(at(a.status.health.lastTransitionTime), at(a.status.operationState?.finishedAt));
+        }
       }
       state = notYet(apps, allApps());
       return state === '';
     }, 2 * CONVERGE, 1_000).catch((e: Error) => {
       throw new Error(`${e.message}; not yet: ${state}`);
-    });
-    const order = Object.entries(bringUp).sort(([, a], [, b]) => a.created! - b.created! || a.wave - b.wave);
-    log('waves as ArgoCD applied them (seconds after the root Application was applied):\n' + order.map(([n, b]) => `  wave ${String(b.wave).padStart(2)}  ${n.padEnd(22)} created ${b.created!.toFixed(0).padStart(4)}  Synced ${b.synced!.toFixed(0).padStart(4)}  Healthy ${b.healthy!.toFixed(0).padStart(4)}`).join('\n'));
-    // creationTimestamp has 1 s resolution: a wave's Applications appear no earlier than the second the previous wave was all Healthy.
+    }).finally(() => log(`waves as ArgoCD applied them (seconds after the root Application was applied):\n${waveTable()}`));
+    // All from the API server's timestamps (1 s resolution): a wave's Applications were created no
+    // earlier than the last of the previous wave turned Healthy with its sync finished.
     const waves = [...new Set(CHILDREN.map((c) => c.wave))].sort((a, b) => a - b);
     for (let i = 1; i < waves.length; i++) {
-      const prevHealthy = Math.max(...Object.values(bringUp).filter((b) => b.wave === waves[i - 1]).map((b) => b.healthy!));
+      const prevReady = Math.max(...Object.values(bringUp).filter((b) => b.wave === waves[i - 1]).map((b) => b.ready!));
       for (const [n, b] of Object.entries(bringUp).filter(([, b]) => b.wave === waves[i])) {
-        expect(b.created!, `${n} (wave ${waves[i]}) created before wave ${waves[i - 1]} was Healthy`).toBeGreaterThanOrEqual(Math.floor(prevHealthy) - 1);
+        expect(b.created!, `${n} (wave ${waves[i]}) created before wave ${waves[i - 1]} was Healthy and synced (${prevReady} s)`).toBeGreaterThanOrEqual(prevReady);
       }
     }
   }, 2 * CONVERGE + 60_000);

@@ -42,7 +42,7 @@ export interface ArgoApp {
   spec: { source: { repoURL: string; path?: string; chart?: string; targetRevision?: string } };
   status?: {
     sync?: { status: string; revision?: string };
-    health?: { status: string; message?: string };
+    health?: { status: string; message?: string; lastTransitionTime?: string };
     reconciledAt?: string;
     conditions?: ArgoCondition[];
     operationState?: {
