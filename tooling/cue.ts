@@ -3,7 +3,7 @@
  * 1.10's CUE): the template, health policy or custom status of a generated
  * definition, with `parameter` and `context` values as KubeVela supplies them.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -11,13 +11,25 @@ import { runTool } from './tools.js';
 
 export type CueResult = { ok: true; value: unknown } | { ok: false; error: string };
 
+/** Runs `use` with a fresh temp directory and removes it afterwards (a test run calls this hundreds of times). */
+function withTempDir<T>(prefix: string, use: (dir: string) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  try {
+    return use(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** `cue export -e EXPR` of one CUE source made of the given parts (the whole value when expr is empty). */
 export function cueExport(parts: string[], expr: string): CueResult {
-  const file = join(mkdtempSync(join(tmpdir(), 'cue-')), 'eval.cue');
-  // Imports must come first; the template part carries them.
-  writeFileSync(file, parts.join('\n\n'));
-  const r = runTool('cue', ['export', file, ...(expr ? ['-e', expr] : []), '--out', 'json']);
-  return r.code === 0 ? { ok: true, value: JSON.parse(r.stdout) } : { ok: false, error: r.stderr };
+  return withTempDir('cue-', (dir) => {
+    const file = join(dir, 'eval.cue');
+    // Imports must come first; the template part carries them.
+    writeFileSync(file, parts.join('\n\n'));
+    const r = runTool('cue', ['export', file, ...(expr ? ['-e', expr] : []), '--out', 'json']);
+    return r.code === 0 ? { ok: true, value: JSON.parse(r.stdout) } : { ok: false, error: r.stderr };
+  });
 }
 
 export interface DefinitionCue {
@@ -99,13 +111,14 @@ export function healthOf(
  * KubeVela does to store the UI schema of a definition.
  */
 export function parameterOpenApi(def: DefinitionCue): CueResult {
-  const dir = mkdtempSync(join(tmpdir(), 'cue-openapi-'));
-  const file = join(dir, 'parameter.cue');
   const block = /^parameter: \{[\s\S]*?^\}/m.exec(def.template)?.[0];
   if (!block) return { ok: false, error: 'no parameter block' };
   const imports = /^import (\([^)]*\)|"[^"]+")/m.exec(def.template)?.[0] ?? '';
-  writeFileSync(file, `${imports}\n\n#${block}`);
-  const r = runTool('cue', ['def', file, '--out', 'openapi']);
+  const r = withTempDir('cue-openapi-', (dir) => {
+    const file = join(dir, 'parameter.cue');
+    writeFileSync(file, `${imports}\n\n#${block}`);
+    return runTool('cue', ['def', file, '--out', 'openapi']);
+  });
   if (r.code !== 0) return { ok: false, error: r.stderr };
   return { ok: true, value: (JSON.parse(r.stdout) as { components: { schemas: Record<string, unknown> } }).components.schemas.parameter };
 }

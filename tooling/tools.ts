@@ -17,6 +17,9 @@ const TOOLS = {
   'argocd-health': { env: 'ARGOCD_HEALTH', pinned: 'ArgoCD v3.6.2\'s health evaluation, github.com/argoproj/argo-cd/v3/util/lua (tools/argocd/go.mod, tools/argocd/health)' },
   helm: { env: 'HELM', pinned: 'helm.sh/helm/v4/cmd/helm v4.3.2, the Helm ArgoCD v3.6.2 bundles (tools/helm/go.mod)' },
   vela: { env: 'VELA', pinned: 'github.com/oam-dev/kubevela/references/cmd/cli v1.10.9 (tools/vela/go.mod)' },
+  helm: { env: 'HELM', pinned: 'helm.sh/helm/v4/cmd/helm v4.3.2 (tools/helm/go.mod), the Helm ArgoCD v3.6.2 bundles' },
+  'helm-flux': { env: 'HELM_FLUX', pinned: "helm.sh/helm/v3/cmd/helm v3.16.1 (tools/helm/flux/go.mod), the Helm Flux 2.4.0's helm-controller embeds" },
+  'kwok-stagecheck': { env: 'KWOK_STAGECHECK', pinned: "kwok v0.8.0's own Stage code (tools/kwok/stagecheck, tools/kwok/go.mod)", target: 'controlplane-tools' },
 } as const;
 
 export type ToolName = keyof typeof TOOLS;
@@ -25,7 +28,8 @@ export function toolPath(name: ToolName): string {
   const override = process.env[TOOLS[name].env];
   const path = override ?? join(ROOT, '.tools/bin', name);
   if (!existsSync(path)) {
-    throw new Error(`${name} not found at ${path}: run \`make tools\` to build ${TOOLS[name].pinned}, or set ${TOOLS[name].env}`);
+    const tool: { pinned: string; env: string; target?: string } = TOOLS[name];
+    throw new Error(`${name} not found at ${path}: run \`make ${tool.target ?? 'tools'}\` to build ${tool.pinned}, or set ${tool.env}`);
   }
   return path;
 }

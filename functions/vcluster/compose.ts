@@ -12,10 +12,10 @@ import type { ComposeInput, ComposeOutput, DesiredResource } from '../lib/functi
 import { condition, standardLabels, type KubeObject } from '../lib/k8s/objects.js';
 import { readiness } from '../lib/k8s/readiness.js';
 import { digest } from '../lib/secrets.js';
-import { CHARTS as PINNED, KUBERNETES_IMAGE_TAGS } from '../lib/pins.js';
+import { CHARTS as PINNED, KUBERNETES_IMAGE_TAGS, VCLUSTER_FACTS } from '../lib/pins.js';
 import type { VClusterSpec } from './api.js';
 
-/** Charts, pinned in functions/lib/pins.ts. The vCluster values follow the 0.20 `vcluster.yaml` schema. */
+/** Charts, pinned in functions/lib/pins.ts. The vCluster values follow the chart's values.schema.json at that version. */
 export const CHARTS = {
   vcluster: PINNED.vcluster,
   'istio-base': PINNED['istio-base'],
@@ -57,6 +57,17 @@ export function hostNamespace(claimNs: string, claimName: string): string {
 }
 
 const KUBECONFIG_SECRET = 'vcluster-kubeconfig';
+/** The vCluster's Service is named after its Helm release (chart/templates/service.yaml), port 443. */
+const RELEASE = 'vcluster';
+
+/**
+ * The virtual API server as Flux's helm-controller reaches it: the Service's
+ * `<name>.<namespace>`, a name the vCluster's serving certificate covers
+ * (VCLUSTER_FACTS.servingCertificate; `<name>.<namespace>.svc` is not one, and
+ * the exported kubeconfig carries the CA, so the host name is verified). It
+ * resolves through the pod's DNS search path (`svc.<cluster domain>`).
+ */
+export const apiServerUrl = (ns: string) => `https://${RELEASE}.${ns}:443`;
 
 function helmRelease(name: Release, namespace: string, labels: Record<string, string>, extra: Record<string, unknown>, values: Record<string, unknown>): KubeObject {
   const c = CHARTS[name];
@@ -78,16 +89,17 @@ function helmRelease(name: Release, namespace: string, labels: Record<string, st
 
 function vclusterValues(spec: VClusterSpec, ns: string): Record<string, unknown> {
   const size = SIZES[spec.size];
-  const tag = K8S_IMAGE_TAGS[spec.kubernetes.version];
   const isolated = spec.networking.isolation;
   return {
     controlPlane: {
-      distro: { k8s: { enabled: true, apiServer: { image: { tag } }, controllerManager: { image: { tag } } } },
+      // `version`, not the components' image tags: the chart replaces a tag equal
+      // to its own default (v1.31.1) by the host cluster's version (VCLUSTER_FACTS.versionKey).
+      distro: { k8s: { enabled: true, version: K8S_IMAGE_TAGS[spec.kubernetes.version] } },
       statefulSet: { resources: { requests: { ...size.controlPlane.requests }, limits: { ...size.controlPlane.limits } } },
       ...(spec.networking.exposeApi ? { service: { spec: { type: 'LoadBalancer' } } } : {}),
     },
     // Flux's helm-controller reaches the virtual API server through its Service.
-    exportKubeConfig: { server: `https://vcluster.${ns}.svc:443`, secret: { name: KUBECONFIG_SECRET } },
+    exportKubeConfig: { server: apiServerUrl(ns), secret: { name: KUBECONFIG_SECRET } },
     policies: {
       networkPolicy: { enabled: isolated },
       limitRange: { enabled: isolated },
@@ -113,7 +125,7 @@ export function composeVCluster({ spec, claim, observed }: ComposeInput<VCluster
       resource: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { ...labels, 'pod-security.kubernetes.io/enforce': 'privileged' } } },
       ready: observed.namespace !== undefined,
     },
-    vcluster: { resource: helmRelease('vcluster', ns, labels, {}, vclusterValues(spec, ns)), ready: helmReady('vcluster') },
+    vcluster: { resource: helmRelease(RELEASE, ns, labels, {}, vclusterValues(spec, ns)), ready: helmReady('vcluster') },
   };
   for (const [feature, addons] of Object.entries(ADDONS) as [keyof VClusterSpec['features'], (typeof ADDONS)['istio']][]) {
     if (!spec.features[feature]) continue;
@@ -125,7 +137,7 @@ export function composeVCluster({ spec, claim, observed }: ComposeInput<VCluster
           { ...labels, 'platform.example.org/feature': feature },
           {
             // Installed into the vCluster, not the host.
-            kubeConfig: { secretRef: { name: KUBECONFIG_SECRET, key: 'config' } },
+            kubeConfig: { secretRef: { name: KUBECONFIG_SECRET, key: VCLUSTER_FACTS.kubeconfigSecretKey.key } },
             targetNamespace: a.namespace,
             storageNamespace: a.namespace,
             install: { createNamespace: true, remediation: { retries: 3 } },

@@ -30,18 +30,24 @@ export const CLAIM_HEALTH_POLICY = `${PRELUDE}isHealth: _ready
 
 /**
  * customStatus for a claim, right in every state it passes through: new (no
- * conditions: waiting), failing (`Synced` or `Ready` "False" with a message:
- * that message), Ready before the function has written its status fields
- * (`{kind} ready`), and Ready with them (`readyMessage`). `readyMessage` is a
- * CUE string expression that may read `_status`; `fieldsPresent` is a CUE
- * condition on `_status` that every field it reads exists. The first
- * applicable entry of the list is the message, and an entry whose condition
- * is false is never evaluated (CUE's `&&` evaluates both sides, so a guard
- * written with it would still read an absent field).
+ * conditions: waiting), failing to compose (`Synced` "False": Crossplane's
+ * message, which carries the function's fatal result), not ready with the
+ * claim's own `status.message` (what the function says is missing, e.g.
+ * "waiting for: postgres, kafka; lenses needs spec.lenses.licenseSecretRef"),
+ * which says more than Crossplane's generic `Ready` "False" message ("Claim is
+ * waiting for composite resource to become Ready", shown only without one),
+ * Ready before the function has written its status fields (`{kind} ready`),
+ * and Ready with them (`readyMessage`). `readyMessage` is a CUE string
+ * expression that may read `_status`; `fieldsPresent` is a CUE condition on
+ * `_status` that every field it reads exists. The first applicable entry of
+ * the list is the message, and an entry whose condition is false is never
+ * evaluated (CUE's `&&` evaluates both sides, so a guard written with it would
+ * still read an absent field).
  */
 export function claimCustomStatus(fieldsPresent: string, readyMessage: string, kind = 'claim'): string {
   return `${PRELUDE}message: [
 	for c in _conditions if c.type == "Synced" && c.status == "False" && c.message != _|_ {"not synced: " + c.message},
+	if !_ready if (_status.message & string) != _|_ if _status.message != "" {_status.message},
 	for c in _conditions if c.type == "Ready" && c.status == "False" && c.message != _|_ {"not ready: " + c.message},
 	if _ready if ${fieldsPresent} {${readyMessage}},
 	if _ready {"${kind} ready"},

@@ -889,6 +889,18 @@ describe('status and health of every component in every state its live object pa
     expect(message()).toEqual({ ok: true, value: `waiting for the ${kind} to become Ready` });
     expect(message({ conditions: [{ type: 'Synced', status: 'False', message: 'cannot compose' }] })).toEqual({ ok: true, value: 'not synced: cannot compose' });
     expect(message({ conditions: [{ type: 'Ready', status: 'False', message: 'creating' }] })).toEqual({ ok: true, value: 'not ready: creating' });
+    // Not ready: the claim's own message (what its function waits for) beats Crossplane's generic one;
+    // a Synced failure still comes first, an empty or non-string message is passed over, and a Ready
+    // claim's message is its summary.
+    const generic = { type: 'Ready', status: 'False', reason: 'Waiting', message: 'Claim is waiting for composite resource to become Ready' };
+    const waiting = 'waiting for: postgres, kafka; lenses needs spec.lenses.licenseSecretRef and spec.lenses.agentKeySecretRef';
+    expect(message({ conditions: [generic], message: waiting })).toEqual({ ok: true, value: waiting });
+    expect(message({ message: waiting })).toEqual({ ok: true, value: waiting });
+    expect(message({ conditions: [{ type: 'Synced', status: 'False', message: 'cannot compose' }, generic], message: waiting })).toEqual({ ok: true, value: 'not synced: cannot compose' });
+    expect(message({ conditions: [generic], message: '' })).toEqual({ ok: true, value: `not ready: ${generic.message}` });
+    expect(message({ conditions: [generic], message: { nested: 'x' } })).toEqual({ ok: true, value: `not ready: ${generic.message}` });
+    expect(message({ conditions: [READY], message: 'ready' })).toEqual({ ok: true, value: `${kind} ready` });
+    expect(healthOf(def, { ...output, status: { conditions: [generic], message: waiting } }).isHealth).toEqual({ ok: true, value: false });
     expect(message({ conditions: [READY] })).toEqual({ ok: true, value: `${kind} ready` });
     expect(message({ conditions: [READY], ...fields })).toEqual({ ok: true, value: readyMessage });
     // Each field the message reads, missing alone, falls back to the plain ready message.

@@ -125,7 +125,7 @@ describe('the upstream CRD files are those of the pinned releases', () => {
   const FOLDERS: Record<string, string> = {
     karpenter: CONTROLLER_PINS.karpenter.version,
     'training-operator': CONTROLLER_PINS['training-operator'].version,
-    'provider-terraform': CONTROLLER_PINS['provider-terraform'].version,
+    'provider-terraform': PACKAGES['provider-terraform'].version,
     'provider-upjet-aws': PACKAGES['provider-aws-apigatewayv2'].version,
   };
   const entries = readdirSync(join(ROOT, 'test/upstream/crds'), { withFileTypes: true });
@@ -140,6 +140,12 @@ describe('the upstream CRD files are those of the pinned releases', () => {
     const m = /^# source: (\S+) \S+@(\S+)$/.exec(first);
     expect(m, first).not.toBeNull();
     expect(m![2]).toBe(expectedTag[m![1]]);
+  });
+  it('test/upstream/README.md names the repository, tag and path of each chart and source folder', () => {
+    const readme = readFileSync(join(ROOT, 'test/upstream/README.md'), 'utf8');
+    for (const c of ['kafka', 'redis', 'mongodb'] as const) expect(readme).toContain(`| bitnami/${c}-${CHARTS[c].version} | bitnami/charts | ${c}/${CHARTS[c].version} | bitnami/${c} |`);
+    expect(readme).toContain(`| vcluster-v${CHARTS.vcluster.version}/chart | loft-sh/vcluster | v${CHARTS.vcluster.version} | chart |`);
+    for (const dir of readdirSync(join(ROOT, 'test/upstream/bitnami'))) expect(readme, dir).toContain(`| bitnami/${dir} |`);
   });
   it('the Kubernetes schemas are those of the pinned release', () => {
     const k8s = JSON.parse(readFileSync(join(ROOT, `test/upstream/kubernetes-${CONTROLLER_PINS.kubernetes.version}-openapi-subset.json`), 'utf8')) as { source: string };
@@ -193,6 +199,13 @@ describe('packages and images', () => {
     if (p.package.startsWith('xpkg.crossplane.io/')) expect(major > 0 || minor >= 19, `${p.package}:${p.version}`).toBe(true);
     else expect(p.package).toBe('xpkg.upbound.io/crossplane-contrib/provider-upjet-github');
     expect(readFileSync(join(ROOT, 'install/providers.yaml'), 'utf8')).toContain(`package: ${p.package}:${p.version}`);
+  });
+
+  it('provider-terraform: the crossplane-contrib package, installed by install/providers.yaml, whose CRD the tests use', () => {
+    const p = PACKAGES['provider-terraform'];
+    expect(`${p.package}:${p.version}`).toBe('xpkg.crossplane.io/crossplane-contrib/provider-terraform:v1.1.1');
+    expect(readFileSync(join(ROOT, 'install/providers.yaml'), 'utf8')).toContain(`package: ${p.package}:${p.version}`);
+    expect(existsSync(join(ROOT, `test/upstream/crds/provider-terraform-${p.version}`))).toBe(true);
   });
 
   it('no image is pinned to a moving or preview tag', () => {

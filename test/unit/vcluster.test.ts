@@ -37,10 +37,10 @@ describe('vcluster', () => {
       apiVersion: 'helm.toolkit.fluxcd.io/v2',
       kind: 'HelmRelease',
       metadata: { name: 'vcluster', namespace: 'vcluster-team-viz-viz' },
-      spec: { chart: { spec: { chart: 'vcluster', version: '0.20.0', sourceRef: { kind: 'HelmRepository', name: 'loft', namespace: 'flux-system' } } } },
+      spec: { chart: { spec: { chart: 'vcluster', version: '0.21.0', sourceRef: { kind: 'HelmRepository', name: 'loft', namespace: 'flux-system' } } } },
     });
     const values = out.vcluster.spec.values;
-    expect(values.controlPlane.distro.k8s).toEqual({ enabled: true, apiServer: { image: { tag: 'v1.31.1' } }, controllerManager: { image: { tag: 'v1.31.1' } } });
+    expect(values.controlPlane.distro.k8s).toEqual({ enabled: true, version: 'v1.31.1' });
     expect(values.controlPlane.statefulSet.resources).toEqual({ requests: { cpu: '200m', memory: '512Mi' }, limits: { cpu: '1', memory: '2Gi' } });
     expect(values.controlPlane).not.toHaveProperty('service');
     expect(values.policies).toEqual({
@@ -48,7 +48,7 @@ describe('vcluster', () => {
       limitRange: { enabled: true },
       resourceQuota: { enabled: true, quota: { 'requests.cpu': '2', 'requests.memory': '4Gi', 'limits.cpu': '2', 'limits.memory': '4Gi' } },
     });
-    expect(values.exportKubeConfig).toEqual({ server: 'https://vcluster.vcluster-team-viz-viz.svc:443', secret: { name: 'vcluster-kubeconfig' } });
+    expect(values.exportKubeConfig).toEqual({ server: 'https://vcluster.vcluster-team-viz-viz:443', secret: { name: 'vcluster-kubeconfig' } });
     expect(statusOf(rsp)).toMatchObject({ namespace: 'vcluster-team-viz-viz', kubeconfigSecret: 'vcluster-kubeconfig', releases: { vcluster: false }, message: 'waiting for vcluster' });
   });
 
@@ -68,7 +68,7 @@ describe('vcluster', () => {
     expect(out.observability.spec.chart.spec.chart).toBe('kube-prometheus-stack');
     const values = out.vcluster.spec.values;
     expect(values.controlPlane.service).toEqual({ spec: { type: 'LoadBalancer' } });
-    expect(values.controlPlane.distro.k8s.apiServer.image.tag).toBe('v1.29.9');
+    expect(values.controlPlane.distro.k8s.version).toBe('v1.29.9');
     expect(values.policies.resourceQuota.enabled).toBe(false);
   });
 

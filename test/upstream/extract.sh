@@ -20,13 +20,28 @@ only() { node -e '
 header() { echo "# source: $1"; cat; }
 
 mkdir -p "$OUT/bitnami" "$OUT/crds"
-for c in kafka/32.4.3 redis/22.0.7 mongodb/16.5.45; do
+# A folder of the repository at a tag, as it is there, less the files the
+# folder's .helmignore keeps out of the published chart (CHANGELOG.md, img/).
+tree() { rm -rf "$4" && mkdir -p "$4" && git --git-dir="$M/$1/repo" archive "$2" "$3" | tar -x -C "$4" --strip-components=$(( $(tr -cd / <<<"$3" | wc -c) + 1 )) --exclude=CHANGELOG.md --exclude=img; }
+# The Bitnami charts the catalog installs, whole, and the bitnami/common
+# release their Chart.lock names (2.31.4 for all three); a chart's charts/
+# folder is filled with it when the tests render the chart.
+for c in kafka/32.4.3 redis/22.0.7 mongodb/16.5.45 common/2.31.4; do
   chart=${c%%/*}; version=${c##*/}
-  mkdir -p "$OUT/bitnami/$chart-$version"
-  show bitnami+charts "$c" "bitnami/$chart/Chart.yaml" > "$OUT/bitnami/$chart-$version/Chart.yaml"
-  show bitnami+charts "$c" "bitnami/$chart/values.yaml" > "$OUT/bitnami/$chart-$version/values.yaml"
-  show bitnami+charts "$c" "bitnami/$chart/values.schema.json" > "$OUT/bitnami/$chart-$version/values.schema.json" 2>/dev/null || rm -f "$OUT/bitnami/$chart-$version/values.schema.json"
+  tree bitnami+charts "$c" "bitnami/$chart" "$OUT/bitnami/$chart-$version"
 done
+
+# vCluster (the chart and the Go files the tests read facts from), from the
+# Go module cache: github.com/loft-sh/vcluster at the pinned tag carries the
+# repository as it is at that tag, chart/ included.
+VCLUSTER=v0.21.0
+VC="$(cd "$(mktemp -d)" && go mod download -json "github.com/loft-sh/vcluster@$VCLUSTER" | node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(0,"utf8")).Dir)')"
+rm -rf "$OUT/vcluster-$VCLUSTER"
+for f in chart pkg/server/cert/syncer.go pkg/server/cert/cert.go pkg/util/kubeconfig/kubeconfig.go config/default_extra_values.go \
+    cmd/vcluster/cmd/start.go pkg/config/parse.go pkg/pro/remote.go .github/workflows/release.yaml; do
+  mkdir -p "$(dirname "$OUT/vcluster-$VCLUSTER/$f")" && cp -r "$VC/$f" "$OUT/vcluster-$VCLUSTER/$f"
+done
+chmod -R u+w "$OUT/vcluster-$VCLUSTER"
 
 show fluxcd-community+helm-charts flux2-2.14.1 charts/flux2/templates/helm-controller.crds.yaml | untemplate | header "fluxcd-community/helm-charts charts/flux2/templates/helm-controller.crds.yaml@flux2-2.14.1" > "$OUT/crds/flux-helmreleases.yaml"
 show fluxcd-community+helm-charts flux2-2.14.1 charts/flux2/templates/source-controller.crds.yaml | untemplate | only helmrepositories.source.toolkit.fluxcd.io | header "fluxcd-community/helm-charts charts/flux2/templates/source-controller.crds.yaml@flux2-2.14.1" > "$OUT/crds/flux-helmrepositories.yaml"

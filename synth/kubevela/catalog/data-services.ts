@@ -64,6 +64,24 @@ function provenance(chart: BitnamiChart): string {
 ${images}`;
 }
 
+/**
+ * Object names: the release is the component (helmReleaseCue), and each chart
+ * names its Services and Secret after its full name (bitnami/common 2.31.4
+ * templates/_names.tpl `common.names.fullname`): `<component>-<chart>`, or the
+ * component name alone when it already contains the chart's name.
+ */
+export const fullname = (chart: BitnamiChart) => `<component>-${chart}`;
+const fullnameNote = (chart: BitnamiChart) =>
+  `\`${fullname(chart)}\` stands for the chart's full name: the component name alone when it already contains \`${chart}\``;
+
+/**
+ * The Secret keys the MongoDB pods read from `auth.existingSecret`
+ * (bitnami/mongodb templates/{standalone/dep-sts,replicaset/statefulset,arbiter/statefulset}.yaml,
+ * templates/secrets.yaml@mongodb/16.5.45): `mongodb-metrics-password` only with
+ * `metrics.username`, which this definition does not set (the exporter logs in as root).
+ */
+export const MONGODB_SECRET_KEYS = { always: ['mongodb-root-password', 'mongodb-passwords'], replicaSet: ['mongodb-replica-set-key'] } as const;
+
 const resources = () => ContainerResources({ cpu: '250m', memory: '512Mi', cpuLimit: '1', memoryLimit: '1Gi' });
 const storageSize = (dflt: string) => Type.String({ default: dflt, pattern: '^[0-9]+(Mi|Gi|Ti)$', description: 'Size of each volume.' });
 const helmStatus = {
@@ -113,7 +131,7 @@ export const kafka: CatalogEntry = {
   ],
   status: helmStatus,
   outputs: [
-    `\`helm.toolkit.fluxcd.io/v2\` \`HelmRelease\` of \`bitnami/kafka\` ${CHARTS.kafka}: \`controller.replicaCount\`, \`controller.persistence.size\`, \`controller.resources\`, \`provisioning.topics\`, \`metrics.jmx.enabled\`; client listener PLAINTEXT on \`<component>:9092\``,
+    `\`helm.toolkit.fluxcd.io/v2\` \`HelmRelease\` of \`bitnami/kafka\` ${CHARTS.kafka}: \`controller.replicaCount\`, \`controller.persistence.size\`, \`controller.resources\`, \`provisioning.topics\`, \`metrics.jmx.enabled\`; client listener PLAINTEXT on \`${fullname('kafka')}:9092\` (${fullnameNote('kafka')})`,
   ],
   health: HELM_HEALTH,
   example: 'examples/oam/event-driven-microservices.yaml',
@@ -134,7 +152,7 @@ export const redis: CatalogEntry = {
           secretName: Type.String({ minLength: 1, description: 'Secret holding the password.' }),
           key: Type.String({ default: 'redis-password', description: 'Key of the password in it.' }),
         },
-        { description: 'Use this Secret\'s password; without it the chart generates one into the Secret named after the component.' },
+        { description: `Use this Secret's password; without it the chart generates one into the Secret \`${fullname('redis')}\` (key \`redis-password\`).` },
       ),
     ),
     metrics: Type.Boolean({ default: false, description: 'Run the Prometheus exporter.' }),
@@ -165,7 +183,7 @@ export const redis: CatalogEntry = {
   ],
   status: helmStatus,
   outputs: [
-    `\`HelmRelease\` of \`bitnami/redis\` ${CHARTS.redis}: \`architecture\` standalone (replicas 0) or replication (\`replica.replicaCount\`), \`auth\` with the given Secret or a generated one, persistence, resources, \`metrics.enabled\`; clients use \`<component>-master:6379\``,
+    `\`HelmRelease\` of \`bitnami/redis\` ${CHARTS.redis}: \`architecture\` standalone (replicas 0) or replication (\`replica.replicaCount\`), \`auth\` with the given Secret or a generated one, persistence, resources, \`metrics.enabled\`; clients use \`${fullname('redis')}-master:6379\` (read replicas: \`${fullname('redis')}-replicas:6379\`) with the password in Secret \`${fullname('redis')}\` key \`redis-password\` or the given Secret (${fullnameNote('redis')})`,
   ],
   health: HELM_HEALTH,
   example: 'examples/oam/event-driven-microservices.yaml',
@@ -177,7 +195,11 @@ export const mongodb: CatalogEntry = {
   kind: 'ComponentDefinition',
   description: 'MongoDB from the Bitnami chart: standalone or a replica set, with a database and user, optional scheduled backups.',
   parameters: Type.Object({
-    replicas: Type.Integer({ minimum: 1, default: 1, description: '1: standalone; more: a replica set of that many members.' }),
+    replicas: Type.Integer({
+      minimum: 1,
+      default: 1,
+      description: '1: standalone; more: a replica set of that many data-bearing members, plus an arbiter when that number is even (so the voters are an odd number).',
+    }),
     storageSize: storageSize('8Gi'),
     database: Type.String({ pattern: '^[A-Za-z0-9_-]+$', description: 'Database created for the application.' }),
     auth: Type.Object(
@@ -185,7 +207,10 @@ export const mongodb: CatalogEntry = {
         enabled: Type.Boolean({ default: true, description: 'Require authentication.' }),
         username: Type.String({ default: 'app', description: 'User that owns the database.' }),
         existingSecret: Type.Optional(
-          Type.String({ minLength: 1, description: 'Secret with the chart\'s keys mongodb-passwords and mongodb-root-password; without it the chart generates them.' }),
+          Type.String({
+            minLength: 1,
+            description: `Secret with the keys ${MONGODB_SECRET_KEYS.always.map((k) => `\`${k}\``).join(' and ')}, and ${MONGODB_SECRET_KEYS.replicaSet.map((k) => `\`${k}\``).join(', ')} when replicas > 1; without it the chart generates them into the Secret \`${fullname('mongodb')}\`.`,
+          }),
         ),
       },
       { default: {}, description: 'Authentication.' },
@@ -206,6 +231,9 @@ export const mongodb: CatalogEntry = {
 	${indent(legacyImagesCue('mongodb'), 1)}
 	architecture: [if parameter.replicas == 1 {"standalone"}, "replicaset"][0]
 	replicaCount: parameter.replicas
+	// The chart adds an arbiter to every replica set (arbiter.enabled: true);
+	// only an even number of members needs one for an odd number of voters.
+	arbiter: enabled: mod(parameter.replicas, 2) == 0
 	persistence: {enabled: true, size: parameter.storageSize}
 	auth: {
 		enabled: parameter.auth.enabled
@@ -220,6 +248,8 @@ export const mongodb: CatalogEntry = {
 		cronjob: {
 			schedule: parameter.backup.schedule
 			storage: size: parameter.backup.storageSize
+			// The chart's default is no requests or limits (resourcesPreset "none").
+			resources: ${indent(resourcesCue(), 3)}
 		}
 	}
 	resources: ${indent(resourcesCue(), 1)}
@@ -228,8 +258,9 @@ export const mongodb: CatalogEntry = {
   ],
   status: helmStatus,
   outputs: [
-    `\`HelmRelease\` of \`bitnami/mongodb\` ${CHARTS.mongodb}: \`architecture\` standalone or replicaset, \`replicaCount\`, persistence, \`auth.databases\`/\`auth.usernames\` (and \`auth.existingSecret\`), \`backup.cronjob\`, resources, \`metrics.enabled\``,
+    `\`HelmRelease\` of \`bitnami/mongodb\` ${CHARTS.mongodb}: \`architecture\` standalone or replicaset, \`replicaCount\`, persistence, \`auth.databases\`/\`auth.usernames\` (and \`auth.existingSecret\`), \`backup.cronjob\`, resources, \`metrics.enabled\`; an arbiter (\`arbiter.enabled\`) only for an even number of members; clients use \`${fullname('mongodb')}:27017\` (standalone) or the members \`${fullname('mongodb')}-<i>.${fullname('mongodb')}-headless:27017\` of the headless Service \`${fullname('mongodb')}-headless:27017\` (replica set), credentials in Secret \`${fullname('mongodb')}\` or \`auth.existingSecret\` (${fullnameNote('mongodb')})`,
   ],
   health: HELM_HEALTH,
-  example: 'examples/oam/event-driven-microservices.yaml',  notes: provenance('mongodb'),
+  example: 'examples/oam/event-driven-microservices.yaml',
+  notes: provenance('mongodb'),
 };

@@ -18,6 +18,7 @@
 import { StringEnum, Type } from '../../../functions/lib/schema/types.js';
 import type { CatalogEntry } from '../catalog.js';
 import { readyHealth, readyStatus } from '../snippets.js';
+import { PROVIDER_TERRAFORM } from './providers.js';
 
 /** provider-terraform v1.1.1, package/crds/tf.m.upbound.io_workspaces.yaml. */
 const WORKSPACE = 'tf.m.upbound.io/v1beta1';
@@ -265,5 +266,5 @@ out of reach, so the tests check the module's variables and outputs against the 
 
 - **provider-terraform, not an upjet Snowflake provider.** Neither crossplane-contrib nor Upbound publishes a Snowflake provider (only community builds exist); provider-terraform is maintained in crossplane-contrib and runs the provider Snowflake maintains, the "Terraform provider" the PRD names. The price: one managed resource for the whole set (no per-object status), and Terraform's state (which holds the generated private key) lives where the ProviderConfig's backend puts it, by default a Secret in Crossplane's namespace.
 - **Key-pair user.** The realtime platform's Snowflake sink authenticates with a private key (\`SNOWFLAKE_PRIVATE_KEY\`), so the component creates the key with Terraform and registers its public half on a service user; no password exists.
-- Install: add \`crossplane-contrib/provider-terraform\` (v1.1.1, whose CRD the tests use) and its \`ClusterProviderConfig\` (state backend) yourself. It is not in \`install/providers.yaml\` because its package path at v1.1.1 could not be confirmed: the repository's docs still name \`xpkg.upbound.io/upbound/provider-terraform\` (docs/monolith/Quickstart.md) while its releases are published by crossplane-contrib/provider-workflows' non-family workflow, which was not available to check. The Workspace downloads the Snowflake and TLS Terraform providers from registry.terraform.io at run time, so the provider's pods need that egress.`,
+- Install: \`install/providers.yaml\` installs \`${PROVIDER_TERRAFORM.package}:${PROVIDER_TERRAFORM.version}\` (published by crossplane-contrib/provider-workflows' non-family workflow to \`ghcr.io/crossplane-contrib\`, which \`xpkg.crossplane.io\` serves; ${PROVIDER_TERRAFORM.source}); create its \`ClusterProviderConfig\` (state backend) yourself. The Workspace downloads the Snowflake and TLS Terraform providers from registry.terraform.io at run time, so the provider's pods need that egress.`,
 };

@@ -179,11 +179,22 @@ if _on.deployment || _on.statefulset {
   ],
   appliesToWorkloads: appliesTo(POD_WORKLOADS),
   outputs: [
-    'On a Knative Service: patches `autoscaling.knative.dev/min-scale`, `max-scale`, and with `cpu` or `memory` the HPA class, metric and target annotations, each replacing the value the component set (`+patchStrategy=retainKeys`): the trait wins over `knative-webservice`\'s `scaling`',
+    'On a Knative Service: patches `autoscaling.knative.dev/min-scale`, `max-scale`, and with `cpu` or `memory` the HPA class, metric and target annotations, each replacing the value the component set (`+patchStrategy=retainKeys`): the trait wins over `knative-webservice`\'s `scaling`. The HPA class needs Knative\'s optional `serving-hpa` component (below)',
     'On a Deployment or StatefulSet: `autoscaling/v2` `HorizontalPodAutoscaler` `{component}`: `cpu` as average utilisation (percent of requests), `memory` as an average value of that many MiB, as Knative does (80% CPU when neither is given)',
     'On any other workload: the error `autoscaler applies to a Knative Service, a Deployment or a StatefulSet, not to <kind> <name>`',
   ],
   example: 'examples/oam/event-driven-microservices.yaml',
+  notes: `## Knative: the HPA class needs \`serving-hpa\`
+
+With \`cpu\` or \`memory\` on a Knative Service, the trait selects Knative's HPA autoscaling
+class (\`hpa.autoscaling.knative.dev\`). Knative Serving runs that class in a separate
+controller, \`autoscaler-hpa\`, which is not part of \`serving-core.yaml\`: it is the optional
+\`serving-hpa.yaml\` release file (knative/serving \`config/hpa-autoscaling/\` and
+\`hack/generate-yamls.sh\`, module knative.dev/serving v0.42.3 = knative-v1.15.3). A YAML install
+must apply it as well; the Knative Operator installs it with Serving (knative/operator
+\`cmd/operator/kodata/knative-serving/<version>/3-serving-hpa.yaml\` for every 1.15 release it
+ships, module knative.dev/operator v0.42.3). Without it the Service keeps its annotations and
+nothing scales it on CPU or memory.`,
 };
 
 /**
@@ -217,7 +228,7 @@ const Connection = {
   platform: Type.Optional(
     Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', description: `Realtime platform whose Kafka Secret (${realtimeSecretName('<platform>', 'kafka')}) gives the brokers.` }),
   ),
-  bootstrapServers: Type.Optional(Type.String({ minLength: 1, description: 'host:port list of brokers (e.g. a kafka component: <component>:9092).' })),
+  bootstrapServers: Type.Optional(Type.String({ minLength: 1, description: 'host:port list of brokers (e.g. a kafka component `events`: `events-kafka:9092`, the chart\'s Service `<component>-kafka`).' })),
   topics: Type.Array(Type.String({ pattern: '^[A-Za-z0-9._-]+$' }), { minItems: 1, description: 'Topics.' }),
 };
 
