@@ -10,12 +10,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
 import { FUNCTIONS } from '../../functions/catalog.js';
 import type { KubeObject } from '../../functions/lib/k8s/objects.js';
 import { PLATFORM } from '../../functions/lib/platform.js';
 import { APPS_CHART, CONTROLLERS, ROOT_APP } from '../../synth/gitops.js';
 import { ROOT, runTool } from '../../tooling/tools.js';
+import { helmTemplate } from '../support/helm.js';
 
 const CM = join(ROOT, 'gitops/argocd/argocd-cm.yaml');
 const cm = parse(readFileSync(CM, 'utf8')) as { data: Record<string, string> };
@@ -150,11 +151,11 @@ function writeYaml(file: string, obj: unknown): void {
   writeFileSync(file, JSON.stringify(obj));
 }
 
-/** The app-of-apps chart rendered by the pinned Helm, as ArgoCD's repo-server renders it. */
-function renderApps(set: string[] = []): KubeObject[] {
-  const r = runTool('helm', ['template', ROOT_APP, join(ROOT, APPS_CHART), ...set.flatMap((s) => ['--set', s])]);
+/** The app-of-apps chart rendered by the pinned Helm ArgoCD bundles, as the repo-server renders it (values as it passes them). */
+function renderApps(values: object = {}): KubeObject[] {
+  const r = helmTemplate('helm', join(ROOT, APPS_CHART), ROOT_APP, 'argocd', values);
   if (r.code !== 0) throw new Error(`helm template ${APPS_CHART} failed: ${r.stderr}`);
-  return parseAllDocuments(r.stdout).map((d) => d.toJSON() as KubeObject).filter(Boolean);
+  return r.objects;
 }
 type App = KubeObject & { spec: { source: { repoURL: string; targetRevision: string; path?: string; chart?: string; helm?: { valuesObject?: object } }; syncPolicy: { syncOptions: string[] } } };
 
@@ -195,13 +196,16 @@ describe('the app-of-apps (gitops/apps, rendered by Helm)', () => {
       { name: 'source.targetRevision', value: '$ARGOCD_APP_SOURCE_TARGET_REVISION' },
     ]);
     // What the repo-server passes to Helm once it has substituted them.
-    const fork = renderApps(['source.repoURL=https://github.com/someone/fork', 'source.targetRevision=dev']) as App[];
+    const fork = renderApps({ source: { repoURL: 'https://github.com/someone/fork', targetRevision: 'dev' } }) as App[];
     for (const a of fork.filter((x) => x.spec.source.path)) expect([a.spec.source.repoURL, a.spec.source.targetRevision]).toEqual(['https://github.com/someone/fork', 'dev']);
     for (const name of Object.keys(CONTROLLERS)) expect(byName(fork, name).spec.source).toEqual(byName(apps, name).spec.source);
   });
 
-  it('charts.mirror and charts.values move every controller chart to a mirror, with values for one', () => {
-    const mirrored = renderApps(['charts.mirror=registry.example:5000/charts', 'charts.values.kubevela.multicluster.enabled=false']) as App[];
+  it('charts.mirror, charts.values and platformPackages.exclude: every controller chart from a mirror, values for one, install/ without a file', () => {
+    const mirrored = renderApps({ charts: { mirror: 'registry.example:5000/charts', values: { kubevela: { multicluster: { enabled: false } } } }, platformPackages: { exclude: 'providers.yaml' } }) as App[];
+    expect(byName(mirrored, 'platform-packages').spec.source).toMatchObject({ path: 'install', directory: { recurse: true, exclude: 'providers.yaml' } });
+    expect(byName(apps, 'platform-packages').spec.source).toMatchObject({ directory: { recurse: true } });
+    expect(byName(apps, 'platform-packages').spec.source).not.toHaveProperty('directory.exclude');
     for (const [name, c] of Object.entries(CONTROLLERS)) {
       expect(byName(mirrored, name).spec.source).toMatchObject({ repoURL: 'registry.example:5000/charts', chart: c.chart, targetRevision: c.version });
     }
