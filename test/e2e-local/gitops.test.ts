@@ -13,7 +13,7 @@
  * Application of that repository), so the seconds reported are commit to
  * Synced/Healthy without the polling interval (docs/gitops.md has both).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
@@ -25,6 +25,7 @@ import { BIN, conditionOf, log, startPlane, type Plane } from '../../tooling/con
 import { git } from '../../tooling/controlplane/git.js';
 import { until } from '../../tooling/controlplane/processes.js';
 import { ROOT } from '../../tooling/tools.js';
+import { steps } from './steps.js';
 
 /** Generous bounds for a busy 2-core machine; timings go to the report, not into assertions. */
 const CONVERGE = 300_000;
@@ -35,26 +36,15 @@ type Live = KubeObject & { metadata?: { finalizers?: string[] }; status?: { cond
 
 let plane: Plane;
 let argo: ArgoCD;
-let failed = false;
 /** Per app: seconds after the root was applied when it was first seen, Synced, Healthy. */
 const bringUp: Record<string, { wave: number; created?: number; synced?: number; healthy?: number; ready?: number }> = {};
 const converge: Record<string, number> = {};
 let t0 = 0;
 
 const kubectl = () => plane.kubectl;
+const { run, step } = steps(CONVERGE + 60_000);
 const childNames = () => CHILDREN.map((c) => c.name);
 const allApps = () => [ROOT_APP, ...childNames()];
-
-function step(name: string, fn: () => Promise<void>, timeout = CONVERGE + 60_000) {
-  it(name, async () => {
-    try {
-      await fn();
-    } catch (e) {
-      failed = true;
-      throw e;
-    }
-  }, timeout);
-}
 
 const summary = (a: ArgoApp) =>
   `${a.metadata.name}: ${a.status?.sync?.status ?? '-'}/${a.status?.health?.status ?? '-'}${a.status?.operationState ? ` (${a.status.operationState.phase}: ${a.status.operationState.message ?? ''})` : ''}${(a.status?.conditions ?? []).map((c) => ` [${c.type}: ${c.message}]`).join('')}`;
@@ -152,7 +142,7 @@ afterAll(async () => {
   mkdirSync(reports, { recursive: true });
   writeFileSync(join(reports, 'e2e-local-gitops-timings.json'), JSON.stringify({ plane: plane?.timings, bringUp, converge, substituted: argo?.substituted }, null, 2));
   log(`gitops timings (s): ${JSON.stringify({ bringUp, converge })}`);
-  await plane?.stop(failed);
+  await plane?.stop(run.failed);
 }, 120_000);
 
 describe('e2e-local: ArgoCD syncs this repository into the plane', () => {

@@ -22,6 +22,7 @@ import { ROOT } from '../../tooling/tools.js';
 import { conditionOf, log, startPlane, type Plane } from '../../tooling/controlplane/plane.js';
 import { adopt, until } from '../../tooling/controlplane/processes.js';
 import { describeObject, render, sameName, type Expected } from './expect.js';
+import { steps } from './steps.js';
 
 type Ref = { apiVersion: string; kind: string; namespace?: string; name: string };
 type Live = KubeObject & { status?: { conditions?: { type: string; status: string; message?: string }[] } & Record<string, unknown> };
@@ -48,7 +49,6 @@ let plane: Plane;
 let devServers: ChildProcess[] = [];
 const timings: Record<string, { compose?: number; objects?: number; delete?: number }> = {};
 const applied = new Map<string, { claim: KubeObject; composed: Ref[] }>();
-let failed = false;
 
 beforeAll(async () => {
   plane = await startPlane();
@@ -63,7 +63,7 @@ afterAll(async () => {
   mkdirSync(reports, { recursive: true });
   writeFileSync(join(reports, 'e2e-local-timings.json'), JSON.stringify({ plane: plane?.timings, claims: timings }, null, 2));
   log('timings (s): ' + JSON.stringify({ plane: plane?.timings.map(([n, s]) => `${n}: ${s.toFixed(1)}`), claims: timings }, null, 1));
-  await plane?.stop(failed);
+  await plane?.stop(run.failed);
 }, 120_000);
 
 const kubectl = () => plane.kubectl;
@@ -193,16 +193,7 @@ async function deleteAndVanish(label: string): Promise<void> {
 }
 
 /** Every test records a failure, so the state dir (process logs) is kept for a look. */
-function step(name: string, fn: () => Promise<void>, timeout = COMPOSE_TIMEOUT + 60_000) {
-  it(name, async () => {
-    try {
-      await fn();
-    } catch (e) {
-      failed = true;
-      throw e;
-    }
-  }, timeout);
-}
+const { run, step } = steps(COMPOSE_TIMEOUT + 60_000);
 
 describe('e2e-local: the generated platform on a local control plane', () => {
   step('every XRD is Established and Offered; every Composition, Function and the RBAC are in the API server', async () => {
