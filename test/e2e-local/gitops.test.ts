@@ -14,7 +14,7 @@
  * Synced/Healthy without the polling interval (docs/gitops.md has both).
  */
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { SIZES } from '../../functions/event-driven-service/api.js';
@@ -132,6 +132,15 @@ beforeAll(async () => {
   argo = await startArgoCD({ state: plane.state, bin: BIN, kubectl: plane.kubectl, registryHost: plane.registry, log });
   for (const s of argo.substituted) log(`SUBSTITUTED ${s}`);
   for (const c of CHILDREN) bringUp[c.name] = { wave: c.wave };
+  // What the operator creates, not Git: the Secrets the sample claims read (required.yaml next to them).
+  for (const c of CHILDREN.filter((x) => x.source?.path.startsWith('examples/'))) {
+    const file = join(ROOT, c.source!.path, 'required.yaml');
+    if (!existsSync(file)) continue;
+    const docs = parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJSON() as KubeObject).filter(Boolean);
+    const namespaces = [...new Set(docs.map((d) => d.metadata?.namespace).filter((n): n is string => !!n))];
+    await plane.kubectl.apply([...namespaces.map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })), ...docs]);
+    log(`as the operator would: ${docs.map((d) => `${d.kind} ${d.metadata?.namespace}/${d.metadata?.name}`).join(', ')} (${c.source!.path}/required.yaml)`);
+  }
   t0 = Date.now();
   await applyRoot(plane.kubectl, rootOverride(argo.git.url, localOverride(argo)));
   log(`root Application applied: ${argo.git.url}, charts from ${argo.chartMirror}`);
