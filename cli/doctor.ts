@@ -16,7 +16,7 @@ import { ROOT } from '../tooling/tools.js';
 import { requestFor, run } from '../tooling/request.js';
 import { composeOf } from './functions.js';
 import { parseDocuments } from './render.js';
-import type { Io } from './main.js';
+import type { Io } from './io.js';
 import { LIVE_SECRET_PREFIX } from '../functions/lib/secrets.js';
 
 /** What doctor needs from a cluster. */

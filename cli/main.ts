@@ -14,11 +14,7 @@ import { toSvg } from './svg.js';
 import { grammarHelp, PhraseError } from './phrase.js';
 import { parseDocuments, render } from './render.js';
 import { redact, summaryLine } from './summary.js';
-
-export interface Io {
-  out(text: string): void;
-  err(text: string): void;
-}
+import type { Io } from './io.js';
 
 /** Exit codes: 0 done, 1 the input is wrong or a check failed, 2 usage. */
 export class UsageError extends Error {}

@@ -1,5 +1,9 @@
 /** Crossplane objects: XRDs, pipeline Compositions, Function packages, RBAC. */
 import { ApiObject } from 'cdk8s';
+import { CompositeResourceDefinition, CompositeResourceDefinitionSpecScope } from './imports/compositeresourcedefinitions-apiextensions.crossplane.io.js';
+import { Composition, CompositionSpecMode } from './imports/compositions-apiextensions.crossplane.io.js';
+import { Function as FunctionPackage } from './imports/functions-pkg.crossplane.io.js';
+import { Provider } from './imports/providers-pkg.crossplane.io.js';
 import { PLATFORM } from '../functions/lib/platform.js';
 import type { PlatformApi } from '../functions/lib/api.js';
 import { toOpenApi } from '../functions/lib/schema/openapi.js';
@@ -15,14 +19,12 @@ export function functionObjectName(fn: FunctionEntry): string {
 
 export function xrd(api: AnyApi): OutputFile {
   const chart = newChart();
-  new ApiObject(chart, 'xrd', {
-    apiVersion: 'apiextensions.crossplane.io/v1',
-    kind: 'CompositeResourceDefinition',
+  new CompositeResourceDefinition(chart, 'xrd', {
     metadata: { name: api.xrdName },
     spec: {
       // LegacyCluster: the only scope that offers claims (the namespaced
       // objects teams write) in Crossplane v2.
-      scope: 'LegacyCluster',
+      scope: CompositeResourceDefinitionSpecScope.LEGACY_CLUSTER,
       group: api.group,
       names: { kind: api.compositeKind, plural: api.compositePlural },
       claimNames: { kind: api.claimKind, plural: api.claimPlural },
@@ -34,7 +36,7 @@ export function xrd(api: AnyApi): OutputFile {
           referenceable: true,
           additionalPrinterColumns: api.printerColumns,
           schema: {
-            openAPIV3Schema: {
+            openApiv3Schema: {
               type: 'object',
               description: api.description,
               required: ['spec'],
@@ -53,13 +55,11 @@ export function xrd(api: AnyApi): OutputFile {
 
 export function composition(api: AnyApi, fn: FunctionEntry): OutputFile {
   const chart = newChart();
-  new ApiObject(chart, 'composition', {
-    apiVersion: 'apiextensions.crossplane.io/v1',
-    kind: 'Composition',
+  new Composition(chart, 'composition', {
     metadata: { name: api.xrdName, labels: { 'platform.example.org/function': fn.name } },
     spec: {
       compositeTypeRef: { apiVersion: api.apiVersion, kind: api.compositeKind },
-      mode: 'Pipeline',
+      mode: CompositionSpecMode.PIPELINE,
       pipeline: [{ step: 'compose', functionRef: { name: functionObjectName(fn) }, ...(fn.input ? { input: fn.input } : {}) }],
     },
   });
@@ -68,9 +68,7 @@ export function composition(api: AnyApi, fn: FunctionEntry): OutputFile {
 
 /** The `pkg.crossplane.io/v1` Function object that installs a function's package. */
 function functionObject(chart: ReturnType<typeof newChart>, fn: FunctionEntry, annotations?: Record<string, string>): void {
-  new ApiObject(chart, fn.name, {
-    apiVersion: 'pkg.crossplane.io/v1',
-    kind: 'Function',
+  new FunctionPackage(chart, fn.name, {
     metadata: { name: functionObjectName(fn), annotations },
     spec: { package: `${PLATFORM.registry}/${functionObjectName(fn)}:${PLATFORM.packageVersion}` },
   });
@@ -118,9 +116,7 @@ export function providers(fns: FunctionEntry[], catalog: { provider: string; pac
   const chart = newChart();
   const deps = new Map([...fns.flatMap((f) => f.dependsOn ?? []), ...catalog].map((d) => [d.provider, d]));
   for (const d of deps.values()) {
-    new ApiObject(chart, d.provider, {
-      apiVersion: 'pkg.crossplane.io/v1',
-      kind: 'Provider',
+    new Provider(chart, d.provider, {
       // Named as Crossplane's dependency manager names the Provider it would
       // install for the function packages' dependsOn, so both are one object.
       metadata: { name: d.package.split('/').slice(1).join('-') },

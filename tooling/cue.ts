@@ -3,23 +3,13 @@
  * 1.10's CUE): the template, health policy or custom status of a generated
  * definition, with `parameter` and `context` values as KubeVela supplies them.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { runTool } from './tools.js';
+import { runTool, withTempDir } from './tools.js';
 
 export type CueResult = { ok: true; value: unknown } | { ok: false; error: string };
 
-/** Runs `use` with a fresh temp directory and removes it afterwards (a test run calls this hundreds of times). */
-function withTempDir<T>(prefix: string, use: (dir: string) => T): T {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  try {
-    return use(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 /** `cue export -e EXPR` of one CUE source made of the given parts (the whole value when expr is empty). */
 export function cueExport(parts: string[], expr: string): CueResult {

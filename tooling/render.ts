@@ -2,13 +2,12 @@
  * Rendering claims with the real Crossplane CLI (`crank render`), as
  * `make render` and the conformance tests do.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import type { KubeObject } from '../functions/lib/k8s/objects.js';
 import { apiFiles, claimToXr } from './claims.js';
-import { ROOT, runTool, type RunResult } from './tools.js';
+import { ROOT, runTool, withTempDir, type RunResult } from './tools.js';
 
 export interface RenderOptions {
   observed?: string;
@@ -20,15 +19,16 @@ export interface RenderOptions {
 /** Render one claim file through crank, once; the claim's own XRD and Composition are used. */
 function renderOnce(claimFile: string, opts: RenderOptions): RunResult {
   const claim = parse(readFileSync(claimFile, 'utf8')) as KubeObject;
-  const dir = mkdtempSync(join(tmpdir(), 'render-'));
-  const xrFile = join(dir, 'xr.yaml');
-  writeFileSync(xrFile, stringify(claimToXr(claim)));
-  const files = apiFiles(claim);
-  const args = ['render', xrFile, files.composition, join(ROOT, 'examples/functions.yaml'), '--xrd', files.xrd, '-r'];
-  if (opts.observed) args.push('-o', opts.observed);
-  if (opts.required) args.push('-e', opts.required);
-  if (opts.fullXr) args.push('-x');
-  return runTool('crank', args);
+  return withTempDir('render-', (dir) => {
+    const xrFile = join(dir, 'xr.yaml');
+    writeFileSync(xrFile, stringify(claimToXr(claim)));
+    const files = apiFiles(claim);
+    const args = ['render', xrFile, files.composition, join(ROOT, 'examples/functions.yaml'), '--xrd', files.xrd, '-r'];
+    if (opts.observed) args.push('-o', opts.observed);
+    if (opts.required) args.push('-e', opts.required);
+    if (opts.fullXr) args.push('-x');
+    return runTool('crank', args);
+  });
 }
 
 const RESOURCE_NAME = 'crossplane.io/composition-resource-name';
@@ -50,9 +50,12 @@ export function renderClaim(claimFile: string, opts: RenderOptions = {}): RunRes
     const seen = new Set(observed.filter((o) => o.kind === 'Namespace').map((o) => o.metadata!.name));
     if (!composed.some((o) => o.kind === 'Namespace' && !seen.has(o.metadata!.name))) break;
     observed = composed;
-    const file = join(mkdtempSync(join(tmpdir(), 'render-observed-')), 'observed.yaml');
-    writeFileSync(file, observed.map((o) => stringify(o)).join('---\n'));
-    r = renderOnce(claimFile, { ...opts, observed: file });
+    const yaml = observed.map((o) => stringify(o)).join('---\n');
+    r = withTempDir('render-observed-', (dir) => {
+      const file = join(dir, 'observed.yaml');
+      writeFileSync(file, yaml);
+      return renderOnce(claimFile, { ...opts, observed: file });
+    });
   }
   return r;
 }

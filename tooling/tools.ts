@@ -4,7 +4,8 @@
  * conformance tests never skip silently.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,9 +20,20 @@ const TOOLS = {
   helm: { env: 'HELM', pinned: 'helm.sh/helm/v4/cmd/helm v4.3.2 (tools/helm/go.mod), the Helm ArgoCD v3.6.2 bundles' },
   'helm-flux': { env: 'HELM_FLUX', pinned: "helm.sh/helm/v3/cmd/helm v3.16.1 (tools/helm/flux/go.mod), the Helm Flux 2.4.0's helm-controller embeds" },
   'kwok-stagecheck': { env: 'KWOK_STAGECHECK', pinned: "kwok v0.8.0's own Stage code (tools/kwok/stagecheck, tools/kwok/go.mod)", target: 'controlplane-tools' },
+  kubectl: { env: 'KUBECTL', pinned: 'k8s.io/kubernetes/cmd/kubectl v1.35.4 (tools/kubernetes/go.mod), the API server\'s own release', target: 'controlplane-tools' },
 } as const;
 
 export type ToolName = keyof typeof TOOLS;
+
+/** Runs `use` with a fresh temp directory and removes it afterwards (a test run calls the tools hundreds of times). */
+export function withTempDir<T>(prefix: string, use: (dir: string) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  try {
+    return use(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 export function toolPath(name: ToolName): string {
   const override = process.env[TOOLS[name].env];

@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { ROOT, runTool } from './tools.js';
+import { ROOT, runTool, withTempDir } from './tools.js';
 
 type Obj = Record<string, unknown>;
 
@@ -38,14 +38,15 @@ export function definitionsDir(): string {
 
 /** `vela dry-run --offline`; it reads a kubeconfig file (any server) even offline. */
 export function dryRun(file: string, namespace: string, defs: string): { code: number; sections: DryRunSection[]; stderr: string; stdout: string } {
-  const home = mkdtempSync(join(tmpdir(), 'vela-home-'));
-  const kubeconfig = join(home, 'kubeconfig');
-  writeFileSync(
-    kubeconfig,
-    'apiVersion: v1\nkind: Config\nclusters: [{name: none, cluster: {server: "https://127.0.0.1:1"}}]\ncontexts: [{name: none, context: {cluster: none, user: none}}]\ncurrent-context: none\nusers: [{name: none, user: {token: none}}]\n',
-  );
-  const env = { KUBECONFIG: kubeconfig, HOME: home };
-  const r = runTool('vela', ['dry-run', '--offline', '-d', defs, '-f', join(ROOT, file), '-n', namespace], undefined, 300_000, env);
+  const r = withTempDir('vela-home-', (home) => {
+    const kubeconfig = join(home, 'kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      'apiVersion: v1\nkind: Config\nclusters: [{name: none, cluster: {server: "https://127.0.0.1:1"}}]\ncontexts: [{name: none, context: {cluster: none, user: none}}]\ncurrent-context: none\nusers: [{name: none, user: {token: none}}]\n',
+    );
+    const env = { KUBECONFIG: kubeconfig, HOME: home };
+    return runTool('vela', ['dry-run', '--offline', '-d', defs, '-f', join(ROOT, file), '-n', namespace], undefined, 300_000, env);
+  });
   return { code: r.code, sections: parseDryRun(r.stdout), stderr: r.stderr, stdout: r.stdout };
 }
 

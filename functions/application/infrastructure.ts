@@ -11,20 +11,18 @@
  * data with the password it was created with.
  */
 import type { DesiredResource } from '../lib/function/compose.js';
-import { OFFICIAL_DB_UID, SHARED_IMAGES } from '../lib/images.js';
+import { officialDbPodSecurity, SHARED_IMAGES } from '../lib/images.js';
 import { standardLabels, type KubeObject } from '../lib/k8s/objects.js';
 import { readiness } from '../lib/k8s/readiness.js';
-import { restrictedPodSecurity } from '../lib/k8s/security.js';
 import { secretEnv, service, statefulSet, type Resources } from '../lib/k8s/workloads.js';
+import { POSTGRES_PORT, postgresStatefulSet, postgresUrl } from '../lib/postgres.js';
 import type { ResourceSelector } from '@crossplane-org/function-sdk-typescript';
 import { fullCopy, liveSecret, newPassword, recoverPasswords, secretObject, type PasswordCopy } from '../lib/secrets.js';
 import type { ApplicationSpec } from './api.js';
 
-export const POSTGRES_PORT = 5432;
 export const REDIS_PORT = 6379;
 
 const RESOURCES: Resources = { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } };
-const dbSecurity = () => restrictedPodSecurity({ runAsUser: OFFICIAL_DB_UID, runAsGroup: OFFICIAL_DB_UID, fsGroup: OFFICIAL_DB_UID });
 
 /** Composition resource names. */
 export const RESOURCE = {
@@ -153,39 +151,19 @@ export function database(c: Context): Part | undefined {
     DATABASE_NAME: dbName,
     DATABASE_USER: 'app',
     DATABASE_PASSWORD: pw,
-    DATABASE_URL: `postgresql://app:${encodeURIComponent(pw)}@${hostName}:${POSTGRES_PORT}/${dbName}`,
+    DATABASE_URL: postgresUrl({ user: 'app', password: pw, host: hostName, database: dbName }),
   }));
   if (!on) return { resources: { [RESOURCE.dbSecret]: secretResource }, ready: true, message: 'database: none; the Secret and volume are kept' };
   const labels = standardLabels(c.spec.name, 'database');
-  const sts = statefulSet(
-    {
-      name,
-      namespace: c.namespace,
-      labels,
-      podSecurity: dbSecurity(),
-      containers: [
-        {
-          name: 'postgres',
-          image: SHARED_IMAGES.postgres,
-          ports: [{ name: 'postgres', containerPort: POSTGRES_PORT }],
-          // The image creates user and database on first start from these.
-          env: [
-            { name: 'POSTGRES_USER', value: 'app' },
-            { name: 'POSTGRES_DB', value: dbName },
-            secretEnv('POSTGRES_PASSWORD', secret, 'DATABASE_PASSWORD'),
-            // A subdirectory: the volume's root holds lost+found, which initdb refuses.
-            { name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' },
-          ],
-          readinessProbe: { exec: { command: ['pg_isready', '-U', 'app', '-d', dbName, '-h', '127.0.0.1'] }, periodSeconds: 5, timeoutSeconds: 5 },
-          livenessProbe: { exec: { command: ['pg_isready', '-U', 'app', '-d', dbName, '-h', '127.0.0.1'] }, initialDelaySeconds: 30, periodSeconds: 10, timeoutSeconds: 5 },
-          resources: RESOURCES,
-          volumeMounts: [{ name: 'data', mountPath: '/var/lib/postgresql/data' }, { name: 'run', mountPath: '/var/run/postgresql' }],
-        },
-      ],
-      volumes: [{ name: 'run', emptyDir: {} }],
-    },
-    [{ name: 'data', size: '5Gi' }],
-  );
+  const sts = postgresStatefulSet({
+    name,
+    namespace: c.namespace,
+    labels,
+    image: SHARED_IMAGES.postgres,
+    password: { secret, key: 'DATABASE_PASSWORD' },
+    owner: { user: 'app', database: dbName },
+    resources: RESOURCES,
+  });
   return serverPart(c, secret, name, sts, { secret: [RESOURCE.dbSecret, secretResource], server: RESOURCE.db, service: RESOURCE.dbService }, { name: 'postgres', port: POSTGRES_PORT }, labels);
 }
 
@@ -209,7 +187,7 @@ export function cache(c: Context): Part | undefined {
       name,
       namespace: c.namespace,
       labels,
-      podSecurity: dbSecurity(),
+      podSecurity: officialDbPodSecurity(),
       containers: [
         {
           name: 'redis',

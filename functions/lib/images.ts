@@ -1,3 +1,5 @@
+import type { IPodSecurityContext } from 'kubernetes-models/v1';
+import { restrictedPodSecurity } from './k8s/security.js';
 import { IMAGE_REFS } from './pins.js';
 
 /**
@@ -14,3 +16,8 @@ export const SHARED_IMAGES = {
  * user as uid/gid 999; running as it satisfies the `restricted` profile.
  */
 export const OFFICIAL_DB_UID = 999;
+
+/** The pod security of those servers: `restricted`, as the image's own user. */
+export function officialDbPodSecurity(): IPodSecurityContext {
+  return restrictedPodSecurity({ runAsUser: OFFICIAL_DB_UID, runAsGroup: OFFICIAL_DB_UID, fsGroup: OFFICIAL_DB_UID });
+}

@@ -10,13 +10,14 @@ import type { ComposeInput, ComposeOutput, DesiredResource } from '../lib/functi
 import { requirementName, secretRequirement, type SecretKeyRef } from '../lib/secrets.js';
 import type { RealtimePlatformSpec } from './api.js';
 import { labels, platformOf, readiness, res, type Component, type Platform } from './context.js';
+import { endpoints } from './names.js';
 import { appDatabase } from './components/app-database.js';
 import { connectionSecrets, secretKinds, secretName } from './components/connection-secrets.js';
 import { dashboard } from './components/dashboard.js';
 import { kafka } from './components/kafka.js';
 import { lenses } from './components/lenses.js';
 import { mqtt } from './components/mqtt.js';
-import { endpoints, networking } from './components/networking.js';
+import { networking } from './components/networking.js';
 import { pipeline } from './components/pipeline.js';
 import { postgres } from './components/postgres.js';
 

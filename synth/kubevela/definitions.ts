@@ -1,5 +1,7 @@
 /** Builders for KubeVela definitions (core.oam.dev/v1beta1). */
-import { ApiObject } from 'cdk8s';
+import { ComponentDefinition } from '../imports/componentdefinitions-core.oam.dev.js';
+import { PolicyDefinition } from '../imports/policydefinitions-core.oam.dev.js';
+import { TraitDefinition } from '../imports/traitdefinitions-core.oam.dev.js';
 import type { PlatformApi } from '../../functions/lib/api.js';
 import { cueParameter, needsStrings } from '../../functions/lib/schema/cue.js';
 import { toOpenApi } from '../../functions/lib/schema/openapi.js';
@@ -107,22 +109,24 @@ if context.output.metadata.annotations != _|_ if context.output.metadata.annotat
 /** Any KubeVela definition object, written to definitions/<components|traits|policies>/<name>.yaml. */
 export function definitionObject(def: DefinitionObject): OutputFile {
   const chart = newChart();
-  const spec: Record<string, unknown> = { schematic: { cue: { template: def.template } } };
-  if (def.kind === 'ComponentDefinition') spec.workload = { type: 'autodetects.core.oam.dev' };
-  if (def.kind === 'TraitDefinition') {
-    spec.appliesToWorkloads = def.appliesToWorkloads;
-    spec.podDisruptive = def.podDisruptive ?? false;
+  const metadata = { name: def.name, namespace: DEFINITION_NAMESPACE, annotations: { 'definition.oam.dev/description': def.description } };
+  const schematic = { cue: { template: def.template } };
+  switch (def.kind) {
+    case 'ComponentDefinition': {
+      const status = def.status && { ...def.status, healthPolicy: honourDisableHealthCheck(def.status.healthPolicy) };
+      new ComponentDefinition(chart, 'definition', { metadata, spec: { schematic, workload: { type: 'autodetects.core.oam.dev' }, status } });
+      break;
+    }
+    case 'TraitDefinition':
+      new TraitDefinition(chart, 'definition', { metadata, spec: { schematic, appliesToWorkloads: def.appliesToWorkloads, podDisruptive: def.podDisruptive ?? false, status: def.status } });
+      break;
+    case 'PolicyDefinition':
+      // KubeVela v1.10.9's PolicyDefinition has no spec.status (charts/vela-core/crds/core.oam.dev_policydefinitions.yaml):
+      // the API server would drop one, so a policy that sets it is a mistake here.
+      if (def.status) throw new Error(`PolicyDefinition ${def.name}: a policy has no status (health) in KubeVela 1.10`);
+      new PolicyDefinition(chart, 'definition', { metadata, spec: { schematic } });
+      break;
   }
-  if (def.status) {
-    spec.status =
-      def.kind === 'ComponentDefinition' ? { ...def.status, healthPolicy: honourDisableHealthCheck(def.status.healthPolicy) } : def.status;
-  }
-  new ApiObject(chart, 'definition', {
-    apiVersion: 'core.oam.dev/v1beta1',
-    kind: def.kind,
-    metadata: { name: def.name, namespace: DEFINITION_NAMESPACE, annotations: { 'definition.oam.dev/description': def.description } },
-    spec,
-  });
   return yamlFile(`definitions/${FOLDER[def.kind]}/${def.name}.yaml`, chart);
 }
 

@@ -22,7 +22,7 @@ import { apiserverBinaries, startApiServer, type ApiServer } from '../support/ap
 import { platform } from '../support/cli.js';
 
 const bins = apiserverBinaries();
-if (!bins) console.warn('doctor against a real API server SKIPPED: no etcd/kube-apiserver/kube-controller-manager in .tools/bin (`make controlplane-tools` builds them; `make conformance` does it first)');
+if (!bins) console.warn('doctor against a real API server SKIPPED: no etcd/kube-apiserver/kube-controller-manager/kubectl in .tools/bin (`make controlplane-tools` builds them; `make conformance` does it first)');
 
 /** Kind and version of each operator CRD doctor requires (Crossplane's come from its module). */
 const STAND_INS: Record<string, [kind: string, version: string, scope: 'Namespaced' | 'Cluster']> = {

@@ -6,12 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { renderClaim } from '../../tooling/render.js';
 import { startAll, stopAll } from '../../tooling/servers.js';
-import { ROOT, validate } from '../../tooling/tools.js';
-import { claimToXr } from '../../tooling/claims.js';
-import { docs, readYaml } from '../support/yaml.js';
+import { ROOT } from '../../tooling/tools.js';
+import { docs } from '../support/yaml.js';
 
 const EX = join(ROOT, 'examples/event-driven-service');
 let servers: ChildProcess[] = [];
@@ -73,40 +71,5 @@ describe('crossplane render: event-driven-service', () => {
     expect(k.ScaledObject.spec).toMatchObject({ minReplicaCount: 1, maxReplicaCount: 10 });
     expect(k.ScaledObject.spec.triggers[0]).toMatchObject({ type: 'kafka', metadata: { topic: 'orders', lagThreshold: '5', offsetResetPolicy: 'latest' } });
     expect(k.Deployment.spec.template.spec.containers[0].resources.requests).toEqual({ cpu: '250m', memory: '512Mi' });
-  });
-
-  it('fails for the invalid example with a message naming the field', () => {
-    const r = renderClaim(join(EX, 'invalid-claim.yaml'));
-    expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain('returned a fatal result');
-    expect(r.stderr).toContain('spec.nats.stream: is required');
-  });
-});
-
-describe('crossplane beta validate: event-driven-service', () => {
-  it.each([['claim.yaml', undefined], ['claim.yaml', 'observed.yaml'], ['claim-kafka.yaml', undefined]])(
-    'render output of %s (observed: %s) is valid against the XRD',
-    (claim, observed) => {
-      const r = renderClaim(join(EX, claim), { observed: observed && join(EX, observed), fullXr: true });
-      expect(r.code).toBe(0);
-      const v = validate([join(ROOT, 'xrds')], r.stdout);
-      expect(v.stdout).toMatch(/XEventDrivenService, \S+ validated successfully/);
-      // Core kinds and KEDA have no CRD here: crank reports them, and the unit
-      // tests validate them with kubernetes-models' schemas instead.
-      expect(v.stdout).toContain('Total 5 resources: 4 missing schemas, 1 success cases, 0 failure cases');
-      expect(v.code).toBe(0);
-    },
-  );
-
-  it.each([
-    ['both brokers', { kafka: { bootstrapServers: 'k:9092', topic: 't', consumerGroup: 'g' } }, 'exactly one of nats and kafka must be set'],
-    ['min above max', { scaling: { minReplicas: 4, maxReplicas: 2 } }, 'minReplicas must not exceed maxReplicas'],
-    ['a bad size', { size: 'huge' }, 'spec.size: Unsupported value: "huge"'],
-  ])('the XRD itself rejects %s, as the function does', (_label, extra, message) => {
-    const claim = readYaml('examples/event-driven-service/claim.yaml');
-    const xr = claimToXr({ ...claim, spec: { ...(claim.spec as object), ...extra } });
-    const v = validate([join(ROOT, 'xrds')], stringify(xr));
-    expect(v.code).not.toBe(0);
-    expect(v.stdout).toContain(message);
   });
 });

@@ -18,7 +18,7 @@ let broker: ChildProcess | undefined;
 
 beforeAll(async () => {
   for (const bin of [MOSQUITTO, PUB]) {
-    if (!existsSync(bin)) throw new Error(`${bin} not found: run \`make tools\` (it installs Debian's mosquitto and mosquitto-clients)`);
+    if (!existsSync(bin)) throw new Error(`${bin} not found: run \`make debian-packages\` (Debian's mosquitto and mosquitto-clients)`);
   }
   const dir = mkdtempSync(join(tmpdir(), 'mosquitto-'));
   // Run as root, mosquitto drops to its own user: let it read and write here.

@@ -12,19 +12,19 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { startKube } from '../../tooling/controlplane/kube.js';
 import { freePort, stopProcess } from '../../tooling/controlplane/processes.js';
-import { ROOT } from '../../tooling/tools.js';
+import { ROOT, toolPath } from '../../tooling/tools.js';
 
 const BIN = join(ROOT, '.tools/bin');
 
 /** The folder with the plane's binaries, or undefined when they are not built. */
 export function apiserverBinaries(): string | undefined {
-  return ['etcd', 'kube-apiserver', 'kube-controller-manager'].every((b) => existsSync(join(BIN, b))) ? BIN : undefined;
+  return ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kubectl'].every((b) => existsSync(join(BIN, b))) ? BIN : undefined;
 }
 
 export interface ApiServer {
   /** Its current context is the server; a second context `gone` points where nobody listens. */
   kubeconfig: string;
-  /** kubectl against it (Debian's kubectl). */
+  /** kubectl against it (the pinned build, tooling/tools.ts). */
   kubectl(args: string[], input?: string): string;
   stop(): Promise<void>;
 }
@@ -40,7 +40,7 @@ export async function startApiServer(bin: string): Promise<ApiServer> {
   const kubeconfig = join(dir, 'doctor.kubeconfig');
   writeFileSync(kubeconfig, stringify(config));
   const kubectl = (args: string[], input?: string) =>
-    execFileSync('kubectl', ['--kubeconfig', plane.kubeconfig, ...args], { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], timeout: 60_000 });
+    execFileSync(toolPath('kubectl'), ['--kubeconfig', plane.kubeconfig, ...args], { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], timeout: 60_000 });
   return {
     kubeconfig,
     kubectl,

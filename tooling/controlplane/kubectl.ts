@@ -1,9 +1,11 @@
 /**
- * Debian's kubectl against the local control plane (`make tools` installs it).
+ * The pinned kubectl (k8s.io/kubernetes v1.35.4, the API server's own release;
+ * `make controlplane-tools` builds it) against the local control plane.
  * Asynchronous, so the harness keeps serving while it waits.
  */
 import { spawn } from 'node:child_process';
 import { stringify } from 'yaml';
+import { toolPath } from '../tools.js';
 
 export interface KubectlResult {
   code: number;
@@ -17,7 +19,7 @@ export class Kubectl {
   /** Run kubectl; never throws on a non-zero exit (callers check the code). */
   run(args: string[], input?: string, timeoutMs = 120_000): Promise<KubectlResult> {
     return new Promise((resolve, reject) => {
-      const child = spawn('kubectl', ['--kubeconfig', this.kubeconfig, ...args], { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+      const child = spawn(toolPath('kubectl'), ['--kubeconfig', this.kubeconfig, ...args], { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);

@@ -19,7 +19,6 @@
  * composes everything.
  */
 import type { KubeObject } from '../k8s/objects.js';
-import type { DesiredResource } from './compose.js';
 
 /**
  * How soon Crossplane should call again while objects wait for their Namespace:
@@ -39,7 +38,8 @@ type Shape = { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown
  * observed themselves.
  */
 export function waitingForNamespace(
-  desired: Record<string, DesiredResource>,
+  // Only each desired resource's object is read: any DesiredResource (compose.ts, which calls this) fits.
+  desired: Record<string, { resource: unknown }>,
   observed: Record<string, KubeObject | undefined>,
 ): string[] {
   // A Namespace counts as there only with the same name: a spec.name that changed renames the

@@ -3,30 +3,10 @@
  * a dedicated MySQL or MongoDB server (`spec.database`).
  */
 import { secretEnv, service, statefulSet } from '../../lib/k8s/workloads.js';
-import { restrictedPodSecurity } from '../../lib/k8s/security.js';
-import { OFFICIAL_DB_UID } from '../../lib/images.js';
-import { CREDENTIALS_SECRET, host, labels, readiness, res, resources, type Component, type Platform } from '../context.js';
+import { officialDbPodSecurity } from '../../lib/images.js';
+import { CREDENTIALS_SECRET, labels, readiness, res, resources, type Component, type Platform } from '../context.js';
 import { IMAGES } from '../images.js';
-import { POSTGRES_PORT } from './postgres.js';
-
-
-export interface AppDatabase {
-  type: string;
-  host: string;
-  port: number;
-  url: (password: string) => string;
-}
-
-export function appDatabaseEndpoint(p: Platform): AppDatabase {
-  switch (p.spec.database) {
-    case 'mysql':
-      return { type: 'mysql', host: host(p, 'app-db'), port: 3306, url: (pw) => `mysql://app:${encodeURIComponent(pw)}@${host(p, 'app-db')}:3306/app` };
-    case 'mongodb':
-      return { type: 'mongodb', host: host(p, 'app-db'), port: 27017, url: (pw) => `mongodb://app:${encodeURIComponent(pw)}@${host(p, 'app-db')}:27017/app?authSource=admin` };
-    default:
-      return { type: 'postgres', host: host(p, 'postgres'), port: POSTGRES_PORT, url: (pw) => `postgresql://app:${encodeURIComponent(pw)}@${host(p, 'postgres')}:${POSTGRES_PORT}/app` };
-  }
-}
+import { APP_DB_PORTS } from '../names.js';
 
 export function appDatabase(p: Platform): Component | undefined {
   if (p.spec.database === 'postgres') return undefined;
@@ -35,7 +15,7 @@ export function appDatabase(p: Platform): Component | undefined {
   // own volume; the old StatefulSet goes, its volume claim stays (Retain).
   const name = `app-db-${p.spec.database}`;
   const l = labels(p, name);
-  const port = mysql ? 3306 : 27017;
+  const port = APP_DB_PORTS[p.spec.database];
   const env = mysql
     ? [
         secretEnv('MYSQL_ROOT_PASSWORD', CREDENTIALS_SECRET, 'APP_DB_ROOT_PASSWORD'),
@@ -56,7 +36,7 @@ export function appDatabase(p: Platform): Component | undefined {
       name,
       namespace: p.ns,
       labels: l,
-      podSecurity: restrictedPodSecurity({ runAsUser: OFFICIAL_DB_UID, runAsGroup: OFFICIAL_DB_UID, fsGroup: OFFICIAL_DB_UID }),
+      podSecurity: officialDbPodSecurity(),
       containers: [
         {
           name: p.spec.database,

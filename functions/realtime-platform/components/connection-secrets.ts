@@ -9,12 +9,7 @@ import { MQTT_PORT, MQTT_WEBSOCKET_PORT } from '../../lib/mosquitto.js';
 import { realtimeSecretName, type RealtimeSecretKind } from '../../lib/realtime.js';
 import { secretObject } from '../../lib/secrets.js';
 import { CREDENTIALS, CREDENTIALS_BACKUP, CREDENTIALS_BACKUP_SECRET, CREDENTIALS_SECRET, host, labels, readiness, res, type Component, type Platform } from '../context.js';
-import { appDatabaseEndpoint } from './app-database.js';
-import { DASHBOARD_PORT, dashboardAdmin } from './dashboard.js';
-import { kafkaUrls } from './kafka.js';
-import { HQ_HTTP_PORT, LENSES_ADMIN } from './lenses.js';
-import { MQTT_PLATFORM_USER } from './mqtt.js';
-import { endpoints } from './networking.js';
+import { appDatabaseEndpoint, DASHBOARD_PORT, dashboardAdmin, endpoints, HQ_HTTP_PORT, kafkaUrls, LENSES_ADMIN, MQTT_PLATFORM_USER } from '../names.js';
 
 export type SecretKind = RealtimeSecretKind;
 

@@ -9,15 +9,10 @@ import { deployment, job, secretEnv, service } from '../../lib/k8s/workloads.js'
 import { restrictedPodSecurity } from '../../lib/k8s/security.js';
 import { CREDENTIALS_SECRET, host, labels, readiness, res, resources, type Component, type Platform } from '../context.js';
 import { IMAGE_UIDS, IMAGES } from '../images.js';
-import { POSTGRES_PORT } from './postgres.js';
+import { DASHBOARD_PORT, dashboardAdmin, POSTGRES_PORT } from '../names.js';
 
-export const DASHBOARD_PORT = 3000;
 /** Users the images define: metabase (2000) and grafana (472). */
 const UID = { metabase: 2000, grafana: 472 } as const;
-
-export function dashboardAdmin(p: Platform): { user: string } {
-  return { user: p.spec.visualization === 'metabase' ? `admin@${p.name}.local` : 'admin' };
-}
 
 /** Creates Metabase's first admin through /api/setup; exits 0 when setup was already done. */
 function metabaseSetupScript(p: Platform): string {

@@ -5,16 +5,7 @@
 import { service, statefulSet } from '../../lib/k8s/workloads.js';
 import { host, labels, readiness, res, resources, type Component, type Platform } from '../context.js';
 import { IMAGES } from '../images.js';
-
-export const KAFKA_PORT = 9092;
-export const SCHEMA_REGISTRY_PORT = 8081;
-export const CONNECT_PORT = 8083;
-
-export const kafkaUrls = (p: Platform) => ({
-  bootstrap: `${host(p, 'kafka')}:${KAFKA_PORT}`,
-  schemaRegistry: `http://${host(p, 'kafka')}:${SCHEMA_REGISTRY_PORT}`,
-  connect: `http://${host(p, 'kafka')}:${CONNECT_PORT}`,
-});
+import { CONNECT_PORT, KAFKA_PORT, SCHEMA_REGISTRY_PORT } from '../names.js';
 
 export function kafka(p: Platform): Component {
   const l = labels(p, 'kafka');

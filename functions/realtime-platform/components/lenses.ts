@@ -13,14 +13,7 @@ import { describeRef, digest, secretObject } from '../../lib/secrets.js';
 import { deployment, secretEnv, service } from '../../lib/k8s/workloads.js';
 import { CREDENTIALS_SECRET, host, labels, readiness, res, resources, type Component, type Platform } from '../context.js';
 import { AGENT_HEAP, IMAGES } from '../images.js';
-import { kafkaUrls } from './kafka.js';
-import { POSTGRES_PORT } from './postgres.js';
-
-export const HQ_HTTP_PORT = 9991;
-export const HQ_AGENTS_PORT = 10000;
-export const LENSES_ADMIN = 'admin';
-/** The HQ environment the agent joins; SQL processors are created in it. */
-export const LENSES_ENVIRONMENT = 'realtime';
+import { HQ_AGENTS_PORT, HQ_HTTP_PORT, kafkaUrls, LENSES_ADMIN, POSTGRES_PORT } from '../names.js';
 
 const BCRYPT_ALPHABET = './ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const hashes = new BoundedCache<string>(64);

@@ -9,8 +9,7 @@ import { configMap, service, statefulSet } from '../../lib/k8s/workloads.js';
 import { restrictedPodSecurity } from '../../lib/k8s/security.js';
 import { labels, readiness, res, resources, type Component, type Platform } from '../context.js';
 import { IMAGES } from '../images.js';
-
-export const MQTT_PLATFORM_USER = 'platform';
+import { MQTT_PLATFORM_USER } from '../names.js';
 
 /** Users whose passwords are known now, and the Secrets still awaited. */
 export function mqttUsers(p: Platform): { users: { username: string; password: string }[]; missing: string[] } {

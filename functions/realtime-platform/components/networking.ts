@@ -9,27 +9,11 @@ import { MQTT_PORT, MQTT_WEBSOCKET_PORT } from '../../lib/mosquitto.js';
 import type { KubeObject } from '../../lib/k8s/objects.js';
 import { selectorOf } from '../../lib/k8s/workloads.js';
 import { host, labels, readiness, res, type Component, type Platform } from '../context.js';
-import { DASHBOARD_PORT } from './dashboard.js';
-import { CONNECT_PORT, KAFKA_PORT, SCHEMA_REGISTRY_PORT } from './kafka.js';
-import { HQ_AGENTS_PORT, HQ_HTTP_PORT } from './lenses.js';
-import { POSTGRES_PORT } from './postgres.js';
+import { APP_DB_PORTS, CONNECT_PORT, DASHBOARD_PORT, externalHost, HQ_AGENTS_PORT, HQ_HTTP_PORT, KAFKA_PORT, POSTGRES_PORT, SCHEMA_REGISTRY_PORT } from '../names.js';
 
 /** Namespace and pods of the Istio ingress gateway. */
 export const INGRESS_NAMESPACE = 'istio-system';
 const INGRESS_SELECTOR = { istio: 'ingressgateway' };
-
-export function externalHost(p: Platform, service: string): string {
-  return `${service}.${p.ns}.${p.spec.ingress.domain}`;
-}
-
-export function endpoints(p: Platform): { lensesUI?: string; metabaseUI?: string; mqttWebSocket?: string } {
-  if (!p.spec.ingress.enabled) return {};
-  return {
-    ...(p.spec.lenses.enabled ? { lensesUI: `http://${externalHost(p, 'lenses-hq')}` } : {}),
-    metabaseUI: `http://${externalHost(p, p.spec.visualization)}`,
-    ...(p.iot && p.spec.mqtt.websockets ? { mqttWebSocket: `ws://${externalHost(p, 'mqtt')}/mqtt` } : {}),
-  };
-}
 
 function virtualService(p: Platform, name: string, spec: object): KubeObject {
   return { apiVersion: 'networking.istio.io/v1beta1', kind: 'VirtualService', metadata: { name, namespace: p.ns, labels: labels(p, 'ingress') }, spec };
@@ -111,7 +95,7 @@ function networkPolicies(p: Platform): Component['resources'] {
     allow(p, 'kafka', [KAFKA_PORT, SCHEMA_REGISTRY_PORT, CONNECT_PORT], [fromComponent(p, 'lenses-agent'), pipelineJobs, claim]),
     allow(p, p.spec.visualization, [DASHBOARD_PORT], [ingress, fromComponent(p, 'metabase-setup')]),
   ];
-  if (p.spec.database !== 'postgres') policies.push(allow(p, `app-db-${p.spec.database}`, [p.spec.database === 'mysql' ? 3306 : 27017], [claim]));
+  if (p.spec.database !== 'postgres') policies.push(allow(p, `app-db-${p.spec.database}`, [APP_DB_PORTS[p.spec.database]], [claim]));
   if (p.spec.lenses.enabled) {
     policies.push(allow(p, 'lenses-hq', [HQ_HTTP_PORT, HQ_AGENTS_PORT], [ingress, fromComponent(p, 'lenses-agent'), pipelineJobs]));
   }

@@ -12,9 +12,7 @@ import type { IContainer } from 'kubernetes-models/v1';
 import { CREDENTIALS_SECRET, host, labels, readiness, res, resources, type Component, type Platform } from '../context.js';
 import { IMAGE_UIDS, IMAGES, TOOLS_HEAP } from '../images.js';
 import { restrictedPodSecurity } from '../../lib/k8s/security.js';
-import { kafkaUrls } from './kafka.js';
-import { HQ_HTTP_PORT, LENSES_ENVIRONMENT } from './lenses.js';
-import { MQTT_PLATFORM_USER } from './mqtt.js';
+import { HQ_HTTP_PORT, kafkaUrls, LENSES_ENVIRONMENT, MQTT_PLATFORM_USER } from '../names.js';
 import { MQTT_PORT } from '../../lib/mosquitto.js';
 
 export const DEVICE_TOPIC = 'device_data';

@@ -5,13 +5,12 @@
  * server; it runs again (a new Job) whenever the script changes.
  */
 import { digest } from '../../lib/secrets.js';
-import { configMap, job, secretEnv, service, statefulSet } from '../../lib/k8s/workloads.js';
-import { restrictedPodSecurity } from '../../lib/k8s/security.js';
-import { OFFICIAL_DB_UID } from '../../lib/images.js';
+import { configMap, job, secretEnv, service } from '../../lib/k8s/workloads.js';
+import { officialDbPodSecurity } from '../../lib/images.js';
+import { postgresStatefulSet } from '../../lib/postgres.js';
 import { CREDENTIALS_SECRET, host, labels, readiness, res, resources, type Component, type Platform } from '../context.js';
 import { IMAGES } from '../images.js';
-
-export const POSTGRES_PORT = 5432;
+import { POSTGRES_PORT } from '../names.js';
 
 /** Role → databases it owns, and the credentials key of its password. */
 export function postgresDatabases(p: Platform): { role: string; passwordKey: string; databases: string[] }[] {
@@ -41,40 +40,23 @@ export function setupScript(p: Platform): string {
 
 export function postgres(p: Platform): Component {
   const l = labels(p, 'postgres');
-  const podSecurity = restrictedPodSecurity({ runAsUser: OFFICIAL_DB_UID, runAsGroup: OFFICIAL_DB_UID, fsGroup: OFFICIAL_DB_UID });
-  const sts = statefulSet(
-    {
-      name: 'postgres',
-      namespace: p.ns,
-      labels: l,
-      podSecurity,
-      containers: [
-        {
-          name: 'postgres',
-          image: IMAGES.postgres,
-          ports: [{ name: 'postgres', containerPort: POSTGRES_PORT }],
-          env: [
-            secretEnv('POSTGRES_PASSWORD', CREDENTIALS_SECRET, 'POSTGRES_PASSWORD'),
-            // A subdirectory: the volume's root holds lost+found, which initdb refuses.
-            { name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' },
-          ],
-          readinessProbe: { exec: { command: ['pg_isready', '-U', 'postgres', '-h', '127.0.0.1'] }, periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 5 },
-          livenessProbe: { exec: { command: ['pg_isready', '-U', 'postgres', '-h', '127.0.0.1'] }, initialDelaySeconds: 30, periodSeconds: 10, timeoutSeconds: 5 },
-          resources: resources(p, 'postgres'),
-          volumeMounts: [{ name: 'data', mountPath: '/var/lib/postgresql/data' }, { name: 'run', mountPath: '/var/run/postgresql' }],
-        },
-      ],
-      volumes: [{ name: 'run', emptyDir: {} }],
-    },
-    [{ name: 'data', size: '5Gi' }],
-  );
+  // The superuser only: the setup Job below creates every role and database.
+  const sts = postgresStatefulSet({
+    name: 'postgres',
+    namespace: p.ns,
+    labels: l,
+    image: IMAGES.postgres,
+    password: { secret: CREDENTIALS_SECRET, key: 'POSTGRES_PASSWORD' },
+    resources: resources(p, 'postgres'),
+    readinessFailureThreshold: 5,
+  });
   const script = setupScript(p);
   const setupName = `postgres-setup-${digest(script)}`;
   const setup = job({
     name: setupName,
     namespace: p.ns,
     labels: labels(p, 'postgres-setup'),
-    podSecurity,
+    podSecurity: officialDbPodSecurity(),
     containers: [
       {
         name: 'setup',
