@@ -27,7 +27,10 @@ WORKDIR /app
 ARG FUNCTION
 COPY --from=build /src/dist/${FUNCTION}/main.mjs ./main.mjs
 # uid 65532: the distroless nonroot user. Crossplane mounts its TLS
-# certificates at /tls/server, the SDK's default.
+# certificates at /tls/server, the SDK's default. The pods run as this uid too
+# (each function's DeploymentRuntimeConfig, install/runtime-configs.yaml, in
+# place of Crossplane's default 2000): Node keeps the compile cache below in a
+# directory per uid, so another uid would start without it.
 USER 65532:65532
 # Node's module compile cache, filled here by the runtime's own node (a cache
 # from another Node build is ignored): `--help` loads the whole bundle and

@@ -15,7 +15,7 @@ NODE_HOME := $(CURDIR)/.tools/node
 NODE := $(NODE_HOME)/bin/node
 export PATH := $(NODE_HOME)/bin:$(PATH)
 
-.PHONY: help install node tools controlplane-tools gitops-tools debian-packages cdk8s-imports format format-check synth serve render build image package typecheck lint unit drift conformance e2e e2e-local test bench fuzz soak clean
+.PHONY: help install node tools controlplane-tools gitops-tools debian-packages cdk8s-imports format format-check synth serve render build image package typecheck lint unit drift conformance e2e e2e-local test bench bench-plane fuzz soak clean
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -282,6 +282,11 @@ test: debian-packages typecheck lint unit conformance e2e-local ## The whole sui
 
 bench: install ## Throughput and latency of each function over gRPC against the no-op floor
 	$(TSX) bench/run.ts
+
+# LEVELS=N:M,... (EventDrivenServices:realtime platforms), FIRST_MINUTES, STEADY_MINUTES.
+BENCH_PLANE_ARGS = $(if $(LEVELS),--levels $(LEVELS)) $(if $(FIRST_MINUTES),--first-minutes $(FIRST_MINUTES)) $(if $(STEADY_MINUTES),--steady-minutes $(STEADY_MINUTES))
+bench-plane: install $(TOOLS_BIN)/crank controlplane-tools ## Scale on the local control plane: N EventDrivenServices and M realtime platforms per level (default 10:1,100:10,500:50); JSON in bench/results, plot in docs/benchmarks-plane.svg
+	$(TSX) bench/plane.ts $(BENCH_PLANE_ARGS)
 
 FUZZ_REQUESTS ?= 100000
 FUZZ_SECONDS ?= 3600

@@ -16,10 +16,16 @@ function yamlDocs(file: string): KubeObject[] {
   return parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJSON() as KubeObject);
 }
 
-export async function convergedRequest(fn: string, compose: ComposeFunction, claimFile = 'claim.yaml'): Promise<RunFunctionRequest> {
+/**
+ * `edit` changes the example claim (another name or namespace: a distinct
+ * claim); the example's required Secrets move to the edited claim's namespace.
+ */
+export async function convergedRequest(fn: string, compose: ComposeFunction, claimFile = 'claim.yaml', edit?: (claim: KubeObject) => KubeObject): Promise<RunFunctionRequest> {
   const dir = join(ROOT, 'examples', fn);
-  const claim = parse(readFileSync(join(dir, claimFile), 'utf8')) as KubeObject;
-  const secrets = existsSync(join(dir, 'required.yaml')) ? yamlDocs(join(dir, 'required.yaml')) : [];
+  const example = parse(readFileSync(join(dir, claimFile), 'utf8')) as KubeObject;
+  const claim = edit ? edit(example) : example;
+  const secrets = (existsSync(join(dir, 'required.yaml')) ? yamlDocs(join(dir, 'required.yaml')) : [])
+    .map((s) => (edit ? { ...s, metadata: { ...s.metadata, namespace: claim.metadata?.namespace } } : s));
   let rsp = await run(compose, requestFor(claim));
   const required = answerRequirements(rsp, secrets);
   for (let i = 0; i < 2; i++) rsp = await run(compose, requestFor(claim, observedFrom(rsp), required));

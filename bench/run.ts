@@ -1,29 +1,39 @@
 /**
  * `make bench`: each function as its image runs it (node + the bundle of
- * `make build`), over real gRPC (loopback, insecure), side by side in one run
- * with two floors on the same SDK: a no-op function, and per function an
- * encoding floor that answers with that function's response computed once
- * (gRPC and protobuf encoding of the same output, no compose work).
+ * `make build`, the image's flags, a compile cache filled as the Dockerfile
+ * fills it), over real gRPC (loopback, insecure), side by side in one run
+ * with its floors on the same SDK, every figure printed with its ratio to its
+ * floor measured in the same run:
+ *  - the no-op floor: the empty SDK function, bundled and started the same
+ *    way as the functions (same flags, compile cache filled by `--help`);
+ *  - per function an encoding floor that answers with that function's
+ *    response computed once (gRPC and protobuf encoding of the same output,
+ *    no compose work).
  *
- * It reports, as figures and as ratios to the floors:
+ * Figures:
  *  - cold start: spawn → first successful RunFunction, median of --starts
- *    starts (and the CPU time the process spent until then), RSS once idle;
+ *    starts (in rounds over every variant, so outside load spreads evenly),
+ *    the CPU the process used until then, RSS once idle;
  *  - under load (--requests at --concurrency, after 300 warm-up calls):
  *    req/s, p50/p99 latency, CPU ms per request, GCs, GC pause and heap
- *    allocated per request (from --trace-gc), peak RSS (VmHWM).
+ *    allocated per request (from --trace-gc), peak RSS (VmHWM);
+ *  - realtime-platform under each V8 memory flag set of --memory-flags
+ *    (peak RSS against CPU per request), for the DeploymentRuntimeConfig's
+ *    memory request and limit (synth/runtime-config.ts).
+ * The load average is printed at the start and the end: on this shared
+ * machine absolute figures swing by tens of percent, ratios much less.
  *
- * `--baseline DIR --baseline-node NODE` adds, in the same run, an older
- * checkout as its image ran it (tsc output + node_modules on its Node), for
- * before/after tables. Figures vary a lot on a shared machine: compare ratios
- * within one run, and run it twice.
+ * `--before DIR` adds, in the same run, another checkout's bundles (built
+ * with its own tooling/bundle.ts; it needs its node_modules) started the
+ * same way, for before/after tables.
  *
- *   tsx bench/run.ts [--requests N] [--concurrency C] [--starts S] [--baseline DIR --baseline-node NODE]
+ *   tsx bench/run.ts [--requests N] [--concurrency C] [--starts S] [--before DIR] [--skip-load] [--memory-flags 'A;B C;...']
  */
 import type { RunFunctionRequest } from '@crossplane-org/function-sdk-typescript';
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { readdirSync, rmSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FUNCTIONS } from '../functions/catalog.js';
@@ -38,8 +48,10 @@ const { values } = parseArgs({
     requests: { type: 'string', default: '3000' },
     concurrency: { type: 'string', default: '16' },
     starts: { type: 'string', default: '5' },
-    baseline: { type: 'string' },
-    'baseline-node': { type: 'string' },
+    before: { type: 'string' },
+    'skip-load': { type: 'boolean', default: false },
+    // V8 flag sets tried on realtime-platform under load, `;`-separated; '' is V8's defaults.
+    'memory-flags': { type: 'string', default: ';--max-semi-space-size=4;--max-semi-space-size=2;--max-semi-space-size=1;--max-semi-space-size=4 --optimize-for-size;--max-semi-space-size=4 --single-threaded-gc;--max-semi-space-size=4 --max-old-space-size=48' },
   },
 });
 const REQUESTS = Number(values.requests);
@@ -48,10 +60,24 @@ const STARTS = Number(values.starts);
 const BASE_PORT = 9540;
 const OUT = join(ROOT, '.tools/bench');
 const NODE = process.execPath;
+const load0 = loadavg();
 
 interface Variant { name: string; launch: Launch; request: RunFunctionRequest; fn?: string }
 
-// ---- what runs: the bundles, the floors, optionally a baseline checkout
+/**
+ * How the image starts a bundle: the runtime flags, and Node's compile cache
+ * filled by one `--help` run (Dockerfile). A bundle whose --help fails (an
+ * older checkout's) still leaves a cache when it loaded completely.
+ */
+function asImage(name: string, entry: string, request: RunFunctionRequest, fn?: string, flags = RUNTIME_FLAGS): Variant {
+  const cache = join(OUT, 'compile-cache', name.replace(/[^a-z0-9-]+/gi, '_'));
+  rmSync(cache, { recursive: true, force: true });
+  const filled = spawnSync(NODE, [...flags, entry, '--help'], { env: { ...process.env, NODE_COMPILE_CACHE: cache }, encoding: 'utf8' });
+  if (readdirSync(cache, { recursive: true }).length === 0) throw new Error(`${entry} --help left no compile cache (exit ${filled.status}): ${filled.stderr}`);
+  return { name, fn, launch: { node: NODE, args: [...flags, entry], env: { NODE_COMPILE_CACHE: cache } }, request };
+}
+
+// ---- what runs: the bundles, the floors, optionally another checkout's bundles
 await bundleAll(join(OUT, 'dist'));
 await bundleFile(join(ROOT, 'bench/noop.ts'), join(OUT, 'noop-bundled.mjs'));
 // The no-op as an unbundled function: one file, the SDK loaded from node_modules.
@@ -61,51 +87,39 @@ const requests = Object.fromEntries(
   await Promise.all(FUNCTIONS.map(async (fn) => [fn.name, await convergedRequest(fn.name, await composeOf(fn.name))] as const)),
 );
 const noopRequest = requests['event-driven-service'];
-const noop: Variant = { name: 'noop (floor)', launch: { node: NODE, args: [join(OUT, 'noop-bundled.mjs')] }, request: noopRequest };
-const noopUnbundled: Variant = { name: 'noop, unbundled', launch: { node: NODE, args: [join(OUT, 'noop-unbundled.mjs')] }, request: noopRequest };
-// Each function as its image starts it: the entrypoint's flags, and the compile
-// cache the Dockerfile fills by running the bundle with --help once.
-const functions: Variant[] = FUNCTIONS.map((fn) => {
-  const entry = bundlePath(fn.name, join(OUT, 'dist'));
-  const cache = join(OUT, 'compile-cache', fn.name);
-  rmSync(cache, { recursive: true, force: true });
-  const filled = spawnSync(NODE, [...RUNTIME_FLAGS, entry, '--help'], { env: { ...process.env, NODE_COMPILE_CACHE: cache }, encoding: 'utf8' });
-  if (filled.status !== 0) throw new Error(`${entry} --help: ${filled.stderr}`);
-  return { name: fn.name, fn: fn.name, launch: { node: NODE, args: [...RUNTIME_FLAGS, entry], env: { NODE_COMPILE_CACHE: cache } }, request: requests[fn.name] };
-});
-// What the compile cache saves: the largest function started without it.
+const noop = asImage('noop (floor)', join(OUT, 'noop-bundled.mjs'), noopRequest);
+const noopUnbundled: Variant = { name: 'noop, unbundled, no cache', launch: { node: NODE, args: [join(OUT, 'noop-unbundled.mjs')] }, request: noopRequest };
+const functions: Variant[] = FUNCTIONS.map((fn) => asImage(fn.name, bundlePath(fn.name, join(OUT, 'dist')), requests[fn.name], fn.name));
 const realtime = functions.find((v) => v.fn === 'realtime-platform')!;
-// What RUNTIME_FLAGS change: the largest function on V8's default heap sizes.
-const defaultHeap: Variant = { ...realtime, name: 'realtime-platform, default heap', launch: { ...realtime.launch, args: [bundlePath('realtime-platform', join(OUT, 'dist'))] } };
-const withoutCache: Variant = { ...realtime, name: 'realtime-platform, no cache', launch: { node: NODE, args: [...RUNTIME_FLAGS, bundlePath('realtime-platform', join(OUT, 'dist'))] } };
+// What the compile cache saves: the largest function started without it.
+const withoutCache: Variant = { ...realtime, name: 'realtime-platform, no cache', launch: { node: NODE, args: realtime.launch.args } };
 // Encoding floors run under tsx: only their steady-state cost is compared, not their start.
 const encodeFloors: Variant[] = FUNCTIONS.map((fn) => ({
   name: `encode ${fn.name}`,
   fn: fn.name,
-  launch: { node: NODE, args: ['--import', 'tsx', join(ROOT, 'bench/encode-floor.ts')], env: { ENCODE_FLOOR_FUNCTION: fn.name } },
+  launch: { node: NODE, args: [...RUNTIME_FLAGS, '--import', 'tsx', join(ROOT, 'bench/encode-floor.ts')], env: { ENCODE_FLOOR_FUNCTION: fn.name } },
   request: requests[fn.name],
 }));
 
-let baseline: Variant[] = [];
-if (values.baseline) {
-  const dir = resolve(values.baseline);
-  const node = values['baseline-node'] ?? NODE;
-  const outDir = join(dir, '.tools/bench-dist');
-  const tsc = spawnSync(join(dir, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.build.json', '--outDir', outDir], { cwd: dir, encoding: 'utf8' });
-  if (tsc.status !== 0) throw new Error(`baseline tsc: ${tsc.stdout}${tsc.stderr}`);
-  const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
-  baseline = FUNCTIONS.map((fn) => ({ name: `before: ${fn.name}`, fn: fn.name, launch: { node, args: [join(outDir, 'functions', fn.name, 'main.js')] }, request: requests[fn.name] }));
-  console.log(`baseline: ${dir} (${spawnSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim()}), tsc output + node_modules on node ${version}`);
+let before: Variant[] = [];
+if (values.before) {
+  const dir = resolve(values.before);
+  const outDir = join(OUT, 'before-dist');
+  const built = spawnSync(join(dir, 'node_modules/.bin/tsx'), ['tooling/bundle.ts', '--outdir', outDir], { cwd: dir, encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(`bundling ${dir}: ${built.stdout}${built.stderr}`);
+  const rev = spawnSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
+  before = FUNCTIONS.map((fn) => asImage(`before (${rev}): ${fn.name}`, bundlePath(fn.name, outDir), requests[fn.name], fn.name));
+  console.log(`before: ${dir} (${rev}), its bundles started the same way`);
 }
 
 console.log(
-  `bench: ${cpus().length} cores (${cpus()[0]?.model}), ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}; ` +
-    `${STARTS} cold starts each; ${REQUESTS} requests at concurrency ${CONCURRENCY} after 300 warm-up calls; functions run as the image runs them: node ${[...RUNTIME_FLAGS, '<bundle>'].join(' ')}`,
+  `bench: ${cpus().length} cores (${cpus()[0]?.model}), ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}; load average ${load0.map((l) => l.toFixed(1)).join(' ')}; ` +
+    `${STARTS} cold starts each; ${REQUESTS} requests at concurrency ${CONCURRENCY} after 300 warm-up calls; functions and the no-op floor run as the image runs them: node ${[...RUNTIME_FLAGS, '<bundle>'].join(' ')} with a compile cache`,
 );
 
 // ---- cold start: rounds over every variant, so load from elsewhere spreads evenly
 interface Start { ms: number[]; cpu: number[]; idleMiB: number }
-const startVariants = [noopUnbundled, noop, ...functions, withoutCache, ...baseline];
+const startVariants = [noop, noopUnbundled, ...functions, withoutCache, ...before];
 const starts = new Map<Variant, Start>(startVariants.map((v) => [v, { ms: [], cpu: [], idleMiB: 0 }]));
 for (let round = 0; round < STARTS; round++) {
   for (const [i, v] of startVariants.entries()) {
@@ -166,38 +180,65 @@ async function load(v: Variant, port: number): Promise<Load> {
   }
 }
 
-const loadVariants = [noop, ...FUNCTIONS.flatMap((fn) => [encodeFloors.find((v) => v.fn === fn.name)!, functions.find((v) => v.fn === fn.name)!]), defaultHeap, ...baseline];
-const loads = new Map<Variant, Load>();
-for (const [i, v] of loadVariants.entries()) loads.set(v, await load(v, BASE_PORT + 20 + i));
-
 // ---- tables
 const pad = (s: string | number, n: number) => String(s).padStart(n);
-const f = (x: number, d = 0) => x.toFixed(d);
-const floorStart = starts.get(noopUnbundled)!;
-const bundledStart = starts.get(noop)!;
-console.log('\ncold start (spawn → first successful RunFunction), median of', STARTS);
-console.log(`${'entrypoint'.padEnd(30)}${pad('ms', 7)}${pad('min-max', 12)}${pad('CPU ms', 8)}${pad('÷ noop', 8)}${pad('÷ noop bundled', 16)}${pad('RSS idle MiB', 14)}`);
+const f = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '');
+const ratio = (x: number, floor: number | undefined) => (floor ? f(x / floor, 2) : '');
+const floorStart = starts.get(noop)!;
+console.log(`\ncold start (spawn → first successful RunFunction), median of ${STARTS}; ratios to the no-op floor started the same way`);
+console.log(`${'entrypoint'.padEnd(36)}${pad('ms', 7)}${pad('min-max', 12)}${pad('÷ floor', 9)}${pad('CPU ms', 8)}${pad('÷ floor', 9)}${pad('RSS idle MiB', 14)}${pad('÷ floor', 9)}`);
 for (const v of startVariants) {
   const s = starts.get(v)!;
-  const ms = median(s.ms);
+  const [ms, cpu] = [median(s.ms), median(s.cpu)];
   console.log(
-    `${v.name.padEnd(30)}${pad(f(ms), 7)}${pad(`${f(Math.min(...s.ms))}-${f(Math.max(...s.ms))}`, 12)}${pad(f(median(s.cpu)), 8)}` +
-      `${pad(f(ms / median(floorStart.ms), 2), 8)}${pad(f(ms / median(bundledStart.ms), 2), 16)}${pad(f(s.idleMiB), 14)}`,
+    `${v.name.padEnd(36)}${pad(f(ms), 7)}${pad(`${f(Math.min(...s.ms))}-${f(Math.max(...s.ms))}`, 12)}${pad(ratio(ms, median(floorStart.ms)), 9)}` +
+      `${pad(f(cpu), 8)}${pad(ratio(cpu, median(floorStart.cpu)), 9)}${pad(f(s.idleMiB), 14)}${pad(ratio(s.idleMiB, floorStart.idleMiB), 9)}`,
   );
 }
 
-const floor = loads.get(noop)!;
-console.log(`\nunder load: ${REQUESTS} requests at concurrency ${CONCURRENCY}; ratios to the no-op floor and to the function's own encoding floor`);
-console.log(
-  `${'function'.padEnd(30)}${pad('res', 4)}${pad('req/s', 7)}${pad('p50', 7)}${pad('p99', 7)}${pad('CPU ms/req', 11)}${pad('GCs', 6)}${pad('GC ms/req', 10)}${pad('alloc KiB/req', 14)}` +
-    `${pad('peak MiB', 9)}${pad('rps÷noop', 9)}${pad('cpu÷noop', 9)}${pad('rps÷enc', 8)}${pad('cpu÷enc', 8)}`,
-);
-for (const v of loadVariants) {
-  const r = loads.get(v)!;
-  const enc = v.fn && !v.name.startsWith('encode') ? loads.get(encodeFloors.find((e) => e.fn === v.fn)!) : undefined;
+if (!values['skip-load']) {
+  const loadVariants = [noop, ...FUNCTIONS.flatMap((fn) => [encodeFloors.find((v) => v.fn === fn.name)!, functions.find((v) => v.fn === fn.name)!]), ...before];
+  const loads = new Map<Variant, Load>();
+  for (const [i, v] of loadVariants.entries()) loads.set(v, await load(v, BASE_PORT + 20 + i));
+  const floor = loads.get(noop)!;
+  const encOf = (v: Variant) => (v.fn && !v.name.startsWith('encode') ? loads.get(encodeFloors.find((e) => e.fn === v.fn)!) : undefined);
+  console.log(`\nunder load: ${REQUESTS} requests at concurrency ${CONCURRENCY}; each figure ÷ the no-op floor (noop) and ÷ the function's own encoding floor (enc)`);
   console.log(
-    `${v.name.padEnd(30)}${pad(r.resources, 4)}${pad(f(r.rps), 7)}${pad(f(r.p50, 1), 7)}${pad(f(r.p99, 1), 7)}${pad(f(r.cpuPerReq, 2), 11)}${pad(r.gcs, 6)}${pad(f(r.gcMsPerReq, 3), 10)}` +
-      `${pad(f(r.allocKiBPerReq), 14)}${pad(f(r.peakMiB), 9)}${pad(f(r.rps / floor.rps, 2), 9)}${pad(f(r.cpuPerReq / floor.cpuPerReq, 2), 9)}` +
-      `${pad(enc ? f(r.rps / enc.rps, 2) : '', 8)}${pad(enc ? f(r.cpuPerReq / enc.cpuPerReq, 2) : '', 8)}`,
+    `${'function'.padEnd(36)}${pad('res', 4)}${pad('req/s', 7)}${pad('÷noop', 7)}${pad('÷enc', 6)}${pad('p50', 7)}${pad('÷noop', 7)}${pad('p99', 7)}${pad('÷noop', 7)}` +
+      `${pad('CPU ms/req', 11)}${pad('÷noop', 7)}${pad('÷enc', 6)}${pad('GCs', 5)}${pad('GC ms/req', 10)}${pad('alloc KiB/req', 14)}${pad('÷enc', 6)}${pad('peak MiB', 9)}${pad('÷noop', 7)}${pad('÷enc', 6)}`,
   );
+  for (const v of loadVariants) {
+    const r = loads.get(v)!;
+    const enc = encOf(v);
+    console.log(
+      `${v.name.padEnd(36)}${pad(r.resources, 4)}${pad(f(r.rps), 7)}${pad(ratio(r.rps, floor.rps), 7)}${pad(ratio(r.rps, enc?.rps), 6)}` +
+        `${pad(f(r.p50, 1), 7)}${pad(ratio(r.p50, floor.p50), 7)}${pad(f(r.p99, 1), 7)}${pad(ratio(r.p99, floor.p99), 7)}` +
+        `${pad(f(r.cpuPerReq, 2), 11)}${pad(ratio(r.cpuPerReq, floor.cpuPerReq), 7)}${pad(ratio(r.cpuPerReq, enc?.cpuPerReq), 6)}${pad(r.gcs, 5)}${pad(f(r.gcMsPerReq, 3), 10)}` +
+        `${pad(f(r.allocKiBPerReq), 14)}${pad(ratio(r.allocKiBPerReq, enc?.allocKiBPerReq), 6)}${pad(f(r.peakMiB), 9)}${pad(ratio(r.peakMiB, floor.peakMiB), 7)}${pad(ratio(r.peakMiB, enc?.peakMiB), 6)}`,
+    );
+  }
+
+  // ---- V8 memory flags on the largest function (and the floor under the same flags)
+  const flagSets = values['memory-flags'].split(';').map((s) => s.trim().split(/\s+/).filter(Boolean));
+  const realtimeEntry = bundlePath('realtime-platform', join(OUT, 'dist'));
+  const realtimeEnc = loads.get(encodeFloors.find((e) => e.fn === 'realtime-platform')!)!;
+  console.log(`\nrealtime-platform under V8 memory flags (${REQUESTS} requests at concurrency ${CONCURRENCY}); the no-op floor under the same flags; CPU ÷ the encoding floor (image flags)`);
+  console.log(`${'flags'.padEnd(52)}${pad('peak MiB', 9)}${pad('floor MiB', 10)}${pad('CPU ms/req', 11)}${pad('÷enc', 6)}${pad('p99', 7)}${pad('GCs', 5)}${pad('GC ms/req', 10)}`);
+  for (const [i, flags] of flagSets.entries()) {
+    const name = (flags.join(' ') || '(V8 defaults)').padEnd(52);
+    let r: Load, fl: Load;
+    try {
+      r = await load(asImage(`realtime ${i}`, realtimeEntry, requests['realtime-platform'], 'realtime-platform', flags), BASE_PORT + 60 + i);
+      fl = await load(asImage(`noop ${i}`, join(OUT, 'noop-bundled.mjs'), noopRequest, undefined, flags), BASE_PORT + 80 + i);
+    } catch (e) {
+      // A limit too small is a finding (V8 aborts with "heap out of memory"), not the end of the run.
+      console.log(`${name}failed: ${(e as Error).message.split('\n').find((l) => /heap|memory|exited|fatal/i.test(l)) ?? (e as Error).message.slice(0, 200)}`);
+      continue;
+    }
+    console.log(
+      `${name}${pad(f(r.peakMiB), 9)}${pad(f(fl.peakMiB), 10)}${pad(f(r.cpuPerReq, 2), 11)}${pad(ratio(r.cpuPerReq, realtimeEnc.cpuPerReq), 6)}` +
+        `${pad(f(r.p99, 1), 7)}${pad(r.gcs, 5)}${pad(f(r.gcMsPerReq, 3), 10)}`,
+    );
+  }
 }
+console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (at the start: ${load0.map((l) => l.toFixed(1)).join(' ')})`);

@@ -9,6 +9,7 @@ import type { PlatformApi } from '../functions/lib/api.js';
 import { toOpenApi } from '../functions/lib/schema/openapi.js';
 import type { FunctionEntry } from '../functions/catalog.js';
 import { newChart, yamlFile, type OutputFile } from './output.js';
+import { runtimeConfigName } from './runtime-config.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyApi = PlatformApi<any>;
@@ -70,7 +71,11 @@ export function composition(api: AnyApi, fn: FunctionEntry): OutputFile {
 function functionObject(chart: ReturnType<typeof newChart>, fn: FunctionEntry, annotations?: Record<string, string>): void {
   new FunctionPackage(chart, fn.name, {
     metadata: { name: functionObjectName(fn), annotations },
-    spec: { package: `${PLATFORM.registry}/${functionObjectName(fn)}:${PLATFORM.packageVersion}` },
+    spec: {
+      package: `${PLATFORM.registry}/${functionObjectName(fn)}:${PLATFORM.packageVersion}`,
+      // Its pod: resources and security (synth/runtime-config.ts, install/runtime-configs.yaml).
+      runtimeConfigRef: { apiVersion: 'pkg.crossplane.io/v1beta1', kind: 'DeploymentRuntimeConfig', name: runtimeConfigName(functionObjectName(fn)) },
+    },
   });
 }
 

@@ -8,7 +8,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { FUNCTIONS } from '../functions/catalog.js';
-import { composition, devFunctions, functionMeta, functionPackages, inputCrd, providers, rbac, xrd } from './crossplane.js';
+import { composition, devFunctions, functionMeta, functionObjectName, functionPackages, inputCrd, providers, rbac, xrd } from './crossplane.js';
+import { runtimeConfigs } from './runtime-config.js';
 import { apiPage } from './docs.js';
 import { exampleGraphSection } from './graphs.js';
 import { applicationInfrastructureDefinition, webserviceDefinition } from './kubevela/application.js';
@@ -40,7 +41,7 @@ export function generate(): OutputFile[] {
     if (input) files.push(input);
     files.push(functionMeta(fn));
   }
-  files.push(functionPackages(FUNCTIONS), rbac(FUNCTIONS), providers(FUNCTIONS, CATALOG_PROVIDERS), devFunctions(FUNCTIONS));
+  files.push(functionPackages(FUNCTIONS), runtimeConfigs(FUNCTIONS, functionObjectName), rbac(FUNCTIONS), providers(FUNCTIONS, CATALOG_PROVIDERS), devFunctions(FUNCTIONS));
   files.push(eventDrivenServiceDefinition(), realtimePlatformDefinition(), webserviceDefinition(), applicationInfrastructureDefinition(), vclusterDefinition());
   files.push(...APPLICATION_PAGES(), ...catalogFiles(), ...gitopsFiles(), pinsPage(), simulatedControllersPage());
   files.push(

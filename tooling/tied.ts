@@ -10,7 +10,7 @@
  */
 import { existsSync } from 'node:fs';
 
-const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
+export const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
 
 /** The command and arguments to spawn for `cmd args` tied to this process's life. */
 export function tied(cmd: string, args: string[]): [string, string[]] {

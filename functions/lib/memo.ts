@@ -20,9 +20,15 @@ export class BoundedCache<V> {
       return hit as V;
     }
     const value = make();
+    this.set(key, value);
+    return value;
+  }
+
+  /** Replace (or add) the value for `key`, most recently used. */
+  set(key: string, value: V): void {
+    this.entries.delete(key);
     this.entries.set(key, value);
     if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
-    return value;
   }
 
   get size(): number {

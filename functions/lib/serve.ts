@@ -16,7 +16,8 @@
  *   sees UNAVAILABLE/CANCELLED and Crossplane retries) and exits.
  *
  * Flags are the SDK's (`--address`, `--insecure`, `--tls-server-certs-dir`, `--debug`) plus
- * `--shutdown-grace`.
+ * `--shutdown-grace` and `--help` (prints them and exits 0, after the whole function has
+ * loaded: the image's build runs it to fill Node's compile cache, see the Dockerfile).
  */
 import * as grpc from '@grpc/grpc-js';
 import {
@@ -43,14 +44,17 @@ export interface ServeFlags {
   tlsServerCertsDir: string;
   debug: boolean;
   shutdownGraceSeconds: number;
+  /** `--help`/`-h`: print the flags and exit 0 instead of serving. */
+  help: boolean;
 }
 
-const USAGE = `Flags:
+export const USAGE = `Flags:
   --address <host:port>            Address to listen on. Default ${DEFAULT_ADDRESS}.
   --insecure                       Serve without TLS and without client certificates (local development only).
   --tls-server-certs-dir <dir>     Directory with tls.crt, tls.key and ca.crt (the CA of the client certificates). Default ${DEFAULT_TLS_SERVER_CERTS_DIR}.
   --shutdown-grace <seconds>       After SIGTERM, finish calls in flight for at most this long. Default ${DEFAULT_SHUTDOWN_GRACE_SECONDS}.
-  -d, --debug                      Emit debug logs.`;
+  -d, --debug                      Emit debug logs.
+  -h, --help                       Print these flags and exit.`;
 
 /**
  * `host:port` or `[ipv6]:port`, as node:net listens on (a name such as
@@ -74,6 +78,7 @@ export function parseServeFlags(argv: string[]): ServeFlags {
       'tls-server-certs-dir': { type: 'string', default: DEFAULT_TLS_SERVER_CERTS_DIR },
       'shutdown-grace': { type: 'string', default: String(DEFAULT_SHUTDOWN_GRACE_SECONDS) },
       debug: { type: 'boolean', short: 'd', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
   const grace = Number(values['shutdown-grace']);
@@ -85,6 +90,7 @@ export function parseServeFlags(argv: string[]): ServeFlags {
     tlsServerCertsDir: values['tls-server-certs-dir'],
     debug: values.debug,
     shutdownGraceSeconds: grace,
+    help: values.help,
   };
 }
 
@@ -96,6 +102,10 @@ export function serveFunction(compose: ComposeFunction, name: string, argv = pro
   } catch (error) {
     process.stderr.write(`${name}: ${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
     process.exit(2);
+  }
+  if (flags.help) {
+    process.stdout.write(`${name}: a Crossplane composition function (gRPC RunFunction).\n${USAGE}\n`);
+    process.exit(0);
   }
   const logger = pino({ level: flags.debug ? 'debug' : 'info', formatters: { level: (label) => ({ severity: label.toUpperCase() }) } });
   const server = newGrpcServer(new FunctionRunner(fromCompose(compose), logger), logger);

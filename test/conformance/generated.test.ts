@@ -10,6 +10,7 @@ const files = [
   ...readdirSync(join(ROOT, 'xrds')).map((f) => `xrds/${f}`),
   ...readdirSync(join(ROOT, 'compositions')).map((f) => `compositions/${f}`),
   'install/functions.yaml',
+  'install/runtime-configs.yaml',
   'install/providers.yaml',
   'examples/functions.yaml',
 ];
