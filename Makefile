@@ -15,7 +15,7 @@ NODE_HOME := $(CURDIR)/.tools/node
 NODE := $(NODE_HOME)/bin/node
 export PATH := $(NODE_HOME)/bin:$(PATH)
 
-.PHONY: help install node tools controlplane-tools gitops-tools debian-packages cdk8s-imports format format-check synth serve render build image package typecheck lint unit drift conformance e2e e2e-local test bench bench-plane fuzz soak clean
+.PHONY: help install node tools controlplane-tools gitops-tools debian-packages cdk8s-imports format format-check synth serve render build image package typecheck lint unit drift conformance e2e e2e-local up down test bench bench-plane fuzz soak clean
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -194,13 +194,42 @@ $(CROSSPLANE_CRDS)/.done: tools/crossplane/go.mod tools/crossplane/go.sum
 	cd tools/crossplane && go mod download github.com/crossplane/crossplane/v2 && \
 	  cp $$(go list -m -f '{{.Dir}}' github.com/crossplane/crossplane/v2)/cluster/crds/*.yaml $(CROSSPLANE_CRDS)/
 	chmod u+w $(CROSSPLANE_CRDS)/*.yaml && touch $@
+# kwok's own Stages from the pinned module (kustomize/stage of sigs.k8s.io/kwok
+# v0.8.0): the `fast` set kwok's kustomize/stage/fast/kustomization.yaml
+# lists (node/fast, node/heartbeat-with-lease, pod/fast) plus volume/fast,
+# whose StorageClass (the default class, provisioner kwok.x-k8s.io/volume) is
+# an object for the API server, not a Stage: it is kept apart.
+KWOK_STAGES := $(CURDIR)/.tools/kwok-stages/$(KWOK_VERSION)
+$(KWOK_STAGES)/.done: tools/kwok/go.mod tools/kwok/go.sum
+	rm -rf $(KWOK_STAGES) && mkdir -p $(KWOK_STAGES)/stages
+	cd tools/kwok && go mod download sigs.k8s.io/kwok && src=$$(go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)/kustomize/stage && \
+	  cp $$src/node/fast/node-initialize.yaml $$src/node/heartbeat-with-lease/node-heartbeat-with-lease.yaml \
+	    $$src/pod/fast/pod-ready.yaml $$src/pod/fast/pod-complete.yaml $$src/pod/fast/pod-delete.yaml \
+	    $$src/volume/fast/pv-bind.yaml $$src/volume/fast/pv-delete.yaml $$src/volume/fast/pvc-provision.yaml $$src/volume/fast/pvc-delete.yaml \
+	    $(KWOK_STAGES)/stages/ && \
+	  cp $$src/volume/fast/storage-class.yaml $(KWOK_STAGES)/
+	chmod -R u+w $(KWOK_STAGES) && touch $@
+# vela-core's CRDs (charts/vela-core/crds) and built-in definitions
+# (charts/vela-core/templates/defwithtemplate, the Helm include of the
+# definition namespace resolved to vela-system) from the pinned module, the
+# `deploy` workflow step included: vela-core runs it for every Application
+# without a workflow (unlike `vela dry-run --offline`, see VELA_BUILTINS).
+VELA_CORE_FILES := $(CURDIR)/.tools/vela-core/$(VELA_VERSION)
+$(VELA_CORE_FILES)/.done: tools/vela/go.mod tools/vela/go.sum
+	rm -rf $(VELA_CORE_FILES) && mkdir -p $(VELA_CORE_FILES)/crds $(VELA_CORE_FILES)/definitions
+	cd tools/vela && go mod download github.com/oam-dev/kubevela && src=$$(go list -m -f '{{.Dir}}' github.com/oam-dev/kubevela)/charts/vela-core && \
+	  cp $$src/crds/*.yaml $(VELA_CORE_FILES)/crds/ && \
+	  for f in $$src/templates/defwithtemplate/*.yaml; do \
+	    sed 's/{{ include "systemDefinitionNamespace" . }}/vela-system/' "$$f" > $(VELA_CORE_FILES)/definitions/$$(basename $$f); done
+	chmod -R u+w $(VELA_CORE_FILES) && touch $@
 # kubectl from the same pinned release as the API server it talks to
 # (k8s.io/kubernetes v1.35.4 cmd/kubectl, its main package in that module).
 $(TOOLS_BIN)/kubectl: tools/kubernetes/go.mod tools/kubernetes/go.sum
 	cd tools/kubernetes && go build -ldflags "$(KUBE_LDFLAGS)" -o $@ k8s.io/kubernetes/cmd/kubectl
 
-CONTROLPLANE_TOOLS := $(addprefix $(TOOLS_BIN)/,etcd kube-apiserver kube-controller-manager kube-scheduler kwok kwok-stagecheck crossplane vela-core registry kubectl) $(CROSSPLANE_CRDS)/.done
-controlplane-tools: $(CONTROLPLANE_TOOLS) ## Build the local control plane's binaries (etcd, kube-apiserver, kube-controller-manager, kubectl, crossplane, registry)
+CONTROLPLANE_TOOLS := $(addprefix $(TOOLS_BIN)/,etcd kube-apiserver kube-controller-manager kube-scheduler kwok kwok-stagecheck crossplane vela-core registry kubectl) \
+  $(CROSSPLANE_CRDS)/.done $(KWOK_STAGES)/.done $(VELA_CORE_FILES)/.done
+controlplane-tools: $(CONTROLPLANE_TOOLS) ## Build the local control plane's binaries (etcd, Kubernetes and kubectl, kwok, Crossplane, vela-core, registry) and gather their files
 tools: $(TOOLS_BIN)/crank $(TOOLS_BIN)/cue $(TOOLS_BIN)/oam-render $(TOOLS_BIN)/vela $(TOOLS_BIN)/helm $(TOOLS_BIN)/helm-flux $(VELA_BUILTINS)/webservice.yaml $(CROSSPLANE_SCHEMAS) $(TOOLS_BIN)/argocd-health ## Build the pinned crossplane CLI (crank), cue, KubeVela's renderer (oam-render), vela, Helm (ArgoCD's and Flux's) and ArgoCD's health evaluator
 GITOPS_TOOLS := $(addprefix $(TOOLS_BIN)/,argocd redis) $(ARGOCD_FILES)/.done $(CHARTS)/crossplane-$(CROSSPLANE_VERSION:v%=%).tgz $(CHARTS)/vela-core-$(VELA_VERSION:v%=%).tgz
 gitops-tools: $(GITOPS_TOOLS) ## Build ArgoCD (application-controller, repo-server), Redis and the Crossplane and vela-core charts for the GitOps e2e
@@ -269,9 +298,15 @@ conformance: debian-packages install tools controlplane-tools ## crossplane rend
 	@mkdir -p $(REPORTS)
 	$(VITEST) run --project conformance $(REPORT)
 
-e2e-local: install tools controlplane-tools gitops-tools ## The platform on a local control plane (etcd, kube-apiserver, Crossplane as processes; no Docker)
+e2e-local: install tools controlplane-tools gitops-tools ## The platform on a local control plane (Kubernetes, kwok, Crossplane, vela-core as processes; no Docker) and ArgoCD syncing it from a local Git server
 	@mkdir -p $(REPORTS)
 	$(VITEST) run --project e2e-local $(REPORT)
+
+up: install tools controlplane-tools ## Start the e2e-local plane and leave it running (state in .tools/plane); prints its kubeconfig
+	$(TSX) tooling/controlplane/up.ts up
+
+down: install ## Stop the plane `make up` started
+	$(TSX) tooling/controlplane/up.ts down
 
 e2e: install ## kind end-to-end suite (needs a Docker engine; says why when there is none)
 	$(VITEST) run --project e2e

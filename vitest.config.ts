@@ -23,6 +23,11 @@ export default defineConfig({
           include: ['test/e2e-local/**/*.test.ts'],
           // One control plane for the whole file; steps depend on each other.
           sequence: { concurrent: false },
+          // Every example runs side by side (claims, operator mistakes, OAM
+          // examples: 22 now); they wait on controllers, not on CPU.
+          // E2E_LOCAL_CONCURRENCY=1 runs them one at a time: each example's
+          // timings alone (docs/controlplane.md).
+          maxConcurrency: Number(process.env.E2E_LOCAL_CONCURRENCY ?? 32),
           // One plane at a time: two would share the 2 cores and blur each other's timings.
           fileParallelism: false,
           testTimeout: 300_000,

@@ -185,7 +185,7 @@ export function composeApplication(input: ComposeInput<ApplicationSpec>): Compos
     // The platform publishes its Secrets in this namespace; Kafka's is always there.
     requirements[REALTIME_REQUIREMENT] = { apiVersion: 'v1', kind: 'Secret', matchName: realtimeSecretName(spec.realtime, 'kafka'), namespace: claim.namespace };
     const found = (required[REALTIME_REQUIREMENT] ?? []).length > 0;
-    realtime = partStatus(found, `waiting for realtime platform ${spec.realtime} (Secret ${realtimeSecretName(spec.realtime, 'kafka')})`);
+    realtime = partStatus(found, `spec.realtime: waiting for realtime platform ${spec.realtime} (Secret ${realtimeSecretName(spec.realtime, 'kafka')} in namespace ${claim.namespace})`);
   }
 
   const resources: Record<string, DesiredResource> = { [REPOSITORY]: repo.resource };

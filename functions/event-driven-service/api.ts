@@ -92,6 +92,7 @@ export const EventDrivenServiceSpec = Type.Object({
 });
 
 export const EventDrivenServiceStatus = Type.Object({
+  message: Type.Optional(Type.String({ description: 'What the service waits for that only the operator can fix (a missing Secret), naming the field.' })),
   replicas: Type.Optional(
     Type.Object(
       {

@@ -11,6 +11,7 @@ import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObj
 import type { ComposeInput, ComposeOutput } from '../lib/function/compose.js';
 import { condition, conditionTrue, standardLabels, type KubeObject } from '../lib/k8s/objects.js';
 import { deployment, service } from '../lib/k8s/workloads.js';
+import { liveSecret } from '../lib/secrets.js';
 import { SIZES, type EventDrivenServiceSpec } from './api.js';
 
 const HTTP_PORT = 8080;
@@ -86,8 +87,16 @@ function describeTrigger(spec: EventDrivenServiceSpec): string {
     : `kafka topic ${spec.kafka!.topic} group ${spec.kafka!.consumerGroup}`;
 }
 
-export function composeEventDrivenService({ spec, claim, observed }: ComposeInput<EventDrivenServiceSpec>): ComposeOutput {
+export function composeEventDrivenService({ spec, claim, observed, required }: ComposeInput<EventDrivenServiceSpec>): ComposeOutput {
   const { name, namespace } = claim;
+  // Both containers read spec.secretName through envFrom: a kubelet does not
+  // start them without it (k8s.io/kubernetes v1.35.4 pkg/kubelet/kubelet_pods.go,
+  // makeEnvironmentVariables), so the service is not ready either, and
+  // status says which Secret and field to fix.
+  const envSecret = spec.secretName ? liveSecret(spec.secretName, namespace, required) : undefined;
+  const missingSecret = envSecret && !envSecret.secret
+    ? `spec.secretName: Secret ${spec.secretName} not found in namespace ${namespace}; the worker reads it (envFrom) and cannot start without it`
+    : undefined;
   const labels = standardLabels(name, 'event-driven-service');
   const resources = SIZES[spec.size];
   const env = brokerEnv(spec);
@@ -144,6 +153,8 @@ export function composeEventDrivenService({ spec, claim, observed }: ComposeInpu
   const scalerNotReady = condition(observedScaler, 'Ready');
 
   return {
+    ...(envSecret ? { requirements: envSecret.requirement } : {}),
+    ...(missingSecret ? { ready: false } : {}),
     resources: {
       serviceaccount: { resource: serviceAccount, ready: observed.serviceaccount !== undefined },
       deployment: { resource: deploymentObject, ready: conditionTrue(observedDeployment, 'Available') },
@@ -151,6 +162,7 @@ export function composeEventDrivenService({ spec, claim, observed }: ComposeInpu
       scaledobject: { resource: scaledObject, ready: conditionTrue(observedScaler, 'Ready') },
     },
     status: {
+      ...(missingSecret ? { message: missingSecret } : {}),
       trigger: describeTrigger(spec),
       endpoint: `http://${name}.${namespace}.svc.cluster.local:${HTTP_PORT}`,
       ...(observedDeployment

@@ -52,7 +52,8 @@ describe('crossplane render: event-driven-service', () => {
   });
 
   it('marks the XR Ready and fills status from observed resources', () => {
-    const r = renderClaim(join(EX, 'claim.yaml'), { observed: join(EX, 'observed.yaml') });
+    // With the Secret spec.secretName names (required.yaml): without it the service is not ready.
+    const r = renderClaim(join(EX, 'claim.yaml'), { observed: join(EX, 'observed.yaml'), required: join(EX, 'required.yaml') });
     expect(r.code).toBe(0);
     const xr = byKind(docs(r.stdout)).XEventDrivenService;
     expect(xr.status.conditions.find((c: { type: string }) => c.type === 'Ready')).toMatchObject({ status: 'True', reason: 'Available' });
@@ -62,6 +63,14 @@ describe('crossplane render: event-driven-service', () => {
       trigger: 'nats-jetstream stream MY_SERVICE_STREAM consumer my-service-workers',
       endpoint: 'http://my-service.my-namespace.svc.cluster.local:8080',
     });
+  });
+
+  it('without the Secret spec.secretName names, the XR is not Ready and its status names the Secret and the field', () => {
+    const r = renderClaim(join(EX, 'claim.yaml'), { observed: join(EX, 'observed.yaml') });
+    expect(r.code).toBe(0);
+    const xr = byKind(docs(r.stdout)).XEventDrivenService;
+    expect(xr.status.conditions.find((c: { type: string }) => c.type === 'Ready')).toMatchObject({ status: 'False' });
+    expect(xr.status.message).toContain('spec.secretName: Secret my-service-config not found');
   });
 
   it('renders the Kafka example with schema defaults (size small, scaling 1-10 at lag 5)', () => {

@@ -342,7 +342,7 @@ describe('application: infrastructure', () => {
     const c = appClaim({ name: 'svc', realtime: 'health-data' });
     const waiting = (await reconcile(c, [])).rsp;
     expect(waiting.requirements?.resources?.['realtime-kafka-secret']).toEqual({ apiVersion: 'v1', kind: 'Secret', matchName: 'health-data-kafka-secret', namespace: NS });
-    expect(statusOf(waiting).parts.realtime).toEqual({ ready: false, message: 'waiting for realtime platform health-data (Secret health-data-kafka-secret)' });
+    expect(statusOf(waiting).parts.realtime).toEqual({ ready: false, message: `spec.realtime: waiting for realtime platform health-data (Secret health-data-kafka-secret in namespace ${NS})` });
     expect(statusOf(waiting).secrets).toEqual(['mqtt', 'kafka', 'db', 'metabase', 'lenses'].map((k) => `health-data-${k}-secret`));
     const kafka = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'health-data-kafka-secret', namespace: NS } };
     const found = (await reconcile(c, [kafka])).rsp;

@@ -259,6 +259,43 @@ describe('event-driven-service: readiness and status', () => {
   });
 });
 
+describe('event-driven-service: the Secret of spec.secretName', () => {
+  const spec = { ...minimal, secretName: 'worker-config' };
+  const observedReady = {
+    serviceaccount: { kind: 'ServiceAccount' },
+    service: { kind: 'Service' },
+    deployment: { status: { replicas: 1, readyReplicas: 1, conditions: [{ type: 'Available', status: 'True' }] } },
+    scaledobject: { status: { conditions: [{ type: 'Ready', status: 'True' }] } },
+  };
+  const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'worker-config', namespace: 'team-a' }, data: { NATS_USER: 'dQ==' } };
+
+  it('asks Crossplane for it; while it is missing the service is not ready and status names the Secret and the field', async () => {
+    const rsp = await run(compose, requestFor(eds(spec), observedReady));
+    const [selector] = Object.values(rsp.requirements!.resources);
+    expect(selector).toEqual({ apiVersion: 'v1', kind: 'Secret', matchName: 'worker-config', namespace: 'team-a' });
+    expect(rsp.desired!.composite!.ready).toBe(Ready.READY_FALSE);
+    expect(rsp.desired!.composite!.resource!.status).toMatchObject({
+      message: 'spec.secretName: Secret worker-config not found in namespace team-a; the worker reads it (envFrom) and cannot start without it',
+    });
+    // Everything is still composed: the Deployment waits for the Secret, as in a cluster.
+    expect(Object.keys(desired(rsp)).sort()).toEqual(['deployment', 'scaledobject', 'service', 'serviceaccount']);
+  });
+
+  it('once it exists, readiness is the resources\' again and the message is gone', async () => {
+    const first = await run(compose, requestFor(eds(spec), observedReady));
+    const name = Object.keys(first.requirements!.resources)[0];
+    const rsp = await run(compose, requestFor(eds(spec), observedReady, { [name]: [secret] }));
+    expect(rsp.desired!.composite?.ready ?? Ready.READY_UNSPECIFIED).toBe(Ready.READY_UNSPECIFIED);
+    expect(rsp.desired!.composite!.resource!.status).not.toHaveProperty('message');
+    expect(Object.values(rsp.desired!.resources).every((r) => r.ready === Ready.READY_TRUE)).toBe(true);
+  });
+
+  it('asks for nothing without secretName', async () => {
+    const rsp = await run(compose, requestFor(eds(minimal), observedReady));
+    expect(rsp.requirements).toBeUndefined();
+  });
+});
+
 describe('event-driven-service: invalid input is a Fatal result naming the field', () => {
   it.each([
     ['missing nats.stream', { image: 'i', nats: { consumer: 'c' } }, 'spec.nats.stream: is required'],

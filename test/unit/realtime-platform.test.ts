@@ -358,7 +358,7 @@ describe('realtime-platform: readiness, status and secrets', () => {
     const out = desired(rsp);
     expect(out['lenses-hq']).toBeUndefined();
     const status = rsp.desired!.composite!.resource!.status;
-    expect(status.message).toContain('lenses needs Secret lenses-license key LICENSE_KEY and Secret lenses-agent-key key AGENT_KEY');
+    expect(status.message).toContain('lenses needs Secret lenses-license key LICENSE_KEY (spec.lenses.licenseSecretRef) and Secret lenses-agent-key key AGENT_KEY (spec.lenses.agentKeySecretRef)');
     expect(status.message).toContain('mqtt users wait for Secret mqtt-device1 key password (user device1)');
     expect(status.message).toContain('SQL processors wait for Secret lenses-api-token key API_TOKEN');
   });

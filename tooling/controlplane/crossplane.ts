@@ -72,8 +72,10 @@ export async function startCrossplane(state: string, bin: string, kubeconfig: st
     '--cache-dir', cache,
     '--metrics-port', String(metrics),
     '--health-probe-port', String(health),
-    // Claims and XRs are reconciled on watch events; the poll is a fallback.
-    '--poll-interval', '15s',
+    // No --poll-interval: with realtime compositions (the default) XRs are
+    // not polled at all (internal/controller/apiextensions/definition/reconciler.go,
+    // WithPollInterval(0)); they reconcile on watch events and the function's
+    // TTL (functions/lib/function/compose.ts NOT_READY_RECHECK_SECONDS).
   ], { dir: state, env });
   step('crossplane core start (package runtime External, webhooks off)');
   return core;

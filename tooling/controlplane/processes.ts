@@ -3,10 +3,11 @@
  * file of the state directory, stopped by its PID (SIGTERM, then SIGKILL),
  * and killed by PID when this process exits or is interrupted, and by the
  * kernel when it is killed outright (tooling/tied.ts), so a failed or
- * interrupted run leaves nothing listening.
+ * interrupted run leaves nothing listening. Each PID is also written to
+ * NAME.pid in the state directory, for `make down`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { tied } from '../tied.js';
@@ -50,6 +51,8 @@ export function startProcess(name: string, cmd: string, args: string[], opts: { 
   const fd = openSync(log, 'a');
   const child = spawn(...tied(cmd, args), { cwd: opts.cwd ?? opts.dir, env: { ...process.env, ...opts.env }, stdio: ['ignore', fd, fd] });
   closeSync(fd);
+  // For `make down` (state.ts): which PID runs what, should this process die without stopping it.
+  if (child.pid) writeFileSync(join(opts.dir, `${name}.pid`), `${child.pid} ${cmd}\n`);
   const proc: Proc = {
     name,
     child,
@@ -99,6 +102,28 @@ export function stopProcess(p: Proc, graceMs = 10_000): Promise<void> {
 /** Stop every process still running, the last started first. */
 export async function stopAll(): Promise<void> {
   for (const p of [...running].reverse()) await stopProcess(p);
+}
+
+/**
+ * CPU seconds and resident memory of each running process, from
+ * /proc/PID/stat (utime + stime, in clock ticks of 100 Hz, the kernel's
+ * USER_HZ on Linux) and /proc/PID/status (VmRSS): where a run's time went.
+ */
+export function usage(): { name: string; cpuSeconds: number; rssMiB: number }[] {
+  const out: { name: string; cpuSeconds: number; rssMiB: number }[] = [];
+  for (const p of running) {
+    try {
+      // Fields after the command name, which is in parentheses and may hold spaces.
+      const stat = readFileSync(`/proc/${p.child.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ticks = Number(fields[11]) + Number(fields[12]);
+      const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p.child.pid}/status`, 'utf8'));
+      out.push({ name: p.name, cpuSeconds: ticks / 100, rssMiB: rss ? Math.round(Number(rss[1]) / 1024) : 0 });
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return out.sort((a, b) => b.cpuSeconds - a.cpuSeconds);
 }
 
 /** A port nothing listens on now (the kernel's pick on 127.0.0.1). */

@@ -36,7 +36,8 @@ const settled = (o: KubeObject) =>
   (o.kind === 'HelmRepository' && (o.spec as { type?: string }).type === 'oci') || conditionTrue(o, o.kind === 'TFJob' ? 'Running' : 'Ready');
 
 async function main(): Promise<number> {
-  const plane = await startPlane();
+  // This script runs its own kwok with only these Stages and its own simulations log: none from the plane.
+  const plane = await startPlane({ nodes: [], simulations: false });
   const { kubectl } = plane;
   let sims: { stop(): Promise<void> } | undefined;
   let ok = false;

@@ -85,6 +85,7 @@ export const NOT_STAGED: Record<string, string> = {
   'VirtualService.networking.istio.io': ISTIO,
   'ClusterRole.rbac.authorization.k8s.io': NO_STATUS,
   'Function.pkg.crossplane.io': 'Crossplane on the plane (the harness serves the functions, tooling/controlplane/crossplane.ts)',
+  'DeploymentRuntimeConfig.pkg.crossplane.io': 'Crossplane\'s package manager reads it when it runs a package (install/runtime-configs.yaml); it has no status',
   'Provider.pkg.crossplane.io': 'Crossplane\'s package manager; providers cannot be pulled here, their managed resources have Stages',
   ...Object.fromEntries(
     FUNCTIONS.flatMap((f) => f.apis).map((a) => [kindKey(a.apiVersion, a.claimKind), 'Crossplane and this repository\'s composition functions on the plane']),

@@ -64,6 +64,28 @@ export interface ComposeOutput {
   requirements?: Record<string, ResourceSelector>;
 }
 
+/**
+ * How soon Crossplane should call again while the XR is not ready, in place
+ * of the SDK's 60 s (DEFAULT_TTL, @crossplane-org/function-sdk-typescript
+ * 0.7.0 dist/response/response.js). With realtime compositions (Crossplane
+ * v2.2.1's default) an XR is not polled
+ * (internal/controller/apiextensions/definition/reconciler.go:
+ * WithPollInterval(0)); it is reconciled on its composed resources' watch
+ * events, which its circuit breaker throttles to one per 30 s once a stack
+ * has caused 100 of them (internal/circuit/token_bucket.go: a realtime
+ * platform's ~47 objects starting up do), and after the response's TTL
+ * (internal/controller/apiextensions/composite/reconciler.go). Nothing
+ * watches what a function reads through requirements either (an operator's
+ * Secret): without this, a fixed mistake or a stack's last component
+ * becoming ready showed up to a minute late on the local control plane.
+ */
+export const NOT_READY_RECHECK_SECONDS = 10;
+
+/** Crossplane's verdict on the XR: the function's own when it set one, else every composed resource ready. */
+function xrReady(ready: boolean | undefined, resources: Record<string, Resource>): boolean {
+  return ready ?? Object.values(resources).every((r) => r.ready === Ready.READY_TRUE);
+}
+
 /** A problem with the request that the user must fix; becomes a Fatal result. */
 export class SpecError extends Error {}
 
@@ -162,7 +184,8 @@ export function runCompose<Spec>(
     rsp.desired.composite ??= { resource: {}, connectionDetails: {}, ready: Ready.READY_UNSPECIFIED };
     rsp.desired.composite.ready = toReady(ready);
   }
-  if (waiting.size > 0) rsp.meta = { tag: rsp.meta?.tag ?? '', ttl: { seconds: NAMESPACE_WAIT_SECONDS, nanos: 0 } };
+  const ttl = waiting.size > 0 ? NAMESPACE_WAIT_SECONDS : !xrReady(ready, rsp.desired.resources) ? NOT_READY_RECHECK_SECONDS : undefined;
+  if (ttl !== undefined) rsp.meta = { tag: rsp.meta?.tag ?? '', ttl: { seconds: ttl, nanos: 0 } };
   for (const message of out.warnings ?? []) rsp.results.push({ severity: Severity.SEVERITY_WARNING, message });
   if (out.requirements && Object.keys(out.requirements).length > 0) {
     rsp.requirements = { extraResources: {}, resources: out.requirements, schemas: {} };

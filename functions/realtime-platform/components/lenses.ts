@@ -111,8 +111,9 @@ export function lenses(p: Platform): Component | undefined {
   const missing: string[] = [];
   const license = opts.licenseSecretRef && p.secret(opts.licenseSecretRef);
   const agentKey = opts.agentKeySecretRef && p.secret(opts.agentKeySecretRef);
-  if (!license) missing.push(opts.licenseSecretRef ? describeRef(opts.licenseSecretRef) : 'spec.lenses.licenseSecretRef');
-  if (!agentKey) missing.push(opts.agentKeySecretRef ? describeRef(opts.agentKeySecretRef) : 'spec.lenses.agentKeySecretRef');
+  // The Secret and the field that names it: what the operator has to fix.
+  if (!license) missing.push(opts.licenseSecretRef ? `${describeRef(opts.licenseSecretRef)} (spec.lenses.licenseSecretRef)` : 'spec.lenses.licenseSecretRef');
+  if (!agentKey) missing.push(opts.agentKeySecretRef ? `${describeRef(opts.agentKeySecretRef)} (spec.lenses.agentKeySecretRef)` : 'spec.lenses.agentKeySecretRef');
   if (!license || !agentKey) return { resources: {}, waiting: `lenses needs ${missing.join(' and ')}` };
 
   const hqLabels = labels(p, 'lenses-hq');
