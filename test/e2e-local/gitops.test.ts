@@ -23,16 +23,14 @@ import { CHILDREN, ROOT_APP } from '../../synth/gitops.js';
 import { applyRoot, localOverride, rootOverride, startArgoCD, type ArgoApp, type ArgoCD } from '../../tooling/controlplane/argocd.js';
 import { BIN, conditionOf, log, startPlane, type Plane } from '../../tooling/controlplane/plane.js';
 import { git } from '../../tooling/controlplane/git.js';
-import { until } from '../../tooling/controlplane/processes.js';
 import { ROOT } from '../../tooling/tools.js';
+import { liveObjects, refOf, waitFor, xrOf, type Live, type Ref } from './live.js';
 import { steps } from './steps.js';
 
 /** Generous bounds for a busy 2-core machine; timings go to the report, not into assertions. */
 const CONVERGE = 300_000;
 const CLAIM_FILE = 'examples/event-driven-service/claim.yaml';
 const OAM_FILE = 'examples/oam/simple-app.yaml';
-
-type Live = KubeObject & { metadata?: { finalizers?: string[] }; status?: { conditions?: { type: string; status: string; reason?: string; message?: string }[] } & Record<string, unknown> };
 
 let plane: Plane;
 let argo: ArgoCD;
@@ -61,13 +59,10 @@ function notYet(apps: ArgoApp[], names: string[], revision?: string): string {
 
 /** Wait until every named Application is Synced and Healthy (at `revision` when given); what is not, in the error. */
 async function untilSyncedHealthy(names: string[], what: string, revision?: string, timeoutMs = CONVERGE): Promise<void> {
-  let state = '';
-  await until(what, async () => {
-    state = notYet(await argo.applications(), names, revision);
-    return state === '';
-  }, timeoutMs, 1_000).catch((e: Error) => {
-    throw new Error(`${e.message}; not yet: ${state}`);
-  });
+  await waitFor(what, async () => {
+    const seen = notYet(await argo.applications(), names, revision);
+    return { done: seen === '', seen };
+  }, timeoutMs, 1_000);
 }
 
 /** Push a commit, then do what ArgoCD's Git webhook handler does: a normal refresh of every Application of that repository. */
@@ -98,24 +93,17 @@ const sameQuantities = (live: unknown, want: { requests: Record<string, string>;
     return Object.keys(l).length === Object.keys(want[k]).length && Object.entries(want[k]).every(([r, q]) => l[r] !== undefined && quantity(l[r]) === quantity(q));
   });
 
-const claimArgs = (c: KubeObject) => ['-n', c.metadata!.namespace!, `${c.kind}.${c.apiVersion!.split('/')[0]}`, c.metadata!.name!];
+/** A claim, its XR and the live objects it composed. */
+async function composition(claim: KubeObject): Promise<{ claim?: Live; xr?: Live; composed: Live[] }> {
+  const { claim: live, xr, refs } = await xrOf(kubectl(), claim);
+  return { claim: live, xr, composed: await liveObjects(kubectl(), refs) };
+}
 
-/** A claim, its XR and the live objects it composed (the XR's resourceRefs). */
-async function composition(c: KubeObject): Promise<{ claim?: Live; xr?: Live; composed: Live[] }> {
-  const claim = await kubectl().get<Live>(claimArgs(c));
-  const ref = (claim?.spec as { resourceRef?: { apiVersion: string; kind: string; name: string } } | undefined)?.resourceRef;
-  const xr = ref ? await kubectl().get<Live>([`${ref.kind}.${ref.apiVersion.split('/')[0]}`, ref.name]) : undefined;
-  type Ref = { apiVersion: string; kind: string; name: string; namespace?: string };
-  // A v1 (LegacyCluster) XR keeps them in spec.resourceRefs, a v2 XR in spec.crossplane.resourceRefs.
-  const spec = xr?.spec as { resourceRefs?: Ref[]; crossplane?: { resourceRefs?: Ref[] } } | undefined;
-  const refs = spec?.crossplane?.resourceRefs ?? spec?.resourceRefs ?? [];
-  const composed: Live[] = [];
-  for (const r of refs) {
-    const group = r.apiVersion.includes('/') ? `.${r.apiVersion.split('/')[0]}` : '';
-    const o = await kubectl().get<Live>([...(r.namespace ? ['-n', r.namespace] : []), `${r.kind}${group}`, r.name]);
-    if (o) composed.push(o);
-  }
-  return { claim, xr, composed };
+/** Which of these objects are still there, with their finalizers; '' when none is. */
+async function stillThere(objects: Ref[]): Promise<string> {
+  return (await liveObjects(kubectl(), objects))
+    .map((o) => `${o.kind} ${o.metadata!.name}${(o.metadata as { finalizers?: string[] }).finalizers?.length ? ` (finalizers ${(o.metadata as { finalizers: string[] }).finalizers.join(', ')})` : ''}`)
+    .join(', ');
 }
 
 /** The bring-up as a table, in the order the Applications were created. */
@@ -157,8 +145,7 @@ afterAll(async () => {
 describe('e2e-local: ArgoCD syncs this repository into the plane', () => {
   step('the app-of-apps: every Application Synced and Healthy, each wave created only after the one before is Healthy', async () => {
     // Watch the bring-up: when each child appears, is Synced, is Healthy (1 s resolution).
-    let state = '';
-    await until('every Application of the app-of-apps Synced and Healthy', async () => {
+    await waitFor('every Application of the app-of-apps Synced and Healthy', async () => {
       const apps = await argo.applications();
       const now = (Date.now() - t0) / 1000;
       for (const a of apps) {
@@ -173,11 +160,9 @@ describe('e2e-local: ArgoCD syncs this repository into the plane', () => {
           b.ready ??= Math.max(at(a.status.health.lastTransitionTime), at(a.status.operationState?.finishedAt));
         }
       }
-      state = notYet(apps, allApps());
-      return state === '';
-    }, 2 * CONVERGE, 1_000).catch((e: Error) => {
-      throw new Error(`${e.message}; not yet: ${state}`);
-    }).finally(() => log(`waves as ArgoCD applied them (seconds after the root Application was applied):\n${waveTable()}`));
+      const seen = notYet(apps, allApps());
+      return { done: seen === '', seen };
+    }, 2 * CONVERGE, 1_000).finally(() => log(`waves as ArgoCD applied them (seconds after the root Application was applied):\n${waveTable()}`));
     // All from the API server's timestamps (1 s resolution): a wave's Applications were created no
     // earlier than the last of the previous wave turned Healthy with its sync finished.
     const waves = [...new Set(CHILDREN.map((c) => c.wave))].sort((a, b) => a - b);
@@ -201,16 +186,11 @@ describe('e2e-local: ArgoCD syncs this repository into the plane', () => {
     for (let round = 1; round <= 3; round++) {
       const before = new Map((await argo.applications()).map((a) => [a.metadata.name, a.status?.reconciledAt ?? '']));
       for (const n of allApps()) await argo.refresh(n, 'hard');
-      let state = '';
-      await until(`hard refresh ${round} of every Application`, async () => {
-        const apps = await argo.applications();
+      await waitFor(`hard refresh ${round} of every Application`, async () => {
         // The controller removes the annotation once it has compared again.
-        const pending = apps.filter((a) => a.metadata.annotations?.['argocd.argoproj.io/refresh'] || a.status?.reconciledAt === before.get(a.metadata.name));
-        state = pending.map((a) => a.metadata.name).join(', ');
-        return pending.length === 0;
-      }, CONVERGE, 1_000).catch((e: Error) => {
-        throw new Error(`${e.message}; still refreshing: ${state}`);
-      });
+        const pending = (await argo.applications()).filter((a) => a.metadata.annotations?.['argocd.argoproj.io/refresh'] || a.status?.reconciledAt === before.get(a.metadata.name));
+        return { done: pending.length === 0, seen: `still refreshing: ${pending.map((a) => a.metadata.name).join(', ')}` };
+      }, CONVERGE, 1_000);
       const apps = await argo.applications();
       for (const a of apps) {
         expect(a.status?.sync?.status, `round ${round}: ${summary(a)}; out of sync: ${(a.status?.resources ?? []).filter((r) => r.status !== 'Synced').map((r) => `${r.kind} ${r.namespace ?? ''}/${r.name}`).join(', ')}`).toBe('Synced');
@@ -226,17 +206,13 @@ describe('e2e-local: ArgoCD syncs this repository into the plane', () => {
     const { sha, at } = await commit(`${CLAIM_FILE}: size ${size}, maxReplicas ${maxReplicas}`, (dir) =>
       edit(dir, CLAIM_FILE, ([c]) => [{ ...c, spec: { ...(c.spec as object), size, scaling: { ...(c.spec as { scaling: object }).scaling, maxReplicas } } }]));
     await untilSyncedHealthy(['sample-claims'], `sample-claims Synced and Healthy at ${sha.slice(0, 7)}`, sha);
-    let seen = '';
-    await until('the composed Deployment and ScaledObject to follow the claim', async () => {
+    await waitFor('the composed Deployment and ScaledObject to follow the claim', async () => {
       const { composed } = await composition(claim);
       const deploy = composed.find((o) => o.kind === 'Deployment') as { spec: { template: { spec: { containers: { resources: object }[] } } } } | undefined;
       const scaler = composed.find((o) => o.kind === 'ScaledObject') as { spec: { maxReplicaCount: number } } | undefined;
       const resources = deploy?.spec.template.spec.containers[0].resources;
-      seen = JSON.stringify({ resources, maxReplicaCount: scaler?.spec.maxReplicaCount });
-      return sameQuantities(resources, SIZES[size]) && scaler?.spec.maxReplicaCount === maxReplicas;
-    }, CONVERGE, 1_000).catch((e: Error) => {
-      throw new Error(`${e.message}; composed now: ${seen}`);
-    });
+      return { done: sameQuantities(resources, SIZES[size]) && scaler?.spec.maxReplicaCount === maxReplicas, seen: JSON.stringify({ resources, maxReplicaCount: scaler?.spec.maxReplicaCount }) };
+    }, CONVERGE, 1_000);
     converge['claim changed: commit → sample-claims Synced+Healthy, composed objects changed'] = (Date.now() - at) / 1000;
   });
 
@@ -251,20 +227,11 @@ describe('e2e-local: ArgoCD syncs this repository into the plane', () => {
     expect(before.claim, 'the added claim').toBeDefined();
     expect(before.composed.length, 'objects composed for the added claim').toBeGreaterThan(0);
     const removed = await commit(`${CLAIM_FILE}: remove ${addedClaim.name}`, (dir) => edit(dir, CLAIM_FILE, (docs) => docs.filter((d) => d.metadata?.name !== addedClaim.name)));
-    let left = '';
-    await until(`${addedClaim.name}, its XR and its ${before.composed.length} composed objects to be deleted`, async () => {
-      const objs = [before.claim!, before.xr!, ...before.composed];
-      const still: string[] = [];
-      for (const o of objs) {
-        const group = o.apiVersion!.includes('/') ? `.${o.apiVersion!.split('/')[0]}` : '';
-        const live = await kubectl().get<Live>([...(o.metadata?.namespace ? ['-n', o.metadata.namespace] : []), `${o.kind}${group}`, o.metadata!.name!]);
-        if (live) still.push(`${o.kind} ${o.metadata!.name}${live.metadata?.finalizers?.length ? ` (finalizers ${live.metadata.finalizers.join(', ')})` : ''}`);
-      }
-      left = still.join(', ');
-      return still.length === 0;
-    }, CONVERGE, 1_000).catch((e: Error) => {
-      throw new Error(`${e.message}; left: ${left}`);
-    });
+    const gone = [before.claim!, before.xr!, ...before.composed].map(refOf);
+    await waitFor(`${addedClaim.name}, its XR and its ${before.composed.length} composed objects to be deleted`, async () => {
+      const left = await stillThere(gone);
+      return { done: left === '', seen: `left: ${left}` };
+    }, CONVERGE, 1_000);
     await untilSyncedHealthy(['sample-claims'], 'sample-claims Synced after the prune', removed.sha);
     converge['claim removed: commit → claim, XR and composed objects gone'] = (Date.now() - removed.at) / 1000;
     const app = (await argo.applications()).find((a) => a.metadata.name === 'sample-claims')!;
@@ -284,14 +251,13 @@ describe('e2e-local: ArgoCD syncs this repository into the plane', () => {
         return { ...c, spec };
       })));
     let msg = '';
-    await until('sample-claims to report the failed sync', async () => {
+    await waitFor('sample-claims to report the failed sync', async () => {
       const a = (await argo.applications()).find((x) => x.metadata.name === 'sample-claims')!;
       const op = a.status?.operationState;
       msg = `${summary(a)}; ${JSON.stringify(op?.syncResult?.resources?.filter((r) => r.status !== 'Synced') ?? [])}`;
-      return a.status?.sync?.status === 'OutOfSync' && a.status?.sync?.revision === bad.sha && !!op && op.syncResult?.revision === bad.sha && /spec\.nats\.stream/.test(JSON.stringify(op));
-    }, CONVERGE, 1_000).catch((e: Error) => {
-      throw new Error(`${e.message}; seen: ${msg}`);
-    });
+      const done = a.status?.sync?.status === 'OutOfSync' && a.status?.sync?.revision === bad.sha && !!op && op.syncResult?.revision === bad.sha && /spec\.nats\.stream/.test(JSON.stringify(op));
+      return { done, seen: msg };
+    }, CONVERGE, 1_000);
     log(`invalid claim: ${msg}`);
     converge['invalid claim: commit → sync error naming spec.nats.stream'] = (Date.now() - bad.at) / 1000;
     const after = await composition(claim);
@@ -328,22 +294,11 @@ describe('e2e-local: ArgoCD syncs this repository into the plane', () => {
     expect(made.composed.map((o) => o.kind).sort()).toEqual(expect.arrayContaining(['Deployment', 'ScaledObject']));
 
     const removed = await commit(`${OAM_FILE}: remove ${oamName}`, (dir) => edit(dir, OAM_FILE, (docs) => docs.filter((d) => d.metadata?.name !== oamName)));
-    let left = '';
-    await until(`the OAM Application ${oamName}, its claim and the composed objects to be deleted`, async () => {
-      const still: string[] = [];
-      const app = await kubectl().get<Live>(['-n', ns, 'applications.core.oam.dev', oamName]);
-      if (app) still.push(`Application (finalizers ${app.metadata?.finalizers?.join(', ') ?? 'none'})`);
-      const now = await composition(claim);
-      if (now.claim) still.push(`claim (finalizers ${now.claim.metadata?.finalizers?.join(', ') ?? 'none'})`);
-      for (const o of [made.xr!, ...made.composed]) {
-        const group = o.apiVersion!.includes('/') ? `.${o.apiVersion!.split('/')[0]}` : '';
-        if (await kubectl().get([...(o.metadata?.namespace ? ['-n', o.metadata.namespace] : []), `${o.kind}${group}`, o.metadata!.name!])) still.push(`${o.kind} ${o.metadata!.name}`);
-      }
-      left = still.join(', ');
-      return still.length === 0;
-    }, CONVERGE, 1_000).catch((e: Error) => {
-      throw new Error(`${e.message}; left: ${left}`);
-    });
+    const gone = [{ ...oam, metadata: { name: oamName, namespace: ns } } as KubeObject, made.claim!, made.xr!, ...made.composed].map(refOf);
+    await waitFor(`the OAM Application ${oamName}, its claim, XR and composed objects to be deleted`, async () => {
+      const left = await stillThere(gone);
+      return { done: left === '', seen: `left: ${left}` };
+    }, CONVERGE, 1_000);
     converge['OAM Application removed: commit → Application, claim and composed objects gone'] = (Date.now() - removed.at) / 1000;
     await untilSyncedHealthy(['sample-applications'], 'sample-applications Synced and Healthy after the prune', removed.sha);
   });
