@@ -15,7 +15,7 @@ NODE_HOME := $(CURDIR)/.tools/node
 NODE := $(NODE_HOME)/bin/node
 export PATH := $(NODE_HOME)/bin:$(PATH)
 
-.PHONY: help install node tools controlplane-tools debian-packages cdk8s-imports format format-check synth serve render build image package typecheck lint unit drift conformance e2e e2e-local up down chaos-slice chaos test bench bench-plane fuzz soak clean
+.PHONY: help install node tools controlplane-tools gitops-tools debian-packages cdk8s-imports format format-check synth serve render build image package typecheck lint unit drift conformance e2e e2e-local up down chaos-slice chaos test bench bench-plane fuzz soak clean
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -90,15 +90,15 @@ $(CROSSPLANE_SCHEMAS): tools/crank/go.mod tools/crank/go.sum
 
 # Debian's packages the conformance tests run: a real broker for the Mosquitto
 # configuration the functions write (mosquitto, mosquitto_passwd, and the
-# client mosquitto_pub), and Lua 5.1 (the language of ArgoCD's health checks).
+# client mosquitto_pub). (ArgoCD's health checks run in ArgoCD's own Lua: tools/argocd/health.)
 # Checked first, and when one is missing make says which and the command that
 # installs it. apt-get needs root: as root (CI and this project's machines,
 # where `make test` is the whole set-up) make runs that command itself, after
 # saying so; APT=no stops it there instead. As any other user it stops with
 # the command to run (with sudo): make never asks for a password mid-build.
-DEBIAN_PACKAGES := mosquitto=/usr/sbin/mosquitto mosquitto=/usr/bin/mosquitto_passwd mosquitto-clients=/usr/bin/mosquitto_pub lua5.1=/usr/bin/lua5.1
+DEBIAN_PACKAGES := mosquitto=/usr/sbin/mosquitto mosquitto=/usr/bin/mosquitto_passwd mosquitto-clients=/usr/bin/mosquitto_pub
 APT ?= $(if $(filter 0,$(shell id -u)),yes,no)
-debian-packages: ## Check Debian's packages the tests run (mosquitto, lua5.1); as root, install the missing ones
+debian-packages: ## Check Debian's packages the tests run (mosquitto); as root, install the missing ones
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do [ -x "$${p#*=}" ] || echo "$${p%%=*}"; done | sort -u | xargs); \
 	[ -z "$$missing" ] && exit 0; \
 	cmd="apt-get update && apt-get install -y $$missing"; \
@@ -109,6 +109,50 @@ debian-packages: ## Check Debian's packages the tests run (mosquitto, lua5.1); a
 	  echo "make: Debian packages missing: $$missing. Install them, then run make again:" >&2; \
 	  echo "  sudo sh -c '$$cmd'" >&2; exit 1; \
 	fi
+
+# ArgoCD v3.6.2 (tools/argocd): argo-cd's go.mod says `go 1.27.0`, newer than
+# the Go here, so these targets (only: the other tools keep their toolchain and
+# Go's build cache) build with the Go 1.27.3 toolchain the module proxy serves.
+# One binary serves every component (cmd/main.go: ARGOCD_BINARY_NAME); its
+# version string is set as argo-cd's own Makefile sets it (common.version).
+# argocd-health drives ArgoCD's health evaluation (util/lua) for the
+# argocd-cm unit tests; the CRDs (manifests/crds), the ConfigMaps and Secret of
+# an install (manifests/base/config) and hack/git-verify-wrapper.sh (the
+# repo-server runs it on every revision) come from the same module.
+ARGOCD_VERSION := $(shell sed -nE 's|^[[:space:]]*github.com/argoproj/argo-cd/v3 (v[0-9.]+).*|\1|p' tools/argocd/go.mod)
+ARGOCD_FILES := $(CURDIR)/.tools/argocd/$(ARGOCD_VERSION)
+$(TOOLS_BIN)/argocd $(TOOLS_BIN)/argocd-health $(ARGOCD_FILES)/.done: export GOTOOLCHAIN := go1.27.3
+$(TOOLS_BIN)/argocd: tools/argocd/go.mod tools/argocd/go.sum
+	cd tools/argocd && go build -ldflags "-X github.com/argoproj/argo-cd/v3/common.version=$(ARGOCD_VERSION:v%=%)" -o $@ github.com/argoproj/argo-cd/v3/cmd
+$(TOOLS_BIN)/argocd-health: tools/argocd/go.mod tools/argocd/go.sum tools/argocd/health/main.go
+	cd tools/argocd && go build -o $@ ./health
+$(ARGOCD_FILES)/.done: tools/argocd/go.mod tools/argocd/go.sum
+	rm -rf $(ARGOCD_FILES) && mkdir -p $(ARGOCD_FILES)/crds $(ARGOCD_FILES)/config $(ARGOCD_FILES)/bin
+	cd tools/argocd && src=$$(go list -m -f '{{.Dir}}' github.com/argoproj/argo-cd/v3) && \
+	  cp $$src/manifests/crds/*-crd.yaml $(ARGOCD_FILES)/crds/ && cp $$src/manifests/base/config/argocd-*.yaml $(ARGOCD_FILES)/config/ && \
+	  cp $$src/hack/git-verify-wrapper.sh $(ARGOCD_FILES)/bin/
+	chmod -R u+w $(ARGOCD_FILES) && chmod +x $(ARGOCD_FILES)/bin/git-verify-wrapper.sh && touch $@
+# Redis for ArgoCD's cache: miniredis behind a few lines of Go (tools/redis).
+$(TOOLS_BIN)/redis: tools/redis/go.mod tools/redis/go.sum tools/redis/main.go
+	cd tools/redis && go build -o $@ .
+# The third-party charts the app-of-apps installs whose sources are in pinned
+# Go modules, packaged the way each project releases them: Crossplane's
+# cluster/charts/crossplane with --version/--app-version (crossplane
+# nix/build.nix@v2.2.1), KubeVela's charts/vela-core with `latest` → the tag in
+# values.yaml and the chart version set (kubevela .github/workflows/chart.yml@v1.10.9).
+# The e2e harness pushes them to the plane's OCI registry.
+CHARTS := $(CURDIR)/.tools/charts
+$(CHARTS)/crossplane-$(CROSSPLANE_VERSION:v%=%).tgz: tools/crossplane/go.mod tools/crossplane/go.sum $(TOOLS_BIN)/helm
+	rm -rf $(CHARTS)/src/crossplane && mkdir -p $(CHARTS)/src
+	cd tools/crossplane && cp -r $$(go list -m -f '{{.Dir}}' github.com/crossplane/crossplane/v2)/cluster/charts/crossplane $(CHARTS)/src/
+	chmod -R u+w $(CHARTS)/src/crossplane
+	$(TOOLS_BIN)/helm package --version $(CROSSPLANE_VERSION:v%=%) --app-version $(CROSSPLANE_VERSION:v%=%) -d $(CHARTS) $(CHARTS)/src/crossplane
+$(CHARTS)/vela-core-$(VELA_VERSION:v%=%).tgz: tools/vela/go.mod tools/vela/go.sum $(TOOLS_BIN)/helm
+	rm -rf $(CHARTS)/src/vela-core && mkdir -p $(CHARTS)/src
+	cd tools/vela && cp -r $$(go list -m -f '{{.Dir}}' github.com/oam-dev/kubevela)/charts/vela-core $(CHARTS)/src/
+	chmod -R u+w $(CHARTS)/src/vela-core
+	sed -i 's/latest/$(VELA_VERSION)/g' $(CHARTS)/src/vela-core/values.yaml
+	$(TOOLS_BIN)/helm package --version $(VELA_VERSION:v%=%) --app-version $(VELA_VERSION:v%=%) -d $(CHARTS) $(CHARTS)/src/vela-core
 
 # The local control plane of `make e2e-local` (no Docker): etcd, kube-apiserver,
 # kube-controller-manager, Crossplane core and an in-memory OCI registry, each
@@ -186,7 +230,9 @@ $(TOOLS_BIN)/kubectl: tools/kubernetes/go.mod tools/kubernetes/go.sum
 CONTROLPLANE_TOOLS := $(addprefix $(TOOLS_BIN)/,etcd kube-apiserver kube-controller-manager kube-scheduler kwok kwok-stagecheck crossplane vela-core registry kubectl) \
   $(CROSSPLANE_CRDS)/.done $(KWOK_STAGES)/.done $(VELA_CORE_FILES)/.done
 controlplane-tools: $(CONTROLPLANE_TOOLS) ## Build the local control plane's binaries (etcd, Kubernetes and kubectl, kwok, Crossplane, vela-core, registry) and gather their files
-tools: $(TOOLS_BIN)/crank $(TOOLS_BIN)/cue $(TOOLS_BIN)/oam-render $(TOOLS_BIN)/vela $(TOOLS_BIN)/helm $(TOOLS_BIN)/helm-flux $(VELA_BUILTINS)/webservice.yaml $(CROSSPLANE_SCHEMAS) ## Build the pinned crossplane CLI (crank), cue, KubeVela's renderer (oam-render), vela and Helm (ArgoCD's and Flux's)
+tools: $(TOOLS_BIN)/crank $(TOOLS_BIN)/cue $(TOOLS_BIN)/oam-render $(TOOLS_BIN)/vela $(TOOLS_BIN)/helm $(TOOLS_BIN)/helm-flux $(VELA_BUILTINS)/webservice.yaml $(CROSSPLANE_SCHEMAS) $(TOOLS_BIN)/argocd-health ## Build the pinned crossplane CLI (crank), cue, KubeVela's renderer (oam-render), vela, Helm (ArgoCD's and Flux's) and ArgoCD's health evaluator
+GITOPS_TOOLS := $(addprefix $(TOOLS_BIN)/,argocd redis) $(ARGOCD_FILES)/.done $(CHARTS)/crossplane-$(CROSSPLANE_VERSION:v%=%).tgz $(CHARTS)/vela-core-$(VELA_VERSION:v%=%).tgz
+gitops-tools: $(GITOPS_TOOLS) ## Build ArgoCD (application-controller, repo-server), Redis and the Crossplane and vela-core charts for the GitOps e2e
 
 # Typed cdk8s classes for the Crossplane and KubeVela kinds synth emits: `cdk8s import` of
 # the CRDs in the pinned modules (tools/crossplane: cluster/crds; tools/vela:
@@ -252,7 +298,7 @@ conformance: debian-packages install tools controlplane-tools ## crossplane rend
 	@mkdir -p $(REPORTS)
 	$(VITEST) run --project conformance $(REPORT)
 
-e2e-local: install tools controlplane-tools ## The platform on a local control plane (Kubernetes, kwok, Crossplane, vela-core as processes; no Docker)
+e2e-local: install tools controlplane-tools gitops-tools ## The platform on a local control plane (Kubernetes, kwok, Crossplane, vela-core as processes; no Docker) and ArgoCD syncing it from a local Git server
 	@mkdir -p $(REPORTS)
 	$(VITEST) run --project e2e-local $(REPORT)
 

@@ -28,6 +28,8 @@ export default defineConfig({
           // E2E_LOCAL_CONCURRENCY=1 runs them one at a time: each example's
           // timings alone (docs/controlplane.md).
           maxConcurrency: Number(process.env.E2E_LOCAL_CONCURRENCY ?? 32),
+          // One plane at a time: two would share the 2 cores and blur each other's timings.
+          fileParallelism: false,
           testTimeout: 300_000,
           hookTimeout: 900_000,
         },

@@ -50,7 +50,7 @@ function generated(path: string): { object: KubeObject; file: string }[] {
   return files.flatMap((f) => parseDocuments(readFileSync(f, 'utf8'), f).map((object) => ({ object, file: relative(ROOT, f) })));
 }
 
-/** Who installs each operator: an ArgoCD Application of gitops/apps/platform.yaml, or the cluster's owner. */
+/** Who installs each operator: an ArgoCD Application of the app-of-apps (gitops/apps), or the cluster's owner. */
 export const OPERATORS: Record<string, { name: string; argocd?: string }> = {
   'apiextensions.crossplane.io': { name: 'Crossplane', argocd: 'crossplane' },
   'pkg.crossplane.io': { name: 'Crossplane', argocd: 'crossplane' },
@@ -94,7 +94,7 @@ function operatorFix(group: string): string {
   if (!op) return `install the operator that serves ${group}`;
   if (group === 'repo.github.upbound.io') return 'kubectl apply -f install/providers.yaml (Crossplane installs the provider and its CRDs)';
   return op.argocd
-    ? `install ${op.name}: sync the ArgoCD Application ${op.argocd} (gitops/apps/platform.yaml) or apply gitops/root.yaml`
+    ? `install ${op.name}: sync the ArgoCD Application ${op.argocd} (gitops/apps) or apply gitops/root.yaml`
     : `install ${op.name} (the platform expects it in the cluster; it is not in gitops/apps)`;
 }
 

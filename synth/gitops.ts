@@ -5,12 +5,24 @@
  * ship: this project's claims and composites, KubeVela Applications, and
  * ArgoCD Applications themselves (without which an app-of-apps does not wait
  * for a wave to be healthy before starting the next).
+ *
+ * gitops/apps is a Helm chart, ArgoCD's documented app-of-apps pattern
+ * (argoproj/argo-cd docs/operator-manual/cluster-bootstrapping.md@v3.6.2), so
+ * that one override of the root Application's `spec.source.repoURL` points
+ * every child at the same repository: the root passes its own repoURL and
+ * targetRevision as Helm parameters through ArgoCD's build environment
+ * ($ARGOCD_APP_SOURCE_REPO_URL, $ARGOCD_APP_SOURCE_TARGET_REVISION; the
+ * repo-server substitutes them in Helm parameters: reposerver/repository/
+ * repository.go newEnv and helmTemplate's env.Envsubst, v3.6.2). docs/gitops.md
+ * says how to point it at a fork, and how to take the third-party charts from
+ * a mirror (`charts.mirror`, `charts.values`).
  */
 import { ApiObject } from 'cdk8s';
+import { stringify } from 'yaml';
 import { FUNCTIONS } from '../functions/catalog.js';
 import { PLATFORM } from '../functions/lib/platform.js';
 import { CONTROLLER_PINS } from '../functions/lib/pins.js';
-import { newChart, yamlFile, type OutputFile } from './output.js';
+import { HEADER, newChart, yamlFile, type OutputFile } from './output.js';
 
 /** Charts of the controllers, pinned in functions/lib/pins.ts: Crossplane matches the CLI the tests run. */
 export const CONTROLLERS = {
@@ -21,28 +33,59 @@ export const CONTROLLERS = {
 } as const;
 
 const REVISION = 'main';
-const ARGOCD_NS = 'argocd';
+export const ARGOCD_NS = 'argocd';
+/** The root Application's name and the path of the app-of-apps chart. */
+export const ROOT_APP = 'platform';
+export const APPS_CHART = 'gitops/apps';
 
-interface Child {
+/**
+ * The app-of-apps chart's values (gitops/apps/values.yaml). `source` is what
+ * the root passes from its own source; `charts` are the overrides for a
+ * cluster that cannot reach the charts' own repositories.
+ */
+export const APPS_VALUES = {
+  source: { repoURL: PLATFORM.source, targetRevision: REVISION },
+  platformPackages: { exclude: '' },
+  charts: { mirror: '', values: Object.fromEntries(Object.keys(CONTROLLERS).map((k) => [k, {}])) as Record<keyof typeof CONTROLLERS, object> },
+};
+
+/**
+ * Helm template text cdk8s cannot emit (control structures), as placeholder
+ * keys replaced after rendering, each only when its value is set, so the
+ * default render has neither: a controller's `helm.valuesObject`
+ * (charts.values.<name>) and platform-packages' `directory.exclude`.
+ */
+const HOLES: Record<string, (indent: string, arg: string) => string[]> = {
+  values: (i, name) => [`${i}{{- with index .Values.charts.values "${name}" }}`, `${i}helm:`, `${i}  valuesObject: {{- toYaml . | nindent ${i.length + 4} }}`, `${i}{{- end }}`],
+  exclude: (i) => [`${i}{{- with .Values.platformPackages.exclude }}`, `${i}exclude: {{ . | quote }}`, `${i}{{- end }}`],
+};
+const hole = (kind: keyof typeof HOLES, arg = '') => `__hole_${kind}_${arg}__`;
+function fillHoles(text: string): string {
+  return text.replace(/^( *)__hole_([a-z]+)_([a-z]*)__: .*$/gm, (_m, indent: string, kind: string, arg: string) => HOLES[kind](indent, arg).join('\n'));
+}
+
+export interface Child {
   name: string;
   wave: number;
   namespace: string;
-  source: Record<string, unknown>;
+  /** A controller's chart (CONTROLLERS key), or a path of this repository. */
+  chart?: keyof typeof CONTROLLERS;
+  source?: { path: string; directory?: Record<string, unknown> };
   /** Kinds whose CRD a controller of an earlier wave creates (XRD-backed claims, provider kinds). */
   skipDryRun?: boolean;
   serverSideApply?: boolean;
 }
 
-const CHILDREN: Child[] = [
+export const CHILDREN: Child[] = [
   ...Object.entries(CONTROLLERS).map(([name, c]) => ({
     name,
     wave: -4,
     namespace: c.namespace,
-    source: { repoURL: c.repoURL, chart: c.chart, targetRevision: c.version },
+    chart: name as keyof typeof CONTROLLERS,
     // Large CRDs (Crossplane's, KubeVela's) exceed the client-side apply annotation limit.
     serverSideApply: true,
   })),
-  { name: 'platform-packages', wave: -3, namespace: 'crossplane-system', source: { path: 'install', directory: { recurse: true } }, skipDryRun: true },
+  { name: 'platform-packages', wave: -3, namespace: 'crossplane-system', source: { path: 'install', directory: { recurse: true, [hole('exclude')]: 'x' } }, skipDryRun: true },
   { name: 'platform-apis', wave: -2, namespace: 'crossplane-system', source: { path: 'xrds' } },
   { name: 'platform-compositions', wave: -1, namespace: 'crossplane-system', source: { path: 'compositions' } },
   { name: 'platform-definitions', wave: 0, namespace: 'vela-system', source: { path: 'definitions', directory: { recurse: true } } },
@@ -64,7 +107,16 @@ const CHILDREN: Child[] = [
 ];
 
 function application(chart: ReturnType<typeof newChart>, c: Child): void {
-  const fromGit = 'path' in c.source;
+  const controller = c.chart && CONTROLLERS[c.chart];
+  const source = controller
+    ? {
+        // A mirror holds the same chart names and versions (an OCI registry: host/path, no scheme).
+        repoURL: `{{ .Values.charts.mirror | default "${controller.repoURL}" }}`,
+        chart: controller.chart,
+        targetRevision: controller.version,
+        [hole('values', c.chart)]: 'x',
+      }
+    : { repoURL: '{{ .Values.source.repoURL }}', targetRevision: '{{ .Values.source.targetRevision }}', ...c.source };
   new ApiObject(chart, c.name, {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
@@ -76,7 +128,7 @@ function application(chart: ReturnType<typeof newChart>, c: Child): void {
     },
     spec: {
       project: 'default',
-      source: fromGit ? { repoURL: PLATFORM.source, targetRevision: REVISION, ...c.source } : c.source,
+      source,
       destination: { server: 'https://kubernetes.default.svc', namespace: c.namespace },
       syncPolicy: {
         automated: { prune: true, selfHeal: true },
@@ -136,13 +188,41 @@ end
 return hs
 `;
 
-/** Health of an ArgoCD Application, so an app-of-apps waits for each wave. */
+/**
+ * Health of an ArgoCD Application, so an app-of-apps waits for each wave.
+ * ArgoCD's documented check (docs/operator-manual/health.md@v3.6.2, "Argo CD
+ * App") returns status.health as it is; on the local plane that let the root
+ * start wave -3 while the crossplane child was still in its first sync: for
+ * about a second the child reported Healthy, computed before its Deployments
+ * existed (controller log: "Updated health status: -> Healthy" during the
+ * Running operation). So a child counts only once no sync is requested
+ * (`operation`) or running and it is Synced; a failed sync is Degraded.
+ */
 export const ARGO_APPLICATION_HEALTH_LUA = `local hs = {status = "Progressing", message = ""}
-if obj.status ~= nil and obj.status.health ~= nil then
-  hs.status = obj.status.health.status
-  if obj.status.health.message ~= nil then
-    hs.message = obj.status.health.message
+if obj.status == nil or obj.status.health == nil then
+  return hs
+end
+if obj.operation ~= nil then
+  hs.message = "sync requested"
+  return hs
+end
+local op = obj.status.operationState
+if op ~= nil and op.phase == "Running" then
+  hs.message = op.message or "syncing"
+  return hs
+end
+if obj.status.sync == nil or obj.status.sync.status ~= "Synced" then
+  if op ~= nil and (op.phase == "Failed" or op.phase == "Error") then
+    hs.status = "Degraded"
+    hs.message = op.message or op.phase
+  else
+    hs.message = "not Synced yet"
   end
+  return hs
+end
+hs.status = obj.status.health.status
+if obj.status.health.message ~= nil then
+  hs.message = obj.status.health.message
 end
 return hs
 `;
@@ -159,21 +239,56 @@ export function healthCustomizations(): Record<string, string> {
   return out;
 }
 
-export function gitopsFiles(): OutputFile[] {
-  const root = newChart();
-  new ApiObject(root, 'root', {
+/**
+ * The root Application as gitops/root.yaml has it. Its source's repoURL (and
+ * targetRevision) is the one override a fork needs: the children follow.
+ */
+export function rootApplication(): Record<string, unknown> {
+  return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
-    metadata: { name: 'platform', namespace: ARGOCD_NS },
+    metadata: { name: ROOT_APP, namespace: ARGOCD_NS },
     spec: {
       project: 'default',
-      source: { repoURL: PLATFORM.source, targetRevision: REVISION, path: 'gitops/apps' },
+      source: {
+        repoURL: PLATFORM.source,
+        targetRevision: REVISION,
+        path: APPS_CHART,
+        helm: {
+          parameters: [
+            { name: 'source.repoURL', value: '$ARGOCD_APP_SOURCE_REPO_URL' },
+            { name: 'source.targetRevision', value: '$ARGOCD_APP_SOURCE_TARGET_REVISION' },
+          ],
+        },
+      },
       destination: { server: 'https://kubernetes.default.svc', namespace: ARGOCD_NS },
       syncPolicy: { automated: { prune: true, selfHeal: true } },
     },
-  });
+  };
+}
+
+export function gitopsFiles(): OutputFile[] {
+  const root = newChart();
+  new ApiObject(root, 'root', rootApplication() as never);
   const apps = newChart();
   for (const c of CHILDREN) application(apps, c);
+  const templates = yamlFile(`${APPS_CHART}/templates/platform.yaml`, apps);
+  const chartMeta = {
+    apiVersion: 'v2',
+    name: 'platform-apps',
+    description: 'The ArgoCD Applications that install the platform in sync waves (app-of-apps); generated by make synth',
+    type: 'application',
+    version: PLATFORM.packageVersion.replace(/^v/, ''),
+  };
+  const values = `${HEADER}# What the root Application (gitops/root.yaml) passes: its own source, so
+# overriding the root's spec.source.repoURL points every child at a fork.
+# charts.mirror: an OCI registry (host/path, no scheme) holding the
+# controllers' charts under the same names and versions, for clusters that
+# cannot reach the charts' own repositories (ArgoCD then needs a repository
+# Secret for it: docs/gitops.md). charts.values: Helm values per controller.
+# platformPackages.exclude: a glob of install/ files not to sync (ArgoCD's
+# directory.exclude), e.g. providers.yaml where provider packages cannot be pulled.
+${stringify(APPS_VALUES)}`;
   const cm = newChart();
   new ApiObject(cm, 'argocd-cm', {
     apiVersion: 'v1',
@@ -181,5 +296,11 @@ export function gitopsFiles(): OutputFile[] {
     metadata: { name: 'argocd-cm', namespace: ARGOCD_NS, labels: { 'app.kubernetes.io/name': 'argocd-cm', 'app.kubernetes.io/part-of': 'argocd' } },
     data: healthCustomizations(),
   });
-  return [yamlFile('gitops/root.yaml', root), yamlFile('gitops/apps/platform.yaml', apps), yamlFile('gitops/argocd/argocd-cm.yaml', cm)];
+  return [
+    yamlFile('gitops/root.yaml', root),
+    { path: `${APPS_CHART}/Chart.yaml`, content: HEADER + stringify(chartMeta) },
+    { path: `${APPS_CHART}/values.yaml`, content: values },
+    { ...templates, content: fillHoles(templates.content) },
+    yamlFile('gitops/argocd/argocd-cm.yaml', cm),
+  ];
 }

@@ -300,10 +300,13 @@ export const CONTROLLER_PINS = {
     chart: { repoURL: 'https://charts.crossplane.io/stable', chart: 'crossplane', version: '2.2.1', namespace: 'crossplane-system' },
     source: 'crossplane/crossplane cluster/charts/crossplane, cluster/crds@v2.2.1 (the CLI the tests run, tools/crank/go.mod)',
   },
+  // 1.10.9: the release the Go module proxy serves (it refuses v1.10.3), so the chart ArgoCD
+  // installs is the one the local plane runs and tests (tools/vela, `make gitops-tools`);
+  // kubevela publishes the chart on every v* tag (.github/workflows/chart.yml@v1.10.9).
   kubevela: {
-    version: '1.10.3',
-    chart: { repoURL: 'https://kubevela.github.io/charts', chart: 'vela-core', version: '1.10.3', namespace: 'vela-system' },
-    source: 'kubevela/kubevela charts/vela-core@v1.10.3',
+    version: '1.10.9',
+    chart: { repoURL: 'https://kubevela.github.io/charts', chart: 'vela-core', version: '1.10.9', namespace: 'vela-system' },
+    source: 'kubevela/kubevela charts/vela-core@v1.10.9',
   },
   flux: {
     version: '2.4.0',

@@ -87,7 +87,7 @@ describe.skipIf(!bins)('platform doctor against a real kube-apiserver', () => {
     expect(r.code).toBe(1);
     expect(r.out).toContain('✓ API server reachable');
     for (const name of requiredCrds()) expect(r.out).toMatch(new RegExp(`✗ CRD ${name.replace(/\./g, '\\.')} .*missing`));
-    expect(r.out).toContain('fix: install KEDA: sync the ArgoCD Application keda (gitops/apps/platform.yaml)');
+    expect(r.out).toContain('fix: install KEDA: sync the ArgoCD Application keda (gitops/apps)');
     expect(r.out).toContain('fix: install Knative Serving (the platform expects it in the cluster; it is not in gitops/apps)');
     expect(r.out).toContain('fix: kubectl apply -f install/providers.yaml');
     expect(r.out).toContain('✓ Secrets the claims refer to');

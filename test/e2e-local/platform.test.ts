@@ -12,7 +12,7 @@
  *
  * `make e2e-local` runs it alone; `make test` includes it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
@@ -27,6 +27,7 @@ import { render } from './expect.js';
 import { COMPOSE_TIMEOUT, Lifecycle, READY_TIMEOUT, resourceName } from './lifecycle.js';
 import { claimState, ensureNamespaces, key, liveObjects, objectArgs, refOf, resource, waitFor, xrOf, type Live } from './live.js';
 import { MISTAKES } from './mistakes.js';
+import { steps } from './steps.js';
 
 const examples = (prefix: string) =>
   readdirSync(join(ROOT, 'examples'), { withFileTypes: true })
@@ -52,7 +53,8 @@ const WAITS_FOR: Record<string, string> = {
 
 let plane: Plane;
 let devServers: ChildProcess[] = [];
-let failed = false;
+/** Every test records a failure, so the state dir (process logs) is kept for a look. */
+const { run, step } = steps(COMPOSE_TIMEOUT);
 const kubectl = () => plane.kubectl;
 const life = new Lifecycle(kubectl, log);
 /** One promise per example test, settled when it ends (WAITS_FOR). */
@@ -77,20 +79,9 @@ afterAll(async () => {
   mkdirSync(reports, { recursive: true });
   writeFileSync(join(reports, 'e2e-local-timings.json'), JSON.stringify({ plane: plane?.timings, examples: life.timings, processes: used }, null, 2));
   log('timings (s): ' + JSON.stringify({ plane: plane?.timings.map(([n, s]) => `${n}: ${s.toFixed(1)}`), examples: life.timings }, null, 1));
-  await plane?.stop(failed);
+  await plane?.stop(run.failed);
 }, 120_000);
 
-/** Every test records a failure, so the state dir (process logs) is kept for a look. */
-function step(name: string, fn: () => Promise<void>, timeout: number) {
-  it(name, async () => {
-    try {
-      await fn();
-    } catch (e) {
-      failed = true;
-      throw e;
-    }
-  }, timeout);
-}
 
 /**
  * A toggled option reaches the composed objects: the Redis cache of the

@@ -3,13 +3,10 @@
  * test/conformance/doctor.test.ts; this one pins what the checks derive from
  * the repository and how they fail without any binary.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
 import { doctor, OPERATORS, requiredCrds, runChecks, type ClusterReader } from '../../cli/doctor.js';
 import type { KubeObject } from '../../functions/lib/k8s/objects.js';
-import { ROOT } from '../../tooling/tools.js';
+import { CHILDREN } from '../../synth/gitops.js';
 
 /** A cluster holding `objects`; kinds without a CRD among them are not served. */
 function cluster(objects: KubeObject[]): ClusterReader {
@@ -40,8 +37,8 @@ describe('platform doctor checks', () => {
     expect(requiredCrds().filter((c) => c.endsWith('.k8s.io'))).toEqual([]);
   });
 
-  it('names only ArgoCD Applications that gitops/apps/platform.yaml has', () => {
-    const apps = parseAllDocuments(readFileSync(join(ROOT, 'gitops/apps/platform.yaml'), 'utf8')).map((d) => (d.toJS() as KubeObject).metadata?.name);
+  it('names only ArgoCD Applications that the app-of-apps has', () => {
+    const apps = CHILDREN.map((c) => c.name);
     for (const op of Object.values(OPERATORS)) if (op.argocd) expect(apps).toContain(op.argocd);
   });
 

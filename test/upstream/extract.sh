@@ -52,7 +52,7 @@ show knative+serving knative-v1.15.3 config/core/300-resources/domain-mapping.ya
 show istio+istio 1.23.2 manifests/charts/base/crds/crd-all.gen.yaml | only gateways.networking.istio.io virtualservices.networking.istio.io | header "istio/istio manifests/charts/base/crds/crd-all.gen.yaml@1.23.2" > "$OUT/crds/istio-gateways-virtualservices.yaml"
 show crossplane-contrib+provider-upjet-github v0.19.1 package/crds/repo.github.upbound.io_repositories.yaml | header "crossplane-contrib/provider-upjet-github package/crds/repo.github.upbound.io_repositories.yaml@v0.19.1" > "$OUT/crds/upjet-github-repositories.yaml"
 show crossplane-contrib+provider-upjet-github v0.19.1 package/crds/repo.github.upbound.io_repositoryfiles.yaml | header "crossplane-contrib/provider-upjet-github package/crds/repo.github.upbound.io_repositoryfiles.yaml@v0.19.1" > "$OUT/crds/upjet-github-repositoryfiles.yaml"
-show kubevela+kubevela v1.10.3 charts/vela-core/crds/core.oam.dev_applications.yaml | header "kubevela/kubevela charts/vela-core/crds/core.oam.dev_applications.yaml@v1.10.3" > "$OUT/crds/kubevela-applications.yaml"
+show kubevela+kubevela v1.10.9 charts/vela-core/crds/core.oam.dev_applications.yaml | header "kubevela/kubevela charts/vela-core/crds/core.oam.dev_applications.yaml@v1.10.9" > "$OUT/crds/kubevela-applications.yaml"
 
 # Kubernetes built-in kinds: the OpenAPI v3 documents of k8s.io/kubernetes
 # v1.35.4 (api/openapi-spec/v3, from the Go module cache), reduced to the

@@ -54,6 +54,8 @@ export interface Plane {
   timings: [string, number][];
   /** Dependencies the harness could not install, said out loud. */
   notInstalled: string[];
+  /** host:port of the plane's OCI registry (plain HTTP on loopback). */
+  registry: string;
   stop(keepState?: boolean): Promise<void>;
 }
 
@@ -147,7 +149,7 @@ export async function startPlane(options: PlaneOptions = {}): Promise<Plane> {
       simulations = await startSimulations(kubectl, log);
       phase('simulations started');
     }
-    return { state, kubeconfig: kube.kubeconfig, apiserverUrl: kube.apiserverUrl, kubectl, timings, notInstalled: fns.skipped, stop };
+    return { state, kubeconfig: kube.kubeconfig, apiserverUrl: kube.apiserverUrl, kubectl, timings, notInstalled: fns.skipped, registry: registry.host, stop };
   } catch (e) {
     log(`start failed: ${(e as Error).message}`);
     await stop(true);
