@@ -12,7 +12,7 @@ export const REALTIME_COMPOSES = [
   'Pipeline Jobs: topics and retention, HealthData Avro schema, MQTT source connector, four Lenses SQL processors, Snowflake sink',
   'Istio Gateway `{name}-gateway` and VirtualServices (HTTP hosts `<service>.{name}-realtime.<domain>`, MQTT TCP 1883)',
   'NetworkPolicies: default deny, then per component',
-  'Secrets `{name}-{mqtt,kafka,db,metabase,lenses}-secret` in the claim namespace and the platform namespace, and `platform-credentials` (platform namespace) with its copy `{name}-platform-credentials-backup` (claim namespace)',
+  'Secrets `{name}-{mqtt,kafka,db,metabase,lenses}-secret` in the claim namespace, their copies `{name}-{kind}-connection` in the platform namespace, and `platform-credentials` (platform namespace) with its copy `{name}-platform-credentials-backup` (claim namespace)',
 ];
 
 export const REALTIME_NOTES = `## Decisions

@@ -41,6 +41,14 @@ export const credentialsBackupSecret = (name: string) => `${name}-platform-crede
 /** Where versions before issue 25 kept the copy: the platform namespace. */
 const EARLIER_CREDENTIALS_BACKUP = 'credentials-backup';
 
+/**
+ * Composition resource name of a connection Secret's copy in the platform
+ * namespace (components/connection-secrets.ts says why it is new), and the one
+ * versions before it used, read below while Crossplane still observes it.
+ */
+export const platformCopyResource = (kind: string) => `${kind}-connection-platform`;
+const earlierPlatformCopyResource = (kind: string) => `${kind}-secret-platform`;
+
 /** Connection Secrets (both namespaces' copies) that carry a generated password, under their own key. */
 const CONNECTION_COPIES: Record<string, Partial<Record<PasswordKey, string>>> = {
   mqtt: { MQTT_PLATFORM_PASSWORD: 'MQTT_PASSWORD' },
@@ -63,7 +71,8 @@ function passwordCopies(name: string, ns: string, claimNs: string, observed: Rec
     fullCopy(liveBackup.secret, PASSWORD_KEYS),
     fullCopy(observed[EARLIER_CREDENTIALS_BACKUP], PASSWORD_KEYS),
     ...Object.entries(CONNECTION_COPIES).flatMap(([kind, keys]) => [
-      { secret: observed[`${kind}-secret-platform`], keys },
+      { secret: observed[platformCopyResource(kind)], keys },
+      { secret: observed[earlierPlatformCopyResource(kind)], keys },
       { secret: observed[`${kind}-secret`], keys },
     ]),
   ];

@@ -45,7 +45,7 @@ describe('realtime-platform: what it composes', () => {
     expect(out.namespace).toMatchObject({ kind: 'Namespace', metadata: { name: 'health-data-realtime' } });
     for (const kind of ['mqtt', 'kafka', 'db', 'metabase', 'lenses']) {
       expect(out[`${kind}-secret`].metadata).toMatchObject({ name: `health-data-${kind}-secret`, namespace: NS });
-      expect(out[`${kind}-secret-platform`].metadata).toMatchObject({ name: `health-data-${kind}-secret`, namespace: 'health-data-realtime' });
+      expect(out[`${kind}-connection-platform`].metadata).toMatchObject({ name: `health-data-${kind}-connection`, namespace: 'health-data-realtime' });
     }
     // The credentials' copy is in the claim namespace: deleting the platform namespace loses no password.
     expect(out[BACKUP].metadata).toMatchObject({ name: 'health-data-platform-credentials-backup', namespace: NS });
@@ -221,7 +221,7 @@ describe('realtime-platform: generated passwords are never regenerated while a c
     const copies: [string, string, string][] = [
       ['db-secret', 'DB_PASSWORD', 'APP_DB_PASSWORD'],
       ['mqtt-secret', 'MQTT_PASSWORD', 'MQTT_PLATFORM_PASSWORD'],
-      ['metabase-secret-platform', 'DASHBOARD_ADMIN_PASSWORD', 'DASHBOARD_ADMIN_PASSWORD'],
+      ['metabase-connection-platform', 'DASHBOARD_ADMIN_PASSWORD', 'DASHBOARD_ADMIN_PASSWORD'],
       ['lenses-secret', 'LENSES_ADMIN_PASSWORD', 'LENSES_ADMIN_PASSWORD'],
     ];
     const pick = (data: Record<string, string>) => Object.fromEntries(keys.map((k) => [k, data[k]]));
@@ -237,7 +237,7 @@ describe('realtime-platform: generated passwords are never regenerated while a c
     expect(secretData(out[BACKUP])).toEqual(original);
     expect(secretData(out['db-secret']).DB_PASSWORD).toBe(original.APP_DB_PASSWORD);
     expect(secretData(out['mqtt-secret']).MQTT_PASSWORD).toBe(original.MQTT_PLATFORM_PASSWORD);
-    expect(secretData(out['metabase-secret-platform']).DASHBOARD_ADMIN_PASSWORD).toBe(original.DASHBOARD_ADMIN_PASSWORD);
+    expect(secretData(out['metabase-connection-platform']).DASHBOARD_ADMIN_PASSWORD).toBe(original.DASHBOARD_ADMIN_PASSWORD);
     expect(secretData(out['lenses-secret']).LENSES_ADMIN_PASSWORD).toBe(original.LENSES_ADMIN_PASSWORD);
   };
 
@@ -328,6 +328,28 @@ describe('realtime-platform: generated passwords are never regenerated while a c
     expect(secretData(out.credentials)).toEqual(original);
     expect(out[BACKUP].metadata).toMatchObject({ name: 'health-data-platform-credentials-backup', namespace: NS });
     expect(out['credentials-backup']).toBeUndefined();
+  });
+
+  it('an upgrade from the platform namespace copies named like the claim namespace ones: their passwords are kept, the copies get names of their own', async () => {
+    const { rsp, claim: c, required } = await reconcile(exampleSpec);
+    const observed = observedFrom(rsp);
+    const original = secretData(observed.credentials);
+    // What earlier versions composed: {name}-{kind}-secret in both namespaces, resource `{kind}-secret-platform`;
+    // here the only copies left of the dashboard and Lenses admin passwords.
+    for (const kind of ['metabase', 'lenses']) {
+      const copy = observed[`${kind}-connection-platform`];
+      observed[`${kind}-secret-platform`] = { ...copy, metadata: { ...copy.metadata, name: `health-data-${kind}-secret` } };
+      delete observed[`${kind}-connection-platform`];
+      delete observed[`${kind}-secret`];
+    }
+    delete observed[BACKUP];
+    delete observed.credentials;
+    const live = Object.fromEntries(Object.entries(required).filter(([k]) => !k.startsWith('live-secret-')));
+    const out = desired(await run(compose, requestFor(c, observed, live)));
+    expect(secretData(out.credentials).DASHBOARD_ADMIN_PASSWORD).toBe(original.DASHBOARD_ADMIN_PASSWORD);
+    expect(secretData(out.credentials).LENSES_ADMIN_PASSWORD).toBe(original.LENSES_ADMIN_PASSWORD);
+    expect(out['metabase-connection-platform'].metadata).toMatchObject({ name: 'health-data-metabase-connection', namespace: 'health-data-realtime' });
+    expect(out['metabase-secret-platform']).toBeUndefined();
   });
 });
 

@@ -1,7 +1,8 @@
 /**
- * The five connection Secrets `{name}-{mqtt,kafka,db,metabase,lenses}-secret`,
- * in the claim's namespace (for applications) and in the platform namespace
- * (for its own components), plus `platform-credentials` (platform namespace)
+ * The five connection Secrets `{name}-{mqtt,kafka,db,metabase,lenses}-secret`
+ * in the claim's namespace (for applications), their copies
+ * `{name}-{kind}-connection` in the platform namespace (for workloads beside
+ * the platform), plus `platform-credentials` (platform namespace)
  * and its copy `{name}-platform-credentials-backup` (claim namespace), which
  * keep every generated password. Keys are prefixed per service, so an
  * application can `envFrom` all five without collisions.
@@ -9,13 +10,27 @@
 import { MQTT_PORT, MQTT_WEBSOCKET_PORT } from '../../lib/mosquitto.js';
 import { realtimeSecretName, type RealtimeSecretKind } from '../../lib/realtime.js';
 import { secretObject } from '../../lib/secrets.js';
-import { CREDENTIALS, CREDENTIALS_BACKUP, CREDENTIALS_SECRET, credentialsBackupSecret, host, labels, readiness, res, type Component, type Platform } from '../context.js';
+import { CREDENTIALS, CREDENTIALS_BACKUP, CREDENTIALS_SECRET, credentialsBackupSecret, host, labels, platformCopyResource, readiness, res, type Component, type Platform } from '../context.js';
 import { appDatabaseEndpoint, DASHBOARD_PORT, dashboardAdmin, endpoints, HQ_HTTP_PORT, kafkaUrls, LENSES_ADMIN, MQTT_PLATFORM_USER } from '../names.js';
 
 export type SecretKind = RealtimeSecretKind;
 
 export function secretName(p: Platform, kind: SecretKind): string {
   return realtimeSecretName(p.name, kind);
+}
+
+/**
+ * The platform namespace's copy has a name of its own: Crossplane v2.2.1 orders
+ * an XR's spec.resourceRefs by apiVersion, kind and name only, with an unstable
+ * sort (UpdateResourceRefs, internal/controller/apiextensions/composite/composition_functions.go
+ * @v2.2.1), so two Secrets of one name swapped places on every reconcile, each
+ * swap an XR update that queued the next reconcile at once (17 function calls
+ * a minute per claim, bench/claims-scale.ts). A new resource name too
+ * (context.ts platformCopyResource), so Crossplane deletes the copy composed
+ * under the old name.
+ */
+export function platformCopyName(p: Platform, kind: SecretKind): string {
+  return `${p.name}-${kind}-connection`;
 }
 
 /** Which connection Secrets exist for this spec (MQTT only with IoT, Lenses only when enabled). */
@@ -78,7 +93,7 @@ export function connectionSecrets(p: Platform): Component {
     const name = secretName(p, kind);
     const l = labels(p, `${kind}-secret`);
     out[`${kind}-secret`] = res(p, `${kind}-secret`, secretObject(name, p.claimNs, data, l), readiness.exists);
-    out[`${kind}-secret-platform`] = res(p, `${kind}-secret-platform`, secretObject(name, p.ns, data, l), readiness.exists);
+    out[platformCopyResource(kind)] = res(p, platformCopyResource(kind), secretObject(platformCopyName(p, kind), p.ns, data, l), readiness.exists);
   }
   return { resources: out };
 }
