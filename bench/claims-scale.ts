@@ -15,9 +15,9 @@ import type { ComposeFunction, RunFunctionRequest } from '@crossplane-org/functi
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { bundle } from '../tooling/bundle.js';
-import { run } from '../tooling/request.js';
-import { ROOT } from '../tooling/tools.js';
+import { bundle } from '../harness/bundle.js';
+import { run } from '../harness/request.js';
+import { ROOT } from '../harness/tools.js';
 import { convergedRequest } from './requests.js';
 
 export interface ClaimsScale { claims: number; firstRoundMsPerCall: number; steadyMsPerCall: number }
@@ -27,7 +27,7 @@ const cpuMsNow = () => { const u = process.cpuUsage(); return (u.user + u.system
 const SETTLE_MS = 1500;
 
 export async function claimsScale(counts: number[], rounds: number): Promise<ClaimsScale[]> {
-  const file = join(ROOT, '.tools/bench/claims-scale/function.mjs');
+  const file = join(ROOT, '.build/bench/claims-scale/function.mjs');
   await bundle('realtime-platform', file, 'function');
   // Each import under another query is a new module instance: nothing cached.
   let instance = 0;

@@ -1,6 +1,6 @@
 /**
  * `make bench-plane`: how the platform's cost grows with the number of
- * claims, on the local control plane (tooling/controlplane/: etcd,
+ * claims, on the local control plane (harness/controlplane/: etcd,
  * kube-apiserver, kube-controller-manager, Crossplane core, the functions
  * served over mutual TLS). Per level (N EventDrivenServices and M realtime
  * platforms, each level on a fresh plane) it applies the claims at once and
@@ -34,9 +34,9 @@ import { parse, parseAllDocuments, stringify } from 'yaml';
 import { FUNCTIONS } from '../functions/catalog.js';
 import type { KubeObject } from '../functions/lib/k8s/objects.js';
 import { PLATFORM } from '../functions/lib/platform.js';
-import { apiOfClaim } from '../tooling/claims.js';
-import { log, startPlane, type Plane } from '../tooling/controlplane/plane.js';
-import { ROOT } from '../tooling/tools.js';
+import { apiOfClaim } from '../harness/claims.js';
+import { log, startPlane, type Plane } from '../harness/controlplane/plane.js';
+import { ROOT } from '../harness/tools.js';
 import { cpuMs, rssMiB } from './probe.js';
 import { renderReport } from './plane-report.js';
 import { claimsScale, type ClaimsScale } from './claims-scale.js';

@@ -8,9 +8,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type * as grpc from '@grpc/grpc-js';
 import type { RunFunctionRequest } from '@crossplane-org/function-sdk-typescript';
-import { functionClient, runFunction } from '../tooling/grpc.js';
-import { portOpen } from '../tooling/servers.js';
-import { ROOT } from '../tooling/tools.js';
+import { functionClient, runFunction } from '../harness/grpc.js';
+import { portOpen } from '../harness/servers.js';
+import { ROOT } from '../harness/tools.js';
 
 /** How a function process is started: the Node binary, its flags and the entry file. */
 export interface Launch {

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../functions/lib/k8s/objects.js';
 import { observedFrom } from '../test/support/cluster.js';
-import { answerRequirements, requestFor, run } from '../tooling/request.js';
-import { ROOT } from '../tooling/tools.js';
+import { answerRequirements, requestFor, run } from '../harness/request.js';
+import { ROOT } from '../harness/tools.js';
 
 function yamlDocs(file: string): KubeObject[] {
   return parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJSON() as KubeObject);

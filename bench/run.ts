@@ -24,7 +24,7 @@
  * machine absolute figures swing by tens of percent, ratios much less.
  *
  * `--before DIR` adds, in the same run, another checkout's bundles (built
- * with its own tooling/bundle.ts; it needs its node_modules) started the
+ * with its own harness/bundle.ts; it needs its node_modules) started the
  * same way, for before/after tables.
  *
  *   tsx bench/run.ts [--requests N] [--concurrency C] [--starts S] [--before DIR] [--skip-load] [--memory-flags 'A;B C;...']
@@ -37,9 +37,9 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FUNCTIONS } from '../functions/catalog.js';
-import { functionClient } from '../tooling/grpc.js';
-import { bundleAll, bundleFile, bundlePath, RUNTIME_FLAGS } from '../tooling/bundle.js';
-import { ROOT } from '../tooling/tools.js';
+import { functionClient } from '../harness/grpc.js';
+import { bundleAll, bundleFile, bundlePath, RUNTIME_FLAGS } from '../harness/bundle.js';
+import { ROOT } from '../harness/tools.js';
 import { composeOf, convergedRequest } from './requests.js';
 import { call, coldStart, cpuMs, gcFigures, median, peakRssMiB, rssMiB, startProcess, type Launch } from './probe.js';
 
@@ -58,7 +58,7 @@ const REQUESTS = Number(values.requests);
 const CONCURRENCY = Number(values.concurrency);
 const STARTS = Number(values.starts);
 const BASE_PORT = 9540;
-const OUT = join(ROOT, '.tools/bench');
+const OUT = join(ROOT, '.build/bench');
 const NODE = process.execPath;
 const load0 = loadavg();
 
@@ -105,7 +105,7 @@ let before: Variant[] = [];
 if (values.before) {
   const dir = resolve(values.before);
   const outDir = join(OUT, 'before-dist');
-  const built = spawnSync(join(dir, 'node_modules/.bin/tsx'), ['tooling/bundle.ts', '--outdir', outDir], { cwd: dir, encoding: 'utf8' });
+  const built = spawnSync(join(dir, 'node_modules/.bin/tsx'), ['harness/bundle.ts', '--outdir', outDir], { cwd: dir, encoding: 'utf8' });
   if (built.status !== 0) throw new Error(`bundling ${dir}: ${built.stdout}${built.stderr}`);
   const rev = spawnSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
   before = FUNCTIONS.map((fn) => asImage(`before (${rev}): ${fn.name}`, bundlePath(fn.name, outDir), requests[fn.name], fn.name));

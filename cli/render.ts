@@ -4,16 +4,16 @@
  * composite and goes through its composition function the way Crossplane
  * calls it (requirements answered from the other documents of the file and
  * `--required`, and what it composed observed, until nothing changes). An OAM Application goes through
- * the generated KubeVela definitions with the real `cue` (tooling/oam.ts);
+ * the generated KubeVela definitions with the real `cue` (harness/oam.ts);
  * the claims its components emit then go through the functions too.
  */
 import { Severity, type ResourceSelector } from '@crossplane-org/function-sdk-typescript';
 import { parseAllDocuments } from 'yaml';
 import { FUNCTIONS } from '../functions/catalog.js';
 import type { KubeObject } from '../functions/lib/k8s/objects.js';
-import { claimToXr } from '../tooling/claims.js';
-import { renderApplicationObject, type AppFile } from '../tooling/oam.js';
-import { settle } from '../tooling/request.js';
+import { claimToXr } from '../harness/claims.js';
+import { renderApplicationObject, type AppFile } from '../harness/oam.js';
+import { settle } from '../harness/request.js';
 import { composeOf } from './functions.js';
 
 export type Relation = 'binds' | 'composes' | 'renders';

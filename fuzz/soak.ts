@@ -15,10 +15,10 @@ import type { RunFunctionRequest, RunFunctionResponse } from '@crossplane-org/fu
 import type { ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { FUNCTIONS } from '../functions/catalog.js';
-import { functionClient, runFunction } from '../tooling/grpc.js';
-import { startServer } from '../tooling/servers.js';
+import { functionClient, runFunction } from '../harness/grpc.js';
+import { startServer } from '../harness/servers.js';
 import { join } from 'node:path';
-import { ROOT } from '../tooling/tools.js';
+import { ROOT } from '../harness/tools.js';
 import { observedFrom } from '../test/support/cluster.js';
 import { fuzzTargets } from './targets.js';
 import { rssKiB } from './proc.js';

@@ -15,7 +15,7 @@ import { compose as eventDrivenService } from '../functions/event-driven-service
 import { compose as realtimePlatform } from '../functions/realtime-platform/function.js';
 import { compose as vcluster } from '../functions/vcluster/function.js';
 import { requestFor } from '../test/support/request.js';
-import { ROOT } from '../tooling/tools.js';
+import { ROOT } from '../harness/tools.js';
 import type { Target } from './mutate.js';
 
 export interface FuzzTarget extends Target {

@@ -1,12 +1,12 @@
 /**
  * docs/reference/simulated-controllers.md: the controllers the local plane
- * stands in for with kwok Stages (tooling/controlplane/stages/, each Stage's
+ * stands in for with kwok Stages (harness/controlplane/stages/, each Stage's
  * platform.example.org/simulates annotation), and why every other kind our
- * outputs contain needs none (tooling/controlplane/stages.ts NOT_STAGED).
+ * outputs contain needs none (harness/controlplane/stages.ts NOT_STAGED).
  */
 import { relative } from 'node:path';
-import { NOT_STAGED, kindKey, stages } from '../tooling/controlplane/stages.js';
-import { ROOT } from '../tooling/tools.js';
+import { NOT_STAGED, kindKey, stages } from '../harness/controlplane/stages.js';
+import { ROOT } from '../harness/tools.js';
 import { code, table } from './docs-pins.js';
 import type { OutputFile } from './output.js';
 
@@ -16,15 +16,15 @@ export function simulatedControllersPage(): OutputFile {
 
 Controllers that cannot run on the local control plane (no cloud, no registry, no Terraform)
 are stood in for by [kwok](https://kwok.sigs.k8s.io) v0.8.0 \`Stage\`s on their custom resources,
-in \`tooling/controlplane/stages/\`. Each Stage writes the status that controller writes at the
+in \`harness/controlplane/stages/\`. Each Stage writes the status that controller writes at the
 version this platform pins (\`functions/lib/pins.ts\`), taken from its source: the repository,
 path and tag are in the comments next to each Stage, and what a Stage leaves out is said there
 too. Where the controller creates objects (the Secret of an ExternalSecret, the connection Secret
 of a Workspace), the Stage creates them the same way with placeholder values, and the plane logs
-each simulated status and object as \`SIMULATED: …\` (\`tooling/controlplane/simulated.ts\`).
+each simulated status and object as \`SIMULATED: …\` (\`harness/controlplane/simulated.ts\`).
 \`test/conformance/stages.test.ts\` runs kwok's own Stage code on every example's objects and
 fails for an output kind that has neither a Stage nor a reason below;
-\`tsx tooling/controlplane/stages-on-plane.ts\` (in a network namespace of your own) runs kwok with
+\`tsx harness/controlplane/stages-on-plane.ts\` (in a network namespace of your own) runs kwok with
 them against a plane from \`startPlane()\` and waits for every composed or rendered object of a
 staged kind to settle.
 

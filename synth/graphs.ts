@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildGraph, toMermaid } from '../cli/graph.js';
 import { parseDocuments, render } from '../cli/render.js';
-import { ROOT } from '../tooling/tools.js';
+import { ROOT } from '../harness/tools.js';
 
 const read = (path: string) => parseDocuments(readFileSync(join(ROOT, path), 'utf8'), path);
 

@@ -6,7 +6,7 @@
  * 3. polls (1 s) until every claim is back to the state before (or to the
  *    state the fault is meant to produce): seconds to recover, from the
  *    moment the fault was healed and from the moment it was injected;
- * 4. the deletion watch (tooling/controlplane/deletions.ts) caught up, then
+ * 4. the deletion watch (harness/controlplane/deletions.ts) caught up, then
  *    every deletion with a revision inside the fault's window: the ones the
  *    fault made on purpose (a Secret deleted by hand and what its namespace
  *    held) are intended, every other is not;
@@ -21,11 +21,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeObject } from '../../functions/lib/k8s/objects.js';
 import { PLATFORM } from '../../functions/lib/platform.js';
-import { log, type Plane } from '../../tooling/controlplane/plane.js';
-import { type Deletion, DeletionWatch, watchedKinds } from '../../tooling/controlplane/deletions.js';
-import { failedCalls, functionCalls, type FunctionCalls } from '../../tooling/controlplane/faults.js';
-import { until } from '../../tooling/controlplane/processes.js';
-import { ROOT } from '../../tooling/tools.js';
+import { log, type Plane } from '../../harness/controlplane/plane.js';
+import { type Deletion, DeletionWatch, watchedKinds } from '../../harness/controlplane/deletions.js';
+import { failedCalls, functionCalls, type FunctionCalls } from '../../harness/controlplane/faults.js';
+import { until } from '../../harness/controlplane/processes.js';
+import { ROOT } from '../../harness/tools.js';
 import { FUNCTIONS } from '../../functions/catalog.js';
 import type { ClaimSet } from './claims.js';
 import { refOf } from './claims.js';
@@ -296,12 +296,12 @@ export class Chaos {
     await this.watch.stop();
   }
 
-  /** The rows as JSON in .tools/reports/<name>-faults.json and as the Markdown table of docs/chaos.md, on stderr. */
+  /** The rows as JSON in .build/reports/<name>-faults.json and as the Markdown table of docs/chaos.md, on stderr. */
   async report(name: string): Promise<void> {
-    const dir = join(ROOT, '.tools/reports');
+    const dir = join(ROOT, '.build/reports');
     mkdirSync(dir, { recursive: true });
     const churn = await this.churn().catch((e: Error) => ({ error: e.message }));
-    // Not `${name}.json`: that is vitest's own report of the make target (tooling/summary.ts reads it).
+    // Not `${name}.json`: that is vitest's own report of the make target (harness/summary.ts reads it).
     writeFileSync(
       join(dir, `${name}-faults.json`),
       JSON.stringify({ rows: this.rows, xrGenerationsPerMinute: churn }, (_, v) => (typeof v === 'bigint' ? String(v) : v), 2),

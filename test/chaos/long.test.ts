@@ -3,7 +3,7 @@
  * slice, slice.test.ts): the example claims plus 50 EventDrivenServices and 10
  * realtime platforms applied at once while their functions are killed, then
  * every fault of issue 25 one after another on all of them. Each row of the
- * table it prints (and writes to .tools/reports/chaos-long-faults.json) is a row of
+ * table it prints (and writes to .build/reports/chaos-long-faults.json) is a row of
  * docs/chaos.md.
  */
 import { describe, expect, it } from 'vitest';

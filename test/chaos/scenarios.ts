@@ -1,6 +1,6 @@
 /**
  * The faults of issue 25, each as a {@link Fault} for harness.ts. Process
- * faults come from tooling/controlplane/faults.ts; what each one stands for
+ * faults come from harness/controlplane/faults.ts; what each one stands for
  * in a cluster is said there.
  */
 import { join } from 'node:path';
@@ -23,10 +23,10 @@ import {
   servedFunctions,
   startAgain,
   thaw,
-} from '../../tooling/controlplane/faults.js';
-import { until, type Proc } from '../../tooling/controlplane/processes.js';
-import { ROOT } from '../../tooling/tools.js';
-import type { Deletion } from '../../tooling/controlplane/deletions.js';
+} from '../../harness/controlplane/faults.js';
+import { until, type Proc } from '../../harness/controlplane/processes.js';
+import { ROOT } from '../../harness/tools.js';
+import type { Deletion } from '../../harness/controlplane/deletions.js';
 import type { Chaos, Fault } from './harness.js';
 import { sortedJson, type State } from './state.js';
 

@@ -11,7 +11,7 @@
  *
  * UIDs are kept too: an object deleted and created again has a new one.
  */
-import type { Kubectl } from '../../tooling/controlplane/kubectl.js';
+import type { Kubectl } from '../../harness/controlplane/kubectl.js';
 import { FUNCTIONS } from '../../functions/catalog.js';
 
 export interface ClaimRef {

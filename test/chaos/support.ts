@@ -4,7 +4,7 @@
  * every fault must pass.
  */
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
-import { startPlane, type Plane } from '../../tooling/controlplane/plane.js';
+import { startPlane, type Plane } from '../../harness/controlplane/plane.js';
 import { Chaos, describeDeletion, type Row } from './harness.js';
 
 export function chaosPlane(report: string): () => Chaos {

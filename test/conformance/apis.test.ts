@@ -17,11 +17,11 @@ import { application } from '../../functions/application/api.js';
 import { eventDrivenService } from '../../functions/event-driven-service/api.js';
 import { realtimePlatform } from '../../functions/realtime-platform/api.js';
 import { vcluster } from '../../functions/vcluster/api.js';
-import { claimToXr } from '../../tooling/claims.js';
-import { loadDefinition, parameterOpenApi } from '../../tooling/cue.js';
-import { renderClaim } from '../../tooling/render.js';
-import { startAll, stopAll } from '../../tooling/servers.js';
-import { ROOT, validate } from '../../tooling/tools.js';
+import { claimToXr } from '../../harness/claims.js';
+import { loadDefinition, parameterOpenApi } from '../../harness/cue.js';
+import { renderClaim } from '../../harness/render.js';
+import { startAll, stopAll } from '../../harness/servers.js';
+import { ROOT, validate } from '../../harness/tools.js';
 import { docs as docsOf, readYaml } from '../support/yaml.js';
 
 interface ApiCase {

@@ -14,10 +14,10 @@ import { parse, stringify } from 'yaml';
 import { application, FRAMEWORKS, LANGUAGES } from '../../functions/application/api.js';
 import type { KubeObject } from '../../functions/lib/k8s/objects.js';
 import { secretData } from '../../functions/lib/secrets.js';
-import { healthOf, loadDefinition, renderOutputs, vcontext } from '../../tooling/cue.js';
-import { renderClaim } from '../../tooling/render.js';
-import { startAll, stopAll } from '../../tooling/servers.js';
-import { ROOT, validate } from '../../tooling/tools.js';
+import { healthOf, loadDefinition, renderOutputs, vcontext } from '../../harness/cue.js';
+import { renderClaim } from '../../harness/render.js';
+import { startAll, stopAll } from '../../harness/servers.js';
+import { ROOT, validate } from '../../harness/tools.js';
 import { docs, readYaml } from '../support/yaml.js';
 
 const EX = join(ROOT, 'examples/application');

@@ -15,7 +15,7 @@ import { FUNCTIONS } from '../../functions/catalog.js';
 import type { KubeObject } from '../../functions/lib/k8s/objects.js';
 import { PLATFORM } from '../../functions/lib/platform.js';
 import { APPS_CHART, CONTROLLERS, ROOT_APP } from '../../synth/gitops.js';
-import { ROOT, runTool } from '../../tooling/tools.js';
+import { ROOT, runTool } from '../../harness/tools.js';
 import { helmTemplate } from '../support/helm.js';
 
 const CM = join(ROOT, 'gitops/argocd/argocd-cm.yaml');
@@ -134,7 +134,7 @@ describe('ArgoCD v3.6.2 evaluates gitops/argocd/argocd-cm.yaml', () => {
   });
 
   it('a script ArgoCD cannot run is an error, not a health (the driver really runs ArgoCD\'s Lua)', () => {
-    const broken = join(ROOT, '.tools/argocd-cm-broken.yaml');
+    const broken = join(ROOT, '.build/argocd-cm-broken.yaml');
     const bad = { ...parse(readFileSync(CM, 'utf8')), data: { 'resource.customizations.health.core.oam.dev_Application': 'return obj.status.status.nope' } };
     // ArgoCD's own result check: a status it does not know is Unknown, not the script's word.
     bad.data['resource.customizations.health.argoproj.io_Application'] = 'return {status = "Fine"}';
@@ -146,7 +146,7 @@ describe('ArgoCD v3.6.2 evaluates gitops/argocd/argocd-cm.yaml', () => {
 });
 
 function writeYaml(file: string, obj: unknown): void {
-  if (!existsSync(join(ROOT, '.tools'))) throw new Error('.tools is missing: run `make tools`');
+  if (!existsSync(join(ROOT, '.build'))) throw new Error('.build is missing: run `make tools`');
   // JSON is YAML; the driver parses it with sigs.k8s.io/yaml.
   writeFileSync(file, JSON.stringify(obj));
 }

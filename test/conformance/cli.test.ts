@@ -9,7 +9,7 @@ import { parseDocuments, render } from '../../cli/render.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeObject } from '../../functions/lib/k8s/objects.js';
-import { ROOT } from '../../tooling/tools.js';
+import { ROOT } from '../../harness/tools.js';
 import { docsOf, platform, SEED_EXAMPLES, slack } from '../support/cli.js';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

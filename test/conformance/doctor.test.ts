@@ -9,7 +9,7 @@
  * right group, kind and plural: doctor checks that they are served.
  *
  * Needs the local control plane's etcd, kube-apiserver and
- * kube-controller-manager in .tools/bin (`make controlplane-tools`, which
+ * kube-controller-manager in .build/bin (`make controlplane-tools`, which
  * `make conformance` runs first); without them the suite says so and skips.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -17,12 +17,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
 import { requiredCrds } from '../../cli/doctor.js';
-import { ROOT } from '../../tooling/tools.js';
+import { ROOT } from '../../harness/tools.js';
 import { apiserverBinaries, startApiServer, type ApiServer } from '../support/apiserver.js';
 import { platform } from '../support/cli.js';
 
 const bins = apiserverBinaries();
-if (!bins) console.warn('doctor against a real API server SKIPPED: no etcd/kube-apiserver/kube-controller-manager/kubectl in .tools/bin (`make controlplane-tools` builds them; `make conformance` does it first)');
+if (!bins) console.warn('doctor against a real API server SKIPPED: no etcd/kube-apiserver/kube-controller-manager/kubectl in .build/bin (`make controlplane-tools` builds them; `make conformance` does it first)');
 
 /** Kind and version of each operator CRD doctor requires (Crossplane's come from its module). */
 const STAND_INS: Record<string, [kind: string, version: string, scope: 'Namespaced' | 'Cluster']> = {
@@ -58,7 +58,7 @@ function crd(name: string, [kind, version, scope]: (typeof STAND_INS)[string]) {
   };
 }
 
-const CROSSPLANE_CRDS = join(ROOT, '.tools/validate-cache/xpkg.crossplane.io/crossplane/crossplane@v2.2.1/package.yaml');
+const CROSSPLANE_CRDS = join(ROOT, '.build/validate-cache/xpkg.crossplane.io/crossplane/crossplane@v2.2.1/package.yaml');
 
 describe.skipIf(!bins)('platform doctor against a real kube-apiserver', () => {
   let api: ApiServer;

@@ -6,9 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { renderClaim } from '../../tooling/render.js';
-import { startAll, stopAll } from '../../tooling/servers.js';
-import { ROOT } from '../../tooling/tools.js';
+import { renderClaim } from '../../harness/render.js';
+import { startAll, stopAll } from '../../harness/servers.js';
+import { ROOT } from '../../harness/tools.js';
 import { docs } from '../support/yaml.js';
 
 const EX = join(ROOT, 'examples/event-driven-service');

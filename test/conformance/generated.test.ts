@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { FUNCTIONS } from '../../functions/catalog.js';
 import { join } from 'node:path';
-import { ROOT, runTool, validate } from '../../tooling/tools.js';
+import { ROOT, runTool, validate } from '../../harness/tools.js';
 
 const files = [
   ...readdirSync(join(ROOT, 'xrds')).map((f) => `xrds/${f}`),

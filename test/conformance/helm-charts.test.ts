@@ -17,10 +17,10 @@ import { K8S_VERSIONS, type VClusterSpec } from '../../functions/vcluster/api.js
 import { apiServerUrl, K8S_IMAGE_TAGS } from '../../functions/vcluster/compose.js';
 import { compose as vclusterCompose } from '../../functions/vcluster/function.js';
 import { MONGODB_SECRET_KEYS } from '../../synth/kubevela/catalog/data-services.js';
-import { vcontext } from '../../tooling/cue.js';
-import { definition, evaluate } from '../../tooling/oam.js';
-import { ROOT, runTool } from '../../tooling/tools.js';
-import { settle } from '../../tooling/request.js';
+import { vcontext } from '../../harness/cue.js';
+import { definition, evaluate } from '../../harness/oam.js';
+import { ROOT, runTool } from '../../harness/tools.js';
+import { settle } from '../../harness/request.js';
 import { claim, desired } from '../support/request.js';
 import { chartSource, containers, HELMS, helmTemplate, lockedCommon, podSpec, PublishedCharts, restrictedViolations, secretKeysRead, type Helm, type Rendered } from '../support/helm.js';
 

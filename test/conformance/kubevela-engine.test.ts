@@ -2,16 +2,16 @@
  * The real KubeVela engine against the suite's: every OAM example goes
  * through `vela dry-run --offline` (the vela CLI of vela-core v1.10.9, with
  * vela-core's built-in definitions beside ours, as on a cluster) and through
- * tooling/oam.ts, and both must render, to the same objects. The suite's
- * other OAM tests rely on tooling/oam.ts; this holds it to vela.
+ * harness/oam.ts, and both must render, to the same objects. The suite's
+ * other OAM tests rely on harness/oam.ts; this holds it to vela.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { renderApplication } from '../../tooling/oam.js';
-import { ROOT } from '../../tooling/tools.js';
-import { definitionsDir, dryRun } from '../../tooling/vela.js';
+import { renderApplication } from '../../harness/oam.js';
+import { ROOT } from '../../harness/tools.js';
+import { definitionsDir, dryRun } from '../../harness/vela.js';
 
 type Obj = Record<string, unknown>;
 

@@ -10,11 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { eventDrivenService } from '../../functions/event-driven-service/api.js';
-import { healthOf, loadDefinition, parameterOpenApi, renderComponent, vcontext } from '../../tooling/cue.js';
+import { healthOf, loadDefinition, parameterOpenApi, renderComponent, vcontext } from '../../harness/cue.js';
 import { toOpenApi } from '../../functions/lib/schema/openapi.js';
-import { renderClaim } from '../../tooling/render.js';
-import { startAll, stopAll } from '../../tooling/servers.js';
-import { ROOT } from '../../tooling/tools.js';
+import { renderClaim } from '../../harness/render.js';
+import { startAll, stopAll } from '../../harness/servers.js';
+import { ROOT } from '../../harness/tools.js';
 import { docs, readYaml } from '../support/yaml.js';
 
 const def = loadDefinition(join(ROOT, 'definitions/components/event-driven-service.yaml'));

@@ -9,7 +9,7 @@ import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mosquittoConf, passwordFile, MQTT_PORT } from '../../functions/lib/mosquitto.js';
-import { waitForPort } from '../../tooling/servers.js';
+import { waitForPort } from '../../harness/servers.js';
 
 const MOSQUITTO = process.env.MOSQUITTO ?? '/usr/sbin/mosquitto';
 const PUB = process.env.MOSQUITTO_PUB ?? '/usr/bin/mosquitto_pub';

@@ -13,10 +13,10 @@ import { stringify } from 'yaml';
 import { realtimePlatform } from '../../functions/realtime-platform/api.js';
 import type { KubeObject } from '../../functions/lib/k8s/objects.js';
 import { secretData } from '../../functions/lib/secrets.js';
-import { cueExport, healthOf, loadDefinition, renderComponent, vcontext } from '../../tooling/cue.js';
-import { renderClaim } from '../../tooling/render.js';
-import { startAll, stopAll } from '../../tooling/servers.js';
-import { ROOT } from '../../tooling/tools.js';
+import { cueExport, healthOf, loadDefinition, renderComponent, vcontext } from '../../harness/cue.js';
+import { renderClaim } from '../../harness/render.js';
+import { startAll, stopAll } from '../../harness/servers.js';
+import { ROOT } from '../../harness/tools.js';
 import { docs } from '../support/yaml.js';
 
 const EX = join(ROOT, 'examples/realtime-platform');

@@ -22,10 +22,10 @@ import { compose as realtimePlatform } from '../../functions/realtime-platform/f
 import { compose as application } from '../../functions/application/function.js';
 import { compose as vcluster } from '../../functions/vcluster/function.js';
 import type { KubeObject } from '../../functions/lib/k8s/objects.js';
-import { claimToXr } from '../../tooling/claims.js';
-import { vcontext } from '../../tooling/cue.js';
-import { definition, evaluate, renderApplication } from '../../tooling/oam.js';
-import { ROOT } from '../../tooling/tools.js';
+import { claimToXr } from '../../harness/claims.js';
+import { vcontext } from '../../harness/cue.js';
+import { definition, evaluate, renderApplication } from '../../harness/oam.js';
+import { ROOT } from '../../harness/tools.js';
 import { answer, desired, fatals, requestFor, run } from '../support/request.js';
 import { platformRegistry } from '../support/schemas.js';
 
@@ -288,7 +288,7 @@ describe('KubeVela definitions: every object the CUE templates output against it
 
   it.each(readdirSync(join(ROOT, 'examples/oam')))('example Application %s: components, trait outputs and patches, policies', (file) => {
     const app = renderApplication(join('examples/oam', file));
-    // KubeVela's render (tooling/oam.ts): the workload with every trait's patch applied, and every auxiliary object.
+    // KubeVela's render (harness/oam.ts): the workload with every trait's patch applied, and every auxiliary object.
     for (const c of app.components) checkRendered(`${file} ${c.name} with its traits`, c);
     for (const p of app.policies) checkRendered(`${file} policy ${p.name}`, p);
   });

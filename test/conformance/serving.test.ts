@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as grpc from '@grpc/grpc-js';
 import type { RunFunctionRequest } from '@crossplane-org/function-sdk-typescript';
-import { functionClient, runFunction } from '../../tooling/grpc.js';
+import { functionClient, runFunction } from '../../harness/grpc.js';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,12 +17,12 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { KubeObject } from '../../functions/lib/k8s/objects.js';
 import { requestFor } from '../support/request.js';
-import { portOpen, waitForPort } from '../../tooling/servers.js';
-import { ROOT } from '../../tooling/tools.js';
-import { bundleAll, bundlePath } from '../../tooling/bundle.js';
+import { portOpen, waitForPort } from '../../harness/servers.js';
+import { ROOT } from '../../harness/tools.js';
+import { bundleAll, bundlePath } from '../../harness/bundle.js';
 import { issueLeaf, makeCa } from '../support/crossplane-pki.js';
 
-const BUILD = join(ROOT, '.tools/build');
+const BUILD = join(ROOT, '.build/build');
 let certs = '';
 
 function sh(cmd: string, args: string[], cwd: string): void {
@@ -31,7 +31,7 @@ function sh(cmd: string, args: string[], cwd: string): void {
 }
 
 beforeAll(async () => {
-  // The bundled functions, as the Dockerfile builds them (tooling/bundle.ts).
+  // The bundled functions, as the Dockerfile builds them (harness/bundle.ts).
   rmSync(BUILD, { recursive: true, force: true });
   await bundleAll(BUILD);
   // Crossplane's root CA and client certificate as `crossplane core init`

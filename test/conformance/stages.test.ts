@@ -1,5 +1,5 @@
 /**
- * The kwok Stages of tooling/controlplane/stages/, checked without a plane:
+ * The kwok Stages of harness/controlplane/stages/, checked without a plane:
  * kwok's own loader and Stage code (tools/kwok/stagecheck) and kwok's Stage
  * CRD accept every file; every kind our outputs contain has a Stage or a
  * reason not to; and the objects the examples render reach, through kwok's
@@ -15,10 +15,10 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { parseDocuments, render, type Node } from '../../cli/render.js';
 import { conditionTrue, type KubeObject } from '../../functions/lib/k8s/objects.js';
-import { healthOf } from '../../tooling/cue.js';
-import { NOT_STAGED, kindKey, outputKinds, planeCrds, stageFiles, stages } from '../../tooling/controlplane/stages.js';
-import { definition, renderApplicationObject, type AppFile } from '../../tooling/oam.js';
-import { ROOT, runTool, validate } from '../../tooling/tools.js';
+import { healthOf } from '../../harness/cue.js';
+import { NOT_STAGED, kindKey, outputKinds, planeCrds, stageFiles, stages } from '../../harness/controlplane/stages.js';
+import { definition, renderApplicationObject, type AppFile } from '../../harness/oam.js';
+import { ROOT, runTool, validate } from '../../harness/tools.js';
 
 type Obj = KubeObject & { status?: Record<string, unknown> };
 interface Checked {
@@ -63,7 +63,7 @@ async function renderedExamples(): Promise<{ file: string; nodes: Node[] }[]> {
   return out;
 }
 
-describe('kwok Stages (tooling/controlplane/stages)', () => {
+describe('kwok Stages (harness/controlplane/stages)', () => {
   it('every file holds only kwok v1alpha1 Stages, read by kwok\'s own loader (unknown fields refused)', () => {
     expect(stageFiles().length).toBeGreaterThan(0);
     expect(stagecheck([])).toEqual([]);
@@ -71,7 +71,7 @@ describe('kwok Stages (tooling/controlplane/stages)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'stages-'));
     try {
       const bad = join(dir, 'bad.yaml');
-      writeFileSync(bad, readFileSync(join(ROOT, 'tooling/controlplane/stages/keda.yaml'), 'utf8').replace('  steps:', '  stepz:'));
+      writeFileSync(bad, readFileSync(join(ROOT, 'harness/controlplane/stages/keda.yaml'), 'utf8').replace('  steps:', '  stepz:'));
       const r = runTool('kwok-stagecheck', [bad], '[]');
       expect(r.code).not.toBe(0);
       expect(r.stderr).toContain('unknown field "stepz"');

@@ -13,8 +13,8 @@ import { CHARTS, VCLUSTER_FACTS } from '../../functions/lib/pins.js';
 import { K8S_VERSIONS, VClusterSpec } from '../../functions/vcluster/api.js';
 import { K8S_IMAGE_TAGS } from '../../functions/vcluster/compose.js';
 import { compose } from '../../functions/vcluster/function.js';
-import { settle } from '../../tooling/request.js';
-import { ROOT } from '../../tooling/tools.js';
+import { settle } from '../../harness/request.js';
+import { ROOT } from '../../harness/tools.js';
 import { claim, desired } from '../support/request.js';
 
 const SRC = join(ROOT, 'test/upstream', `vcluster-v${CHARTS.vcluster.version}`);

@@ -12,13 +12,13 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse, parseAllDocuments } from 'yaml';
 import { BITNAMI_LEGACY_IMAGES, CHART_REPOSITORIES, CHARTS, CONTROLLER_PINS, IMAGE_PINS, PACKAGES } from '../../functions/lib/pins.js';
-import { vcontext } from '../../tooling/cue.js';
-import { definition, evaluate } from '../../tooling/oam.js';
-import { ROOT } from '../../tooling/tools.js';
+import { vcontext } from '../../harness/cue.js';
+import { definition, evaluate } from '../../harness/oam.js';
+import { ROOT } from '../../harness/tools.js';
 import { SchemaRegistry } from '../support/schemas.js';
 import { compose as realtimePlatform } from '../../functions/realtime-platform/function.js';
 import { desired } from '../support/request.js';
-import { settle } from '../../tooling/request.js';
+import { settle } from '../../harness/request.js';
 import type { KubeObject } from '../../functions/lib/k8s/objects.js';
 
 type Obj = Record<string, unknown>;

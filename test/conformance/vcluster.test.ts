@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { vcluster } from '../../functions/vcluster/api.js';
-import { healthOf, loadDefinition, renderComponent, vcontext } from '../../tooling/cue.js';
-import { renderClaim } from '../../tooling/render.js';
-import { startAll, stopAll } from '../../tooling/servers.js';
-import { ROOT } from '../../tooling/tools.js';
+import { healthOf, loadDefinition, renderComponent, vcontext } from '../../harness/cue.js';
+import { renderClaim } from '../../harness/render.js';
+import { startAll, stopAll } from '../../harness/servers.js';
+import { ROOT } from '../../harness/tools.js';
 import { docs, readYaml } from '../support/yaml.js';
 
 const EX = join(ROOT, 'examples/vcluster');

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import type { KubeObject } from '../../functions/lib/k8s/objects.js';
-import { renderClaim } from '../../tooling/render.js';
+import { renderClaim } from '../../harness/render.js';
 
 export interface Composed {
   apiVersion: string;

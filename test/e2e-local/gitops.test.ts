@@ -2,7 +2,7 @@
  * The GitOps loop on the local control plane: ArgoCD v3.6.2
  * (application-controller, repo-server) syncs this repository, served by a
  * loopback git daemon, into the plane through gitops/root.yaml with its
- * repoURL overridden (tooling/controlplane/argocd.ts rootOverride, the same
+ * repoURL overridden (harness/controlplane/argocd.ts rootOverride, the same
  * override docs/gitops.md gives for a fork), the app-of-apps' third-party
  * charts from the plane's OCI registry. Then commits to that repository: a
  * claim changed, an OAM Application added and removed, a claim added and
@@ -20,10 +20,10 @@ import { parse, parseAllDocuments, stringify } from 'yaml';
 import { SIZES } from '../../functions/event-driven-service/api.js';
 import type { KubeObject } from '../../functions/lib/k8s/objects.js';
 import { CHILDREN, ROOT_APP } from '../../synth/gitops.js';
-import { applyRoot, localOverride, rootOverride, startArgoCD, type ArgoApp, type ArgoCD } from '../../tooling/controlplane/argocd.js';
-import { BIN, conditionOf, log, startPlane, type Plane } from '../../tooling/controlplane/plane.js';
-import { git } from '../../tooling/controlplane/git.js';
-import { ROOT } from '../../tooling/tools.js';
+import { applyRoot, localOverride, rootOverride, startArgoCD, type ArgoApp, type ArgoCD } from '../../harness/controlplane/argocd.js';
+import { BIN, conditionOf, log, startPlane, type Plane } from '../../harness/controlplane/plane.js';
+import { git } from '../../harness/controlplane/git.js';
+import { ROOT } from '../../harness/tools.js';
 import { liveObjects, refOf, waitFor, xrOf, type Live, type Ref } from './live.js';
 import { steps } from './steps.js';
 
@@ -135,7 +135,7 @@ beforeAll(async () => {
 }, 900_000);
 
 afterAll(async () => {
-  const reports = join(ROOT, '.tools/reports');
+  const reports = join(ROOT, '.build/reports');
   mkdirSync(reports, { recursive: true });
   writeFileSync(join(reports, 'e2e-local-gitops-timings.json'), JSON.stringify({ plane: plane?.timings, bringUp, converge, substituted: argo?.substituted }, null, 2));
   log(`gitops timings (s): ${JSON.stringify({ bringUp, converge })}`);

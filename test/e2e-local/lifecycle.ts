@@ -10,11 +10,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../functions/lib/k8s/objects.js';
-import { conditionOf } from '../../tooling/controlplane/crossplane.js';
-import type { Kubectl } from '../../tooling/controlplane/kubectl.js';
-import { missingPodReferences } from '../../tooling/controlplane/kubelet.js';
-import { appHealth, type AppStatus } from '../../tooling/controlplane/vela.js';
-import { ROOT } from '../../tooling/tools.js';
+import { conditionOf } from '../../harness/controlplane/crossplane.js';
+import type { Kubectl } from '../../harness/controlplane/kubectl.js';
+import { missingPodReferences } from '../../harness/controlplane/kubelet.js';
+import { appHealth, type AppStatus } from '../../harness/controlplane/vela.js';
+import { ROOT } from '../../harness/tools.js';
 import { describeObject, sameName, type Expected } from './expect.js';
 import { claimState, ensureNamespaces, key, liveObjects, objectArgs, refOf, waitFor, xrOf, type Live, type Ref } from './live.js';
 

@@ -4,9 +4,9 @@
  * and what was last seen.
  */
 import type { KubeObject } from '../../functions/lib/k8s/objects.js';
-import type { Kubectl } from '../../tooling/controlplane/kubectl.js';
-import { conditionOf } from '../../tooling/controlplane/crossplane.js';
-import { until } from '../../tooling/controlplane/processes.js';
+import type { Kubectl } from '../../harness/controlplane/kubectl.js';
+import { conditionOf } from '../../harness/controlplane/crossplane.js';
+import { until } from '../../harness/controlplane/processes.js';
 
 export type Ref = { apiVersion: string; kind: string; namespace?: string; name: string };
 export type Condition = { type: string; status: string; reason?: string; message?: string };

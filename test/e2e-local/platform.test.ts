@@ -1,6 +1,6 @@
 /**
  * The platform on a real control plane made of local processes (no Docker,
- * tooling/controlplane/): etcd, kube-apiserver, kube-controller-manager,
+ * harness/controlplane/): etcd, kube-apiserver, kube-controller-manager,
  * kube-scheduler, kwok playing the kubelet of fake Nodes, Crossplane core
  * with this repository's packages from a local registry and the functions
  * served by the harness, and KubeVela's vela-core. It checks admission of
@@ -19,10 +19,10 @@ import { parse, parseAllDocuments } from 'yaml';
 import type { ChildProcess } from 'node:child_process';
 import { FUNCTIONS } from '../../functions/catalog.js';
 import type { KubeObject } from '../../functions/lib/k8s/objects.js';
-import { startAll, stopAll } from '../../tooling/servers.js';
-import { ROOT } from '../../tooling/tools.js';
-import { conditionOf, log, startPlane, type Plane } from '../../tooling/controlplane/plane.js';
-import { adopt, usage } from '../../tooling/controlplane/processes.js';
+import { startAll, stopAll } from '../../harness/servers.js';
+import { ROOT } from '../../harness/tools.js';
+import { conditionOf, log, startPlane, type Plane } from '../../harness/controlplane/plane.js';
+import { adopt, usage } from '../../harness/controlplane/processes.js';
 import { render } from './expect.js';
 import { COMPOSE_TIMEOUT, Lifecycle, READY_TIMEOUT, resourceName } from './lifecycle.js';
 import { claimState, ensureNamespaces, key, liveObjects, objectArgs, refOf, resource, waitFor, xrOf, type Live } from './live.js';
@@ -75,7 +75,7 @@ afterAll(async () => {
   const used = usage();
   log(`CPU seconds and RSS per process: ${used.map((u) => `${u.name} ${u.cpuSeconds.toFixed(0)} s ${u.rssMiB} MiB`).join(', ')}`);
   await stopAll(devServers);
-  const reports = join(ROOT, '.tools/reports');
+  const reports = join(ROOT, '.build/reports');
   mkdirSync(reports, { recursive: true });
   writeFileSync(join(reports, 'e2e-local-timings.json'), JSON.stringify({ plane: plane?.timings, examples: life.timings, processes: used }, null, 2));
   log('timings (s): ' + JSON.stringify({ plane: plane?.timings.map(([n, s]) => `${n}: ${s.toFixed(1)}`), examples: life.timings }, null, 1));

@@ -17,8 +17,8 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { FUNCTIONS } from '../../functions/catalog.js';
 import { PLATFORM } from '../../functions/lib/platform.js';
-import { imageOf } from '../../tooling/package.js';
-import { ROOT, toolPath } from '../../tooling/tools.js';
+import { imageOf } from '../../harness/package.js';
+import { ROOT, toolPath } from '../../harness/tools.js';
 import { Cluster, IN_CLUSTER_REGISTRY, dockerUnavailable, log } from './cluster.js';
 
 const unavailable = await dockerUnavailable();

@@ -1,8 +1,8 @@
 /**
  * A real API server for tests that need one and no Crossplane (doctor): the
  * local control plane's etcd + kube-apiserver + kube-controller-manager
- * (tooling/controlplane/kube.ts, the pinned builds of tools/etcd and
- * tools/kubernetes in .tools/bin, which `make conformance` builds). It
+ * (harness/controlplane/kube.ts, the pinned builds of tools/etcd and
+ * tools/kubernetes in .build/bin, which `make conformance` builds). It
  * listens on free loopback ports; every process is stopped by PID.
  */
 import { execFileSync } from 'node:child_process';
@@ -10,11 +10,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { startKube } from '../../tooling/controlplane/kube.js';
-import { freePort, stopProcess } from '../../tooling/controlplane/processes.js';
-import { ROOT, toolPath } from '../../tooling/tools.js';
+import { startKube } from '../../harness/controlplane/kube.js';
+import { freePort, stopProcess } from '../../harness/controlplane/processes.js';
+import { ROOT, toolPath } from '../../harness/tools.js';
 
-const BIN = join(ROOT, '.tools/bin');
+const BIN = join(ROOT, '.build/bin');
 
 /** The folder with the plane's binaries, or undefined when they are not built. */
 export function apiserverBinaries(): string | undefined {
@@ -24,7 +24,7 @@ export function apiserverBinaries(): string | undefined {
 export interface ApiServer {
   /** Its current context is the server; a second context `gone` points where nobody listens. */
   kubeconfig: string;
-  /** kubectl against it (the pinned build, tooling/tools.ts). */
+  /** kubectl against it (the pinned build, harness/tools.ts). */
   kubectl(args: string[], input?: string): string;
   stop(): Promise<void>;
 }

@@ -7,9 +7,9 @@
 import { expect } from 'vitest';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { cueExport, vcontext } from '../../tooling/cue.js';
-import { definition, evaluate } from '../../tooling/oam.js';
-import { ROOT, validate } from '../../tooling/tools.js';
+import { cueExport, vcontext } from '../../harness/cue.js';
+import { definition, evaluate } from '../../harness/oam.js';
+import { ROOT, validate } from '../../harness/tools.js';
 
 export type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

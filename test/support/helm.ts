@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { CHARTS, CONTROLLER_PINS } from '../../functions/lib/pins.js';
 import type { KubeObject } from '../../functions/lib/k8s/objects.js';
-import { ROOT, runTool } from '../../tooling/tools.js';
+import { ROOT, runTool } from '../../harness/tools.js';
 import { docs } from './yaml.js';
 
 export const HELMS = ['helm-flux', 'helm'] as const;

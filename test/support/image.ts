@@ -1,5 +1,5 @@
 /**
- * Builds the Dockerfile's images without Docker (tooling/dockerfile.ts reads
+ * Builds the Dockerfile's images without Docker (harness/dockerfile.ts reads
  * it): each stage is a directory standing for its filesystem, COPY copies
  * into it, and every RUN runs as a process with the stage's working
  * directory, environment, build arguments and user, so a step that would fail
@@ -15,8 +15,8 @@ import { spawn } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
-import { dockerignore, expand, readDockerfile, splitAssignment, type Dockerfile, type Instruction, type Stage } from '../../tooling/dockerfile.js';
-import { SETPRIV, tied } from '../../tooling/tied.js';
+import { dockerignore, expand, readDockerfile, splitAssignment, type Dockerfile, type Instruction, type Stage } from '../../harness/dockerfile.js';
+import { SETPRIV, tied } from '../../harness/tied.js';
 
 /** What a base image provides that the Dockerfile relies on. */
 interface Base {

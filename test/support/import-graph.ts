@@ -9,7 +9,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 
 /** Folders that hold no TypeScript of ours: packages, build output, the Go tool pins. */
-const SKIP = new Set(['node_modules', 'dist', '.tools', 'tools', '.git', 'coverage', '.bench']);
+const SKIP = new Set(['node_modules', 'dist', '.build', 'tools', '.git', 'coverage', '.bench']);
 const SOURCE = /\.(ts|mts|mjs)$/;
 
 function sources(root: string, dir = root): string[] {

@@ -5,8 +5,8 @@
 import { Severity, type RunFunctionResponse } from '@crossplane-org/function-sdk-typescript';
 import type { KubeObject } from '../../functions/lib/k8s/objects.js';
 
-export { requestFor, run } from '../../tooling/request.js';
-import { answerRequirements } from '../../tooling/request.js';
+export { requestFor, run } from '../../harness/request.js';
+import { answerRequirements } from '../../harness/request.js';
 
 export function fatals(rsp: RunFunctionResponse): string[] {
   return rsp.results.filter((r) => r.severity === Severity.SEVERITY_FATAL).map((r) => r.message);
@@ -23,5 +23,5 @@ export function claim(kind: string, name: string, namespace: string, spec: objec
   return { apiVersion: 'platform.example.org/v1alpha1', kind, metadata: { name, namespace }, spec };
 }
 
-/** Answer a response's resource requirements from `cluster`, as Crossplane does between calls (one implementation, tooling/request.ts). */
+/** Answer a response's resource requirements from `cluster`, as Crossplane does between calls (one implementation, harness/request.ts). */
 export const answer = answerRequirements;

@@ -15,7 +15,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { parseAllDocuments } from 'yaml';
-import { ROOT } from '../../tooling/tools.js';
+import { ROOT } from '../../harness/tools.js';
 
 type Schema = Record<string, unknown>;
 const UPSTREAM = join(ROOT, 'test/upstream');
@@ -184,7 +184,7 @@ interface CrdSpec {
 export function platformRegistry(): SchemaRegistry {
   const r = new SchemaRegistry();
   for (const f of readdirSync(join(ROOT, 'xrds'))) r.addCrds(join(ROOT, 'xrds', f), `xrds/${f}`);
-  const cache = join(ROOT, '.tools/validate-cache/xpkg.crossplane.io/crossplane');
+  const cache = join(ROOT, '.build/validate-cache/xpkg.crossplane.io/crossplane');
   if (existsSync(cache)) {
     for (const d of readdirSync(cache)) r.addCrds(join(cache, d, 'package.yaml'), `crossplane/crossplane cluster/crds@${d.split('@')[1]}`);
   }

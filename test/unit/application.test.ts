@@ -9,7 +9,7 @@ import { secretData } from '../../functions/lib/secrets.js';
 import type { KubeObject } from '../../functions/lib/k8s/objects.js';
 import { claim, desired, fatals, requestFor, run } from '../support/request.js';
 import { observedFrom } from '../support/cluster.js';
-import { answerRequirements as answer } from '../../tooling/request.js';
+import { answerRequirements as answer } from '../../harness/request.js';
 
 const NS = 'health';
 

@@ -20,7 +20,7 @@ import { compose as vcluster } from '../../functions/vcluster/function.js';
 import type { KubeObject } from '../../functions/lib/k8s/objects.js';
 import { claim, fatals, requestFor, run } from '../support/request.js';
 import { observedFrom } from '../support/cluster.js';
-import { ROOT } from '../../tooling/tools.js';
+import { ROOT } from '../../harness/tools.js';
 
 const MiB = 'a'.repeat(1 << 20);
 /** Free text: any characters are fine, only the length is bounded. */

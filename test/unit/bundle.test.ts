@@ -1,5 +1,5 @@
 /**
- * The function bundles (tooling/bundle.ts) are what the images run: their
+ * The function bundles (harness/bundle.ts) are what the images run: their
  * validators are compiled at build time and kubernetes-models' schemas are
  * left out. A bundled compose must answer exactly as the source does, for
  * every example claim (valid ones in their converged state, invalid ones with
@@ -14,12 +14,12 @@ import { pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
 import { FUNCTIONS } from '../../functions/catalog.js';
 import type { KubeObject } from '../../functions/lib/k8s/objects.js';
-import { bundle, NODE_TARGET, RUNTIME_FLAGS } from '../../tooling/bundle.js';
-import { ROOT } from '../../tooling/tools.js';
+import { bundle, NODE_TARGET, RUNTIME_FLAGS } from '../../harness/bundle.js';
+import { ROOT } from '../../harness/tools.js';
 import { convergedRequest } from '../../bench/requests.js';
 import { fatals, requestFor, run } from '../support/request.js';
 
-const OUT = join(ROOT, '.tools/bundle-test');
+const OUT = join(ROOT, '.build/bundle-test');
 
 describe.each(FUNCTIONS.map((f) => f.name))('the %s bundle', (fn) => {
   let bundled: ComposeFunction;

@@ -13,7 +13,7 @@ import { buildGraph, toMermaid, type Graph } from '../../cli/graph.js';
 import { parseDocuments, render } from '../../cli/render.js';
 import { toSvg } from '../../cli/svg.js';
 import type { KubeObject } from '../../functions/lib/k8s/objects.js';
-import { ROOT } from '../../tooling/tools.js';
+import { ROOT } from '../../harness/tools.js';
 import { docsOf, platform, SEED_EXAMPLES, slack } from '../support/cli.js';
 
 const readDocs = (path: string) => parseDocuments(readFileSync(join(ROOT, path), 'utf8'), path);

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { generate } from '../../synth/main.js';
 import { GENERATED_DIRS, HEADER } from '../../synth/output.js';
-import { ROOT } from '../../tooling/tools.js';
+import { ROOT } from '../../harness/tools.js';
 
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];

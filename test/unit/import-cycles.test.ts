@@ -5,13 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { importCycles, importGraph } from '../support/import-graph.js';
-import { ROOT } from '../../tooling/tools.js';
+import { ROOT } from '../../harness/tools.js';
 
 const graph = importGraph(ROOT);
 
 describe('imports', () => {
-  it('the check sees the repository: functions, CLI, synth, tooling and tests', () => {
-    for (const file of ['functions/realtime-platform/compose.ts', 'cli/main.ts', 'synth/main.ts', 'tooling/serve.ts', 'test/unit/import-cycles.test.ts']) {
+  it('the check sees the repository: functions, CLI, synth, harness and tests', () => {
+    for (const file of ['functions/realtime-platform/compose.ts', 'cli/main.ts', 'synth/main.ts', 'harness/serve.ts', 'test/unit/import-cycles.test.ts']) {
       expect(graph.has(file), file).toBe(true);
     }
     expect(graph.get('cli/main.ts')).toContain('cli/doctor.ts'); // a dynamic import('./doctor.js') counts

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Kubectl } from '../../tooling/controlplane/kubectl.js';
-import { missingPodReferences } from '../../tooling/controlplane/kubelet.js';
+import type { Kubectl } from '../../harness/controlplane/kubectl.js';
+import { missingPodReferences } from '../../harness/controlplane/kubelet.js';
 
 const NS = 'team-a';
 const pod = (name: string, owner: { kind: string; name: string }, spec: object) => ({

@@ -14,7 +14,7 @@ import { NAMESPACE_WAIT_SECONDS } from '../../functions/lib/function/namespaces.
 import type { KubeObject } from '../../functions/lib/k8s/objects.js';
 import { answer, desired, fatals, requestFor, run } from '../support/request.js';
 import { observedFrom } from '../support/cluster.js';
-import { ROOT } from '../../tooling/tools.js';
+import { ROOT } from '../../harness/tools.js';
 
 const claim = parse(readFileSync(`${ROOT}/examples/realtime-platform/claim.yaml`, 'utf8')) as KubeObject;
 const PLATFORM_NS = `${claim.metadata!.name}-realtime`;

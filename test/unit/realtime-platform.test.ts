@@ -13,7 +13,7 @@ import type { KubeObject } from '../../functions/lib/k8s/objects.js';
 import { FUNCTIONS } from '../../functions/catalog.js';
 import { answer, claim, desired, fatals, requestFor, run } from '../support/request.js';
 import { observedFrom } from '../support/cluster.js';
-import { ROOT } from '../../tooling/tools.js';
+import { ROOT } from '../../harness/tools.js';
 
 const NS = 'health';
 /** Composition resource name of the credentials' copy in the claim namespace. */

@@ -1,10 +1,10 @@
 /**
- * tooling/controlplane/simulated.ts: what the plane says about the objects the
+ * harness/controlplane/simulated.ts: what the plane says about the objects the
  * kwok Stages write, from the objects' managed fields, and never a value.
  */
 import { describe, expect, it } from 'vitest';
-import { describeSimulated, KWOK_MANAGER, type Live } from '../../tooling/controlplane/simulated.js';
-import { stages } from '../../tooling/controlplane/stages.js';
+import { describeSimulated, KWOK_MANAGER, type Live } from '../../harness/controlplane/simulated.js';
+import { stages } from '../../harness/controlplane/stages.js';
 
 const SECRET_VALUE = Buffer.from('simulated-password').toString('base64');
 

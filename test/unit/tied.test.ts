@@ -1,12 +1,12 @@
 /**
  * Processes the harness starts die with it, even when it is killed outright
  * (SIGKILL: no exit handler runs), so a killed test run leaves nothing
- * listening (tooling/tied.ts).
+ * listening (harness/tied.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { ROOT } from '../../tooling/tools.js';
+import { ROOT } from '../../harness/tools.js';
 
 /** Running (a zombie waiting to be reaped by init counts as gone). */
 function alive(pid: number): boolean {
@@ -20,7 +20,7 @@ function alive(pid: number): boolean {
 describe.skipIf(!existsSync('/usr/bin/setpriv') && !existsSync('/bin/setpriv'))('tied child processes', () => {
   it('a child started through tied() is gone once its parent is SIGKILLed', async () => {
     // The parent: a node process that starts `sleep` through tied() and prints its PID.
-    const script = `import { tied } from './tooling/tied.ts'; import { spawn } from 'node:child_process';
+    const script = `import { tied } from './harness/tied.ts'; import { spawn } from 'node:child_process';
       const c = spawn(...tied('sleep', ['600']), { stdio: 'ignore' }); console.log(c.pid); setInterval(() => {}, 1000);`;
     const parent = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     const pid = await new Promise<number>((resolve) => parent.stdout!.once('data', (d) => resolve(Number(String(d).trim()))));

@@ -59,4 +59,4 @@ show kubevela+kubevela v1.10.9 charts/vela-core/crds/core.oam.dev_applications.y
 # schemas the emitted kinds reach.
 K8S="$(go env GOMODCACHE)/k8s.io/kubernetes@v1.35.4/api/openapi-spec/v3"
 [ -d "$K8S" ] || (cd "$(mktemp -d)" && go mod download k8s.io/kubernetes@v1.35.4)
-node "$OUT/../../tooling/k8s-openapi-subset.mjs" "$K8S" > "$OUT/kubernetes-1.35.4-openapi-subset.json"
+node "$OUT/../../harness/k8s-openapi-subset.mjs" "$K8S" > "$OUT/kubernetes-1.35.4-openapi-subset.json"

@@ -2,7 +2,7 @@
  * Turning an OpenAPI schema into an ajv validator. Under tsx (development,
  * tests, `make serve`) this compiles on first use. The function bundles
  * replace this module with the same validators compiled at build time
- * (tooling/bundle.ts, ajv's standalone code), so a function neither loads
+ * (harness/bundle.ts, ajv's standalone code), so a function neither loads
  * ajv's compiler nor spends its start compiling schemas (≈ 100 ms of the
  * realtime-platform function's start, most of it ajv compiling its meta-schema).
  */

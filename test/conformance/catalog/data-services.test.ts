@@ -3,8 +3,8 @@
  * HelmReleases of the Bitnami charts, evaluated with the real cue v0.9.2.
  */
 import { describe, expect, it } from 'vitest';
-import { healthOf } from '../../../tooling/cue.js';
-import { definition } from '../../../tooling/oam.js';
+import { healthOf } from '../../../harness/cue.js';
+import { definition } from '../../../harness/oam.js';
 import { component, fails, notReady, ready, RESOURCES, values, withoutImages } from '../../support/catalog.js';
 
 describe('kafka, redis, mongodb: Flux HelmReleases of the Bitnami charts', () => {

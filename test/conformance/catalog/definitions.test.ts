@@ -8,12 +8,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CATALOG } from '../../../synth/kubevela/catalog/index.js';
-import { loadDefinition, parameterOpenApi } from '../../../tooling/cue.js';
+import { loadDefinition, parameterOpenApi } from '../../../harness/cue.js';
 import { FUNCTIONS } from '../../../functions/catalog.js';
 import { CLAIM_HEALTH_POLICY } from '../../../synth/kubevela/claim.js';
 import { honourDisableHealthCheck } from '../../../synth/kubevela/definitions.js';
-import { definition, renderComponent } from '../../../tooling/oam.js';
-import { ROOT } from '../../../tooling/tools.js';
+import { definition, renderComponent } from '../../../harness/oam.js';
+import { ROOT } from '../../../harness/tools.js';
 
 describe('catalog: every definition is generated, documented and encodable', () => {
   it.each(CATALOG.map((e) => [e.name, e.kind] as const))('%s (%s)', (name, kind) => {

@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { renderApplication } from '../../../tooling/oam.js';
-import { ROOT } from '../../../tooling/tools.js';
+import { renderApplication } from '../../../harness/oam.js';
+import { ROOT } from '../../../harness/tools.js';
 import { type Any, CRDS, errs, expectValid } from '../../support/catalog.js';
 
 describe('example Applications render end to end in KubeVela\'s engine (oam-render)', () => {

@@ -6,9 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { healthOf } from '../../../tooling/cue.js';
-import { definition, renderComponent } from '../../../tooling/oam.js';
-import { ROOT } from '../../../tooling/tools.js';
+import { healthOf } from '../../../harness/cue.js';
+import { definition, renderComponent } from '../../../harness/oam.js';
+import { ROOT } from '../../../harness/tools.js';
 import type { Any } from '../../support/catalog.js';
 
 describe('status and health of every component in every state its live object passes through (bugs 2, 3)', () => {

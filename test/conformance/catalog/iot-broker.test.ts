@@ -7,9 +7,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { healthOf } from '../../../tooling/cue.js';
-import { definition } from '../../../tooling/oam.js';
-import { waitForPort } from '../../../tooling/servers.js';
+import { healthOf } from '../../../harness/cue.js';
+import { definition } from '../../../harness/oam.js';
+import { waitForPort } from '../../../harness/servers.js';
 import { component, fails } from '../../support/catalog.js';
 
 describe('iot-broker', () => {

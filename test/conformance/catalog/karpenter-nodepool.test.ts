@@ -4,8 +4,8 @@
  * the pinned release (test/upstream/crds/, CEL rules included).
  */
 import { describe, expect, it } from 'vitest';
-import { cueExport } from '../../../tooling/cue.js';
-import { definition } from '../../../tooling/oam.js';
+import { cueExport } from '../../../harness/cue.js';
+import { definition } from '../../../harness/oam.js';
 import { all, component, cond, CRDS, errs, expectValid, rejected, validateAgainst } from '../../support/catalog.js';
 
 describe('karpenter-nodepool', () => {

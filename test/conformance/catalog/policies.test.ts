@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { definition, evaluate } from '../../../tooling/oam.js';
-import { ROOT } from '../../../tooling/tools.js';
+import { definition, evaluate } from '../../../harness/oam.js';
+import { ROOT } from '../../../harness/tools.js';
 import { type Any, ctx, fails } from '../../support/catalog.js';
 
 describe('policies', () => {

@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { definition, renderApplication } from '../../../tooling/oam.js';
-import { ROOT } from '../../../tooling/tools.js';
+import { definition, renderApplication } from '../../../harness/oam.js';
+import { ROOT } from '../../../harness/tools.js';
 import { type Any, component, fails, notReady, ready } from '../../support/catalog.js';
 
 describe('rasa-chatbot', () => {
@@ -66,7 +66,7 @@ describe('rasa-chatbot', () => {
     const both = `context: {output: ${JSON.stringify(ready({ url: 'https://chat.example.com' }))}, outputs: actions: ${JSON.stringify(ready())}}`;
     const rasaOnly = `context: {output: ${JSON.stringify(ready())}, outputs: actions: ${JSON.stringify(notReady('scaling'))}}`;
     const run = (c: string, expr: string, src = def.healthPolicy!) => {
-      const r = spawnSync(join(ROOT, '.tools/bin/cue'), ['export', '-', '-e', expr, '--out', 'json'], { input: `${src}\n${c}`, encoding: 'utf8' });
+      const r = spawnSync(join(ROOT, '.build/bin/cue'), ['export', '-', '-e', expr, '--out', 'json'], { input: `${src}\n${c}`, encoding: 'utf8' });
       return r.status === 0 ? JSON.parse(r.stdout) : r.stderr;
     };
     expect(run(both, 'isHealth')).toBe(true);

@@ -4,8 +4,8 @@
  * provider-terraform's CRDs of the pinned release (test/upstream/crds/).
  */
 import { describe, expect, it } from 'vitest';
-import { healthOf } from '../../../tooling/cue.js';
-import { definition } from '../../../tooling/oam.js';
+import { healthOf } from '../../../harness/cue.js';
+import { definition } from '../../../harness/oam.js';
 import { component, cond, CRDS, expectValid, rejected } from '../../support/catalog.js';
 
 describe('snowflake-datawarehouse', () => {

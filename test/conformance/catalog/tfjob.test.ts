@@ -4,8 +4,8 @@
  * release (test/upstream/crds/, `crossplane beta validate`).
  */
 import { describe, expect, it } from 'vitest';
-import { healthOf } from '../../../tooling/cue.js';
-import { definition } from '../../../tooling/oam.js';
+import { healthOf } from '../../../harness/cue.js';
+import { definition } from '../../../harness/oam.js';
 import { component, cond, CRDS, errs, expectValid, rejected, validateAgainst } from '../../support/catalog.js';
 
 describe('tfjob', () => {

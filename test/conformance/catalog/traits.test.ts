@@ -9,8 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { CATALOG } from '../../../synth/kubevela/catalog/index.js';
-import { applyOverride, definition, evaluate, renderComponent } from '../../../tooling/oam.js';
-import { ROOT } from '../../../tooling/tools.js';
+import { applyOverride, definition, evaluate, renderComponent } from '../../../harness/oam.js';
+import { ROOT } from '../../../harness/tools.js';
 import { type Any, ctx, DEPLOYMENT_OUTPUT, fails, KNATIVE_OUTPUT } from '../../support/catalog.js';
 
 describe('traits', () => {

@@ -1,6 +1,6 @@
 // Command stagecheck runs kwok's own Stage code (sigs.k8s.io/kwok v0.8.0,
 // the module tools/kwok pins) outside a cluster, for the fast tests of
-// tooling/controlplane/stages/.
+// harness/controlplane/stages/.
 //
 //	stagecheck STAGE_FILE... < objects.json > results.json
 //

@@ -1,7 +1,7 @@
 /**
  * Prints one closing line for `make test` from vitest's JSON reports:
  * `tests: N passed, N failed, N skipped`.
- *   tsx tooling/summary.ts report.json [...]
+ *   tsx harness/summary.ts report.json [...]
  */
 import { existsSync, readFileSync } from 'node:fs';
 

@@ -1,7 +1,7 @@
 /**
  * Proof of the kwok Stages on a real plane, until the plane of `make
  * e2e-local` runs kwok with them itself: starts the plane (plane.ts), kwok
- * v0.8.0 with every file of tooling/controlplane/stages/ and startSimulations,
+ * v0.8.0 with every file of harness/controlplane/stages/ and startSimulations,
  * applies the example claims whose compositions hold staged kinds (Crossplane
  * composes them through this repository's functions) and the staged objects
  * the OAM examples render (as vela-core would apply them) and the Flux
@@ -9,7 +9,7 @@
  * every object of a staged kind on the plane to carry the status its readers
  * wait for, and for the Secrets the Stages create. Exit code 0 when all did.
  *
- *   tsx tooling/controlplane/stages-on-plane.ts     (inside your network namespace)
+ *   tsx harness/controlplane/stages-on-plane.ts     (inside your network namespace)
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -169,7 +169,7 @@ export function renderApplicationObject(app: AppFile) {
   // vela-core's default workflow (pkg/workflow/step/generator.go) deploys with
   // every override policy when the Application has no workflow and no topology.
   if (app.spec.workflow !== undefined || policies.some((p) => p.type === 'topology')) {
-    throw new Error(`Application ${app.metadata.name}: a workflow or topology policy is not rendered here; extend tooling/oam.ts first`);
+    throw new Error(`Application ${app.metadata.name}: a workflow or topology policy is not rendered here; extend harness/oam.ts first`);
   }
   const overrides = policies.filter((p) => p.type === 'override').flatMap((p) => (p.properties?.components ?? []) as OverridePatch[]);
   const components = applyOverride(app.spec.components, overrides).map((c) => renderComponent(c, namespace, app.metadata.name));

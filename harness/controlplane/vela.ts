@@ -19,7 +19,7 @@ import { freePort, startProcess, type Proc, until } from './processes.js';
 export const VELA_NS = 'vela-system';
 
 export function velaFiles(): string {
-  const dir = join(ROOT, '.tools/vela-core', pinnedVersion('vela', 'github.com/oam-dev/kubevela'));
+  const dir = join(ROOT, '.build/vela-core', pinnedVersion('vela', 'github.com/oam-dev/kubevela'));
   if (!existsSync(join(dir, '.done'))) throw new Error(`${dir} is missing: run \`make controlplane-tools\``);
   return dir;
 }

@@ -28,8 +28,8 @@ import { freePort, startProcess, type Proc, until } from './processes.js';
 
 const ARGOCD_VERSION = /github\.com\/argoproj\/argo-cd\/v3 (v[0-9.]+)/.exec(readFileSync(join(ROOT, 'tools/argocd/go.mod'), 'utf8'))![1];
 /** What `make gitops-tools` copies from the module: crds/, config/, bin/git-verify-wrapper.sh. */
-export const ARGOCD_FILES = join(ROOT, '.tools/argocd', ARGOCD_VERSION);
-const CHARTS = join(ROOT, '.tools/charts');
+export const ARGOCD_FILES = join(ROOT, '.build/argocd', ARGOCD_VERSION);
+const CHARTS = join(ROOT, '.build/charts');
 /** The repository path of the chart mirror in the plane's registry. */
 const MIRROR_PATH = 'charts';
 

@@ -2,7 +2,7 @@
  * `make render`: `crossplane render` for every example claim (with --xrd so
  * defaults apply, and again with observed resources where an example has
  * them). Starts the functions itself unless `make serve` already runs them.
- *   tsx tooling/render-examples.ts [claim.yaml ...]
+ *   tsx harness/render-examples.ts [claim.yaml ...]
  */
 import { basename } from 'node:path';
 import { exampleClaims, renderClaim } from './render.js';

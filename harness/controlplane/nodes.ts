@@ -4,7 +4,7 @@
  * them and kwok moves each Pod through its Stages: kwok's own (node/fast,
  * node/heartbeat-with-lease, pod/fast, volume/fast, copied from the pinned
  * module by `make controlplane-tools`) and this repository's
- * (tooling/controlplane/stages/*.yaml: the controllers that cannot run here).
+ * (harness/controlplane/stages/*.yaml: the controllers that cannot run here).
  * No container ever starts: a Pod is Running and Ready as soon as it is
  * scheduled, a Job's Pod Succeeds right after.
  */
@@ -72,7 +72,7 @@ export function nodeObject(node: FakeNode, index: number): object {
   };
 }
 
-const kwokFiles = () => join(ROOT, '.tools/kwok-stages', pinnedVersion('kwok', 'sigs.k8s.io/kwok'));
+const kwokFiles = () => join(ROOT, '.build/kwok-stages', pinnedVersion('kwok', 'sigs.k8s.io/kwok'));
 
 /** Every Stage file kwok gets: kwok's own, then this repository's (stages.ts). */
 export function allStageFiles(): string[] {

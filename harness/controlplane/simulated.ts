@@ -1,6 +1,6 @@
 /**
  * What the simulated controllers do on the plane, said out loud. The kwok
- * Stages of tooling/controlplane/stages/ write the status each controller
+ * Stages of harness/controlplane/stages/ write the status each controller
  * writes and create the objects it creates (the Secret External Secrets syncs
  * for an ExternalSecret, the connection Secret provider-terraform publishes
  * for a Workspace); kwok applies and patches with its own field manager.

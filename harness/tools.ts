@@ -1,5 +1,5 @@
 /**
- * The pinned command-line tools (`make tools` builds them into .tools/bin)
+ * The pinned command-line tools (`make tools` builds them into .build/bin)
  * and how to run them. A missing tool is an error that says how to get it:
  * conformance tests never skip silently.
  */
@@ -37,7 +37,7 @@ export function withTempDir<T>(prefix: string, use: (dir: string) => T): T {
 
 export function toolPath(name: ToolName): string {
   const override = process.env[TOOLS[name].env];
-  const path = override ?? join(ROOT, '.tools/bin', name);
+  const path = override ?? join(ROOT, '.build/bin', name);
   if (!existsSync(path)) {
     const tool: { pinned: string; env: string; target?: string } = TOOLS[name];
     throw new Error(`${name} not found at ${path}: run \`make ${tool.target ?? 'tools'}\` to build ${tool.pinned}, or set ${tool.env}`);
@@ -70,7 +70,7 @@ export function crossplaneVersion(): string {
  * come from the cache `make tools` seeds from the pinned module.
  */
 export function validate(extensions: string[], resources: string): RunResult {
-  const cache = join(ROOT, '.tools/validate-cache');
+  const cache = join(ROOT, '.build/validate-cache');
   const image = `xpkg.crossplane.io/crossplane/crossplane:${crossplaneVersion()}`;
   if (!existsSync(join(cache, image.replace(':', '@'), 'package.yaml'))) {
     throw new Error(`Crossplane schemas for ${image} are not cached in ${cache}: run \`make tools\``);

@@ -20,7 +20,7 @@ export interface DryRunSection {
 
 function builtinsDir(): string {
   const mod = /^require github\.com\/oam-dev\/kubevela (v[0-9.]+)/m.exec(readFileSync(join(ROOT, 'tools/vela/go.mod'), 'utf8'))?.[1];
-  const dir = join(ROOT, '.tools/vela-builtins', mod ?? 'unknown');
+  const dir = join(ROOT, '.build/vela-builtins', mod ?? 'unknown');
   if (!existsSync(join(dir, 'webservice.yaml'))) throw new Error(`vela-core's built-in definitions are not in ${dir}: run \`make tools\``);
   return dir;
 }

@@ -2,8 +2,8 @@
  * `make up` / `make down`: the plane of `make e2e-local` left running.
  *
  * `up` starts a detached supervisor (this file, `supervise`), which starts
- * the plane with its state in .tools/plane and stays alive as the parent of
- * every process (each tied to it: tooling/tied.ts); `up` prints the
+ * the plane with its state in .build/plane and stays alive as the parent of
+ * every process (each tied to it: harness/tied.ts); `up` prints the
  * supervisor's log until the plane is ready, then how to use it, and exits.
  * `down` sends the supervisor SIGTERM (it stops its processes by PID:
  * processes.ts), waits for it, then kills anything still running from the
@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { ROOT } from '../tools.js';
 import { startPlane } from './plane.js';
 
-export const PLANE_DIR = join(ROOT, '.tools/plane');
+export const PLANE_DIR = join(ROOT, '.build/plane');
 const SUPERVISOR_PID = join(PLANE_DIR, 'supervisor.pid');
 const SUPERVISOR_LOG = join(PLANE_DIR, 'supervisor.log');
 const READY = join(PLANE_DIR, 'ready.json');
@@ -42,7 +42,7 @@ function usage(kubeconfig: string): string {
   return [
     'The plane is up: etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok with fake Nodes,',
     'Crossplane with this repository\'s functions, XRDs and Compositions, vela-core with the definitions.',
-    `  export KUBECONFIG=${k} PATH=${join(ROOT, '.tools/bin')}:$PATH   # and the pinned kubectl`,
+    `  export KUBECONFIG=${k} PATH=${join(ROOT, '.build/bin')}:$PATH   # and the pinned kubectl`,
     '  kubectl get nodes',
     '  kubectl apply -f examples/oam/simple-app.yaml',
     '  kubectl get applications -A          # phase and health, by vela-core',
@@ -98,7 +98,7 @@ async function supervise(): Promise<void> {
 /** Stop a plane `up` started (quietly when there is none and `quiet`). */
 async function down(quiet = false): Promise<void> {
   if (!existsSync(PLANE_DIR)) {
-    if (!quiet) process.stdout.write('No plane is running (no .tools/plane).\n');
+    if (!quiet) process.stdout.write('No plane is running (no .build/plane).\n');
     return;
   }
   const supervisor = livePid(SUPERVISOR_PID, SELF);

@@ -27,7 +27,7 @@ export function conditionOf(obj: { status?: { conditions?: { type: string; statu
 
 /** `crossplane core init` (retried: on a fresh API server it can race CRD discovery), then `core start`. */
 export async function startCrossplane(state: string, bin: string, kubeconfig: string, kubectl: Kubectl, step: (m: string) => void): Promise<Proc> {
-  const crds = join(ROOT, '.tools/crossplane-crds');
+  const crds = join(ROOT, '.build/crossplane-crds');
   if (!existsSync(crds)) throw new Error(`${crds} is missing: run \`make controlplane-tools\``);
   await kubectl.ok(['create', 'namespace', CROSSPLANE_NS]);
   const env = {

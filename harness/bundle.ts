@@ -6,7 +6,7 @@
  * and compiled hundreds of modules (every kubernetes-models kind of a group,
  * all of TypeBox) before serving.
  *
- *   tsx tooling/bundle.ts [--outdir DIR] [--function NAME]
+ *   tsx harness/bundle.ts [--outdir DIR] [--function NAME]
  */
 import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import ajvStandalone from 'ajv/dist/standalone/index.js';
@@ -148,7 +148,7 @@ export async function bundleFile(entry: string, outfile: string, plugins: Plugin
  * image runs), or its function.ts (the compose function, for tests).
  */
 export async function bundle(fn: string, outfile: string, entry: 'main' | 'function' = 'main'): Promise<Metafile> {
-  const workdir = join(ROOT, '.tools/bundle', fn);
+  const workdir = join(ROOT, '.build/bundle', fn);
   mkdirSync(workdir, { recursive: true });
   try {
     const compiled = precompiled(await schemasOf(fn, workdir));

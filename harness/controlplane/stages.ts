@@ -1,5 +1,5 @@
 /**
- * The kwok Stages of tooling/controlplane/stages/ (the plane loads every file
+ * The kwok Stages of harness/controlplane/stages/ (the plane loads every file
  * of that folder into kwok) and the kinds of this repository's outputs they
  * stand in for. Each Stage writes the status its controller writes at the
  * pinned version, named with its source in the Stage file's comments. A kind
@@ -19,7 +19,7 @@ import { ROOT } from '../tools.js';
  */
 const THIRD_PARTY_CRDS = join(ROOT, 'test/upstream/crds');
 
-export const STAGES_DIR = join(ROOT, 'tooling/controlplane/stages');
+export const STAGES_DIR = join(ROOT, 'harness/controlplane/stages');
 
 export interface StageSummary {
   name: string;
@@ -56,7 +56,7 @@ const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.s
 /** A kind the way kubectl names it: `Kind.group`, or `Kind` for the core group. */
 export const kindKey = (apiVersion: string, kind: string): string => (groupOf(apiVersion) ? `${kind}.${groupOf(apiVersion)}` : kind);
 
-/** Controllers of the plane (tooling/controlplane/plane.ts, kube.ts and the kwok plane of issue 21). */
+/** Controllers of the plane (harness/controlplane/plane.ts, kube.ts and the kwok plane of issue 21). */
 const KUBE_CONTROLLERS = 'kube-controller-manager, kube-scheduler and kwok\'s pod and node stages on the plane';
 const NO_STATUS = 'no controller writes a status for it';
 const ISTIO =
@@ -84,7 +84,7 @@ export const NOT_STAGED: Record<string, string> = {
   'Gateway.networking.istio.io': ISTIO,
   'VirtualService.networking.istio.io': ISTIO,
   'ClusterRole.rbac.authorization.k8s.io': NO_STATUS,
-  'Function.pkg.crossplane.io': 'Crossplane on the plane (the harness serves the functions, tooling/controlplane/crossplane.ts)',
+  'Function.pkg.crossplane.io': 'Crossplane on the plane (the harness serves the functions, harness/controlplane/crossplane.ts)',
   'DeploymentRuntimeConfig.pkg.crossplane.io': 'Crossplane\'s package manager reads it when it runs a package (install/runtime-configs.yaml); it has no status',
   'Provider.pkg.crossplane.io': 'Crossplane\'s package manager; providers cannot be pulled here, their managed resources have Stages',
   ...Object.fromEntries(

@@ -2,7 +2,7 @@
  * The local control plane's processes: each started with its output in a log
  * file of the state directory, stopped by its PID (SIGTERM, then SIGKILL),
  * and killed by PID when this process exits or is interrupted, and by the
- * kernel when it is killed outright (tooling/tied.ts), so a failed or
+ * kernel when it is killed outright (harness/tied.ts), so a failed or
  * interrupted run leaves nothing listening. Each PID is also written to
  * NAME.pid in the state directory, for `make down`.
  */
@@ -80,7 +80,7 @@ export function startProcess(name: string, cmd: string, args: string[], opts: St
   return proc;
 }
 
-/** Stop a process started elsewhere (e.g. tooling/servers.ts) with the others, also on a signal or exit. */
+/** Stop a process started elsewhere (e.g. harness/servers.ts) with the others, also on a signal or exit. */
 export function adopt(name: string, child: ChildProcess): void {
   const proc: Proc = { name, child, log: '', exited: new Promise<never>(() => undefined) };
   child.once('exit', () => running.delete(proc));

@@ -5,8 +5,8 @@
  * registry and version of functions/lib/platform.ts, the same ones the
  * generated Function objects install.
  *
- *   tsx tooling/package.ts image            build the images (needs a Docker engine)
- *   tsx tooling/package.ts package [--push] build (and push) the packages (needs Docker and crank)
+ *   tsx harness/package.ts image            build the images (needs a Docker engine)
+ *   tsx harness/package.ts package [--push] build (and push) the packages (needs Docker and crank)
  *
  * Each says plainly which tool is missing instead of half-working.
  */
@@ -42,7 +42,7 @@ function fail(message: string): never {
 }
 
 function main(command: string | undefined, flag: string | undefined): void {
-  if (command !== 'image' && command !== 'package') fail('usage: tsx tooling/package.ts image | package [--push]');
+  if (command !== 'image' && command !== 'package') fail('usage: tsx harness/package.ts image | package [--push]');
 
   const docker = dockerUnavailable();
   if (docker) fail(`building images needs a Docker engine, and ${docker}.`);
@@ -56,7 +56,7 @@ function main(command: string | undefined, flag: string | undefined): void {
     } catch (e) {
       fail(`building packages needs the Crossplane CLI: ${(e as Error).message}`);
     }
-    const out = join(ROOT, '.tools/packages');
+    const out = join(ROOT, '.build/packages');
     mkdirSync(out, { recursive: true });
     for (const fn of FUNCTIONS) {
       const file = join(out, `${PLATFORM.functionPrefix}-${fn.name}.xpkg`);

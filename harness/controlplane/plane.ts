@@ -21,9 +21,9 @@ import { stopAll, until } from './processes.js';
 import { startSimulations } from './simulated.js';
 import { applyVelaCrds, startVela } from './vela.js';
 
-export const BIN = join(ROOT, '.tools/bin');
+export const BIN = join(ROOT, '.build/bin');
 /** Where each started plane keeps its state (a new directory per plane unless PlaneOptions.state). */
-export const RUNS = join(ROOT, '.tools/planes');
+export const RUNS = join(ROOT, '.build/planes');
 /**
  * The third-party CRDs the stacks compose or read, of the pinned releases
  * (functions/lib/pins.ts): the same files the schema tests validate against.
@@ -40,7 +40,7 @@ export interface PlaneOptions {
   nodes?: FakeNode[];
   /** Run vela-core with the definitions (default true). Without it KubeVela's Application CRD of test/upstream/crds is served. */
   vela?: boolean;
-  /** Log what the Stages simulate (tooling/controlplane/simulated.ts; default true). */
+  /** Log what the Stages simulate (harness/controlplane/simulated.ts; default true). */
   simulations?: boolean;
 }
 
@@ -64,7 +64,7 @@ export function log(msg: string): void {
 }
 
 export async function startPlane(options: PlaneOptions = {}): Promise<Plane> {
-  // In this checkout's .tools, not /tmp: other checkouts on the machine clean their own runs there.
+  // In this checkout's .build, not /tmp: other checkouts on the machine clean their own runs there.
   mkdirSync(RUNS, { recursive: true });
   const state = options.state ?? mkdtempSync(join(RUNS, 'plane-'));
   mkdirSync(state, { recursive: true });
