@@ -10,7 +10,7 @@
  *
  * A field the schema does not declare, a wrong type or an apiVersion the
  * release does not serve fails the test. Kinds no schema covers must be in
- * UNCOVERED (and the README says why); the per-kind count is printed.
+ * UNCOVERED (and docs/conventions.md says why); the per-kind count is printed.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -35,8 +35,8 @@ const counts = new Map<string, number>();
 const uncoveredSeen = new Map<string, string>();
 
 /**
- * Kinds no kept schema covers, and why. The README lists the same
- * ("Validated against upstream schemas").
+ * Kinds no kept schema covers, and why. docs/conventions.md lists the same
+ * ("Upstream truth: pins and schema validation", "Not covered, and why").
  */
 export const UNCOVERED: Record<string, string> = {};
 
