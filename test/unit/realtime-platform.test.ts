@@ -415,6 +415,14 @@ describe('realtime-platform: readiness, status and secrets', () => {
     expect(next.desired!.composite!.resource!.status).toMatchObject({ ready: false, message: 'waiting for: kafka', components: { kafka: false, postgres: true } });
   });
 
+  it('Lenses off (the minimal claim): nothing waits for Lenses, and it is ready once the rest is', async () => {
+    const minimal = (parse(readFileSync(`${ROOT}/examples/realtime-platform/claim-minimal.yaml`, 'utf8')) as KubeObject).spec as Record<string, unknown>;
+    const { rsp, out } = await reconcile(minimal);
+    expect(Object.keys(out).filter((k) => k.startsWith('lenses'))).toEqual([]);
+    expect(rsp.desired!.composite!.resource!.status).toMatchObject({ ready: true, message: 'platform ready' });
+    expect(rsp.desired!.composite!.ready).toBe(Ready.READY_TRUE);
+  });
+
   it('asks Crossplane for the operator Secrets and waits for them, naming each', async () => {
     const c = claim('RealtimePlatformClaim', 'health-data', NS, exampleSpec);
     const rsp = await run(compose, requestFor(c));

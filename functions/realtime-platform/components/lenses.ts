@@ -107,6 +107,7 @@ export function agentProvisioning(p: Platform, agentKey: string): string {
 
 export function lenses(p: Platform): Component | undefined {
   const { lenses: opts } = p.spec;
+  if (!opts.enabled) return undefined;
   const missing: string[] = [];
   const kept: SecretKeyRef[] = [];
   // Each value from its operator Secret, or from what was composed with it while that Secret is missing.
