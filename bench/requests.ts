@@ -8,8 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../functions/lib/k8s/objects.js';
-import { observedFrom } from '../test/support/cluster.js';
-import { answerRequirements, requestFor, run } from '../harness/request.js';
+import { answerRequirements, observedFrom, requestFor, run } from '../harness/request.js';
 import { ROOT } from '../harness/tools.js';
 
 function yamlDocs(file: string): KubeObject[] {
@@ -30,9 +29,4 @@ export async function convergedRequest(fn: string, compose: ComposeFunction, cla
   const required = answerRequirements(rsp, secrets);
   for (let i = 0; i < 2; i++) rsp = await run(compose, requestFor(claim, observedFrom(rsp), required));
   return requestFor(claim, observedFrom(rsp), required);
-}
-
-/** Each function's compose, loaded lazily so a bench process loads only what it runs. */
-export async function composeOf(fn: string): Promise<ComposeFunction> {
-  return ((await import(`../functions/${fn}/function.js`)) as { compose: ComposeFunction }).compose;
 }

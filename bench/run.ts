@@ -36,11 +36,11 @@ import { readdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FUNCTIONS } from '../functions/catalog.js';
+import { composeOf, FUNCTIONS } from '../functions/catalog.js';
 import { functionClient } from '../harness/grpc.js';
 import { bundleAll, bundleFile, bundlePath, RUNTIME_FLAGS } from '../harness/bundle.js';
 import { ROOT } from '../harness/tools.js';
-import { composeOf, convergedRequest } from './requests.js';
+import { convergedRequest } from './requests.js';
 import { call, coldStart, cpuMs, gcFigures, median, peakRssMiB, rssMiB, startProcess, type Launch } from './probe.js';
 
 const { values } = parseArgs({

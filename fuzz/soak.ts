@@ -19,7 +19,7 @@ import { functionClient, runFunction } from '../harness/grpc.js';
 import { startServer } from '../harness/servers.js';
 import { join } from 'node:path';
 import { ROOT } from '../harness/tools.js';
-import { observedFrom } from '../test/support/cluster.js';
+import { observedFrom } from '../harness/request.js';
 import { fuzzTargets } from './targets.js';
 import { rssKiB } from './proc.js';
 

@@ -1,7 +1,7 @@
 /**
  * Building RunFunctionRequests the way Crossplane sends them, and running a
- * compose function on them, in-process: `platform render`, unit tests and
- * benchmarks share it.
+ * compose function on them, in-process: `platform render`, unit tests, the
+ * benchmark and the fuzzer share it.
  */
 import { to, type ComposeFunction, type ResourceSelector, type RunFunctionRequest, type RunFunctionResponse } from '@crossplane-org/function-sdk-typescript';
 import type { ComposeResponse } from '@crossplane-org/function-sdk-typescript';
@@ -38,6 +38,28 @@ export function requestFor(
 
 export async function run(fn: ComposeFunction, req: RunFunctionRequest): Promise<RunFunctionResponse> {
   return fn(req, to(req) as ComposeResponse);
+}
+
+/**
+ * A stand-in for the cluster between two reconciles: what Crossplane would
+ * observe after applying the desired resources, optionally with every
+ * workload reported ready (only the status fields the functions read). Drives
+ * repeated reconciles in tests, the benchmark and the fuzzer.
+ */
+export function observedFrom(rsp: RunFunctionResponse, ready = true): Record<string, KubeObject> {
+  const out: Record<string, KubeObject> = {};
+  for (const [name, r] of Object.entries(rsp.desired?.resources ?? {})) {
+    const obj = structuredClone(r.resource) as KubeObject;
+    if (ready) {
+      if (obj.kind === 'StatefulSet') obj.status = { replicas: 1, readyReplicas: 1 };
+      if (obj.kind === 'Deployment') obj.status = { conditions: [{ type: 'Available', status: 'True' }] };
+      if (obj.kind === 'Job') obj.status = { conditions: [{ type: 'Complete', status: 'True' }] };
+      // Crossplane managed resources (the GitHub provider's) report Ready.
+      if (obj.apiVersion?.includes('.upbound.io/')) obj.status = { conditions: [{ type: 'Ready', status: 'True' }] };
+    }
+    out[name] = obj;
+  }
+  return out;
 }
 
 /** Answer a response's resource requirements from `cluster`, as Crossplane does between calls. */
@@ -89,7 +111,7 @@ export async function settle(
     const shape = JSON.stringify([Object.keys(rsp.desired?.resources ?? {}).sort(), rsp.requirements?.resources ?? {}]);
     if (shape === last) break;
     last = shape;
-    observed = Object.fromEntries(Object.entries(rsp.desired?.resources ?? {}).map(([name, r]) => [name, structuredClone(r.resource) as KubeObject]));
+    observed = observedFrom(rsp, false);
     required = answerRequirements(rsp, cluster);
   }
   return { rsp: rsp!, reads };
