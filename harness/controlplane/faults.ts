@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { FUNCTIONS, type FunctionEntry } from '../../functions/catalog.js';
 import { PLATFORM } from '../../functions/lib/platform.js';
-import { portOpen } from '../servers.js';
+import { functionCommand, portOpen } from '../servers.js';
 import { ROOT, runTool } from '../tools.js';
 import { conditionOf, connectRevisions, type ServedFunction } from './crossplane.js';
 import type { Kubectl } from './kubectl.js';
@@ -223,7 +223,7 @@ export async function rollOut(kubectl: Kubectl, fn: FunctionEntry, to: { tag: st
 
   const port = await freePort();
   const { opts } = old.proc.launch!;
-  const next = startProcess(old.proc.name, process.execPath, ['--import', 'tsx', to.main, '--address', `localhost:${port}`, '--tls-server-certs-dir', flag(old.proc, '--tls-server-certs-dir')], {
+  const next = startProcess(old.proc.name, ...functionCommand({ entry: to.main, port, tlsCertsDir: flag(old.proc, '--tls-server-certs-dir') }), {
     ...opts,
     env: { ...opts.env, ...to.env },
   });
