@@ -93,7 +93,7 @@ export const FUNCTIONS: FunctionEntry[] = [
   },
 ];
 
-export function functionEntry(name: string): FunctionEntry {
+export function functionNamed(name: string): FunctionEntry {
   const fn = FUNCTIONS.find((f) => f.name === name);
   if (!fn) throw new Error(`no function ${name} in functions/catalog.ts`);
   return fn;
@@ -101,5 +101,5 @@ export function functionEntry(name: string): FunctionEntry {
 
 /** The compose function of a function of {@link FUNCTIONS}, by name. */
 export async function composeOf(name: string): Promise<ComposeFunction> {
-  return (await functionEntry(name).load()).compose;
+  return (await functionNamed(name).load()).compose;
 }

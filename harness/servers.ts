@@ -53,9 +53,12 @@ export interface FunctionLaunch {
   env?: Record<string, string>;
 }
 
+/** A function's own entry point (what its image runs, unbundled). */
+export const functionMain = (name: string) => join(ROOT, 'functions', name, 'main.ts');
+
 /** The command line of a launch: node, then its arguments. */
 export function functionCommand(l: FunctionLaunch): [string, string[]] {
-  const file = FUNCTIONS.some((f) => f.name === l.entry) ? join(ROOT, 'functions', l.entry, 'main.ts') : l.entry;
+  const file = FUNCTIONS.some((f) => f.name === l.entry) ? functionMain(l.entry) : l.entry;
   const serving = l.tlsCertsDir ? ['--tls-server-certs-dir', l.tlsCertsDir] : ['--insecure'];
   return [
     process.execPath,
