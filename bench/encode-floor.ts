@@ -6,8 +6,7 @@
  */
 import { serve, type RunFunctionResponse } from '@crossplane-org/function-sdk-typescript';
 import { composeOf } from '../functions/catalog.js';
-import { convergedRequest } from './requests.js';
-import { run } from '../harness/request.js';
+import { convergedRequest, run } from '../harness/request.js';
 
 const fn = process.env.ENCODE_FLOOR_FUNCTION ?? 'realtime-platform';
 const compose = await composeOf(fn);

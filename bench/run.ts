@@ -40,7 +40,7 @@ import { composeOf, FUNCTIONS } from '../functions/catalog.js';
 import { functionClient } from '../harness/grpc.js';
 import { bundleAll, bundleFile, bundlePath, RUNTIME_FLAGS } from '../harness/bundle.js';
 import { ROOT } from '../harness/tools.js';
-import { convergedRequest } from './requests.js';
+import { convergedRequest } from '../harness/request.js';
 import { call, coldStart, cpuMs, gcFigures, median, peakRssMiB, rssMiB, startProcess, type Launch } from './probe.js';
 
 const { values } = parseArgs({

@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { FUNCTIONS } from '../functions/catalog.js';
 import type { KubeObject } from '../functions/lib/k8s/objects.js';
-import { convergedRequest } from '../bench/requests.js';
-import { requestFor } from '../harness/request.js';
+import { convergedRequest, requestFor } from '../harness/request.js';
 import { ROOT } from '../harness/tools.js';
 import type { Target } from './mutate.js';
 
