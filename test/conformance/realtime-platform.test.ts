@@ -52,7 +52,9 @@ describe('crossplane render: realtime-platform', () => {
       'Namespace/health-data-realtime', 'StatefulSet/postgres', 'StatefulSet/kafka', 'StatefulSet/mqtt', 'Deployment/lenses-hq',
       'Deployment/lenses-agent', 'Deployment/metabase', 'Gateway/health-data-gateway', 'Secret/health-data-lenses-secret',
     ]));
-    expect(out.filter((o) => o.kind === 'Secret' && /^health-data-(mqtt|kafka|db|metabase|lenses)-secret$/.test(o.metadata!.name!))).toHaveLength(10);
+    const connection = (pattern: RegExp, ns: string) => out.filter((o) => o.kind === 'Secret' && pattern.test(o.metadata!.name!) && o.metadata!.namespace === ns);
+    expect(connection(/^health-data-(mqtt|kafka|db|metabase|lenses)-secret$/, 'health')).toHaveLength(5);
+    expect(connection(/^health-data-(mqtt|kafka|db|metabase|lenses)-connection$/, 'health-data-realtime')).toHaveLength(5);
     expect(xrOf(out).status).toMatchObject({ ready: false, namespace: 'health-data-realtime' });
   });
 
