@@ -137,6 +137,12 @@ function edsClaims(n: number): KubeObject[] {
   return Array.from({ length: n }, (_, i) => ({ ...base, metadata: { name: `eds-${pad(i, n)}`, namespace: 'bench-eds' } }));
 }
 
+/** The Secret the EventDrivenServices' spec.secretName names (examples/event-driven-service/required.yaml), as the operator provides it: without it no claim is Ready. */
+function edsSecret(): KubeObject {
+  const secret = example('event-driven-service', 'required.yaml');
+  return { ...secret, metadata: { ...secret.metadata, namespace: 'bench-eds' } };
+}
+
 /** Each realtime platform in a namespace of its own, with the operator Secrets of examples/realtime-platform/required.yaml. */
 function realtimeObjects(m: number): { namespaces: string[]; secrets: KubeObject[]; claims: KubeObject[] } {
   const base = example('realtime-platform', 'claim.yaml');
@@ -174,7 +180,7 @@ async function runLevel(n: number, m: number): Promise<LevelResult> {
 
     const rt = realtimeObjects(m);
     await plane.kubectl.apply(['bench-eds', ...rt.namespaces].map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })));
-    if (rt.secrets.length) await plane.kubectl.apply(rt.secrets);
+    await plane.kubectl.apply([...(n > 0 ? [edsSecret()] : []), ...rt.secrets]);
     const claims = [...edsClaims(n), ...rt.claims];
     for (const c of claims) apiOfClaim(c); // every claim is of a platform API
 

@@ -39,6 +39,16 @@ function podOf(o: KubeObject): Pod | undefined {
 }
 
 describe('realtime-platform: what it composes', () => {
+  it('annotates each config-digest with a configDigest (test/unit/digest.test.ts says why)', async () => {
+    const { out } = await reconcile(exampleSpec);
+    const digests = Object.values(out).flatMap((o) => {
+      const template = (o.spec as { template?: { metadata?: { annotations?: Record<string, string> } } } | undefined)?.template;
+      return Object.entries({ ...o.metadata?.annotations, ...template?.metadata?.annotations }).filter(([k]) => k.endsWith('/config-digest'));
+    });
+    expect(digests.length).toBeGreaterThanOrEqual(3);
+    for (const [, v] of digests) expect(v).toMatch(/^sha256-[0-9a-f]{8}$/);
+  });
+
   it('puts the platform in {name}-realtime and the connection Secrets in both namespaces', async () => {
     const { out, rsp } = await reconcile(exampleSpec);
     expect(fatals(rsp)).toEqual([]);

@@ -81,6 +81,40 @@ export interface ComposeOutput {
  */
 export const NOT_READY_RECHECK_SECONDS = 10;
 
+/**
+ * The recheck backs off while the XR stays not ready: a claim that waits for
+ * something nobody provides (an operator's Secret never created) was called
+ * every 10 s for ever, 12 calls a minute per claim with the requirements'
+ * second call (`make bench-plane`: 100 such EventDrivenServices, 1,200 calls a
+ * minute). Crossplane keeps the Ready condition's lastTransitionTime while its
+ * status, reason and message stay the same (crossplane-runtime v2.2.1
+ * apis/common/condition.go, SetConditions and Equal), and with the function's
+ * own verdict the condition is a bare Creating (Crossplane v2.2.1
+ * internal/controller/apiextensions/composite/reconciler.go), so its age is how
+ * long the XR has been waiting. [seconds not ready, recheck seconds]; past the
+ * last step the SDK's 60 s applies.
+ */
+export const RECHECK_BACKOFF: readonly (readonly [number, number])[] = [
+  [120, NOT_READY_RECHECK_SECONDS],
+  [600, 30],
+];
+export const DEFAULT_TTL_SECONDS = 60;
+
+/** Seconds the observed XR's Ready condition has been False, if it says. */
+export function notReadyForSeconds(xr: KubeObject, now = Date.now()): number | undefined {
+  const conditions = (xr.status as { conditions?: unknown } | undefined)?.conditions;
+  if (!Array.isArray(conditions)) return undefined;
+  const ready = conditions.find((c): c is { status?: unknown; lastTransitionTime?: unknown } => typeof c === 'object' && c !== null && (c as { type?: unknown }).type === 'Ready');
+  if (!ready || ready.status !== 'False' || typeof ready.lastTransitionTime !== 'string') return undefined;
+  const since = Date.parse(ready.lastTransitionTime);
+  return Number.isFinite(since) ? Math.max(0, (now - since) / 1000) : undefined;
+}
+
+/** How soon to call again for an XR that is not ready (RECHECK_BACKOFF). */
+export function recheckSeconds(waitedSeconds: number | undefined): number {
+  return RECHECK_BACKOFF.find(([below]) => (waitedSeconds ?? 0) < below)?.[1] ?? DEFAULT_TTL_SECONDS;
+}
+
 /** Crossplane's verdict on the XR: the function's own when it set one, else every composed resource ready. */
 function xrReady(ready: boolean | undefined, resources: Record<string, Resource>): boolean {
   return ready ?? Object.values(resources).every((r) => r.ready === Ready.READY_TRUE);
@@ -184,7 +218,7 @@ export function runCompose<Spec>(
     rsp.desired.composite ??= { resource: {}, connectionDetails: {}, ready: Ready.READY_UNSPECIFIED };
     rsp.desired.composite.ready = toReady(ready);
   }
-  const ttl = waiting.size > 0 ? NAMESPACE_WAIT_SECONDS : !xrReady(ready, rsp.desired.resources) ? NOT_READY_RECHECK_SECONDS : undefined;
+  const ttl = waiting.size > 0 ? NAMESPACE_WAIT_SECONDS : !xrReady(ready, rsp.desired.resources) ? recheckSeconds(notReadyForSeconds(xr)) : undefined;
   if (ttl !== undefined) rsp.meta = { tag: rsp.meta?.tag ?? '', ttl: { seconds: ttl, nanos: 0 } };
   for (const message of out.warnings ?? []) rsp.results.push({ severity: Severity.SEVERITY_WARNING, message });
   if (out.requirements && Object.keys(out.requirements).length > 0) {
