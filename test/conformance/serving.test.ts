@@ -53,7 +53,10 @@ beforeAll(async () => {
   issueLeaf(certs, 'server-only', ca, { extendedKeyUsage: 'serverAuth' });
   // A bound for a hang, not a race: compiling on a busy 2-core machine can take minutes.
 }, 600_000);
-afterAll(() => rmSync(BUILD, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(BUILD, { recursive: true, force: true });
+  if (certs) rmSync(certs, { recursive: true, force: true });
+});
 
 /** Start a bundled function (or a .ts entry point) with TLS on `port`; its stdout (pino's JSON logs) and stderr are collected. */
 async function startTls(fn: string, port: number, extraArgs: string[] = []) {
