@@ -12,7 +12,7 @@ import { secretData } from '../../functions/lib/secrets.js';
 import type { KubeObject } from '../../functions/lib/k8s/objects.js';
 import { FUNCTIONS } from '../../functions/catalog.js';
 import { answer, claim, desired, fatals, requestFor, run } from '../support/request.js';
-import { observedFrom } from '../support/cluster.js';
+import { observedFrom } from '../../harness/request.js';
 import { ROOT } from '../../harness/tools.js';
 
 const NS = 'health';
