@@ -16,9 +16,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bundle } from '../harness/bundle.js';
-import { run } from '../harness/request.js';
+import { convergedRequest, run } from '../harness/request.js';
 import { ROOT } from '../harness/tools.js';
-import { convergedRequest } from './requests.js';
 
 export interface ClaimsScale { claims: number; firstRoundMsPerCall: number; steadyMsPerCall: number }
 

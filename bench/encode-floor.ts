@@ -5,8 +5,8 @@
  * the same output, without any compose work.
  */
 import { serve, type RunFunctionResponse } from '@crossplane-org/function-sdk-typescript';
-import { composeOf, convergedRequest } from './requests.js';
-import { run } from '../test/support/request.js';
+import { composeOf } from '../functions/catalog.js';
+import { convergedRequest, run } from '../harness/request.js';
 
 const fn = process.env.ENCODE_FLOOR_FUNCTION ?? 'realtime-platform';
 const compose = await composeOf(fn);

@@ -4,20 +4,15 @@
  * memory from /proc, and its garbage collections from V8's --trace-gc lines.
  * Every wait here has a timeout; nothing is asserted on time.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type * as grpc from '@grpc/grpc-js';
 import type { RunFunctionRequest } from '@crossplane-org/function-sdk-typescript';
 import { functionClient, runFunction } from '../harness/grpc.js';
-import { portOpen } from '../harness/servers.js';
-import { ROOT } from '../harness/tools.js';
+import { launchFunction, type FunctionLaunch } from '../harness/servers.js';
 
-/** How a function process is started: the Node binary, its flags and the entry file. */
-export interface Launch {
-  node: string;
-  args: string[];
-  env?: Record<string, string>;
-}
+/** How a function process is started (harness/servers.ts), but for its port. */
+export type Launch = Omit<FunctionLaunch, 'port'>;
 
 /** One GC as --trace-gc prints it: heap MiB before and after (V8 prints MiB as "MB"), pause ms. */
 interface GcEvent { before: number; after: number; pauseMs: number }
@@ -34,40 +29,13 @@ export interface Server {
 
 /** Start a function process with --trace-gc; resolves once its port accepts connections (20 s at most). */
 export async function startProcess(launch: Launch, port: number): Promise<{ server: Server; spawnedAt: bigint }> {
-  const spawnedAt = process.hrtime.bigint();
-  const child = spawn(launch.node, ['--trace-gc', ...launch.args, '--insecure', '--address', `localhost:${port}`], {
-    cwd: ROOT,
-    env: { ...process.env, ...launch.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
   const gcs: GcEvent[] = [];
-  let partial = '';
-  child.stdout!.on('data', (d: Buffer) => {
-    const lines = (partial + d.toString()).split('\n');
-    partial = lines.pop()!;
-    for (const line of lines) {
-      const m = GC_LINE.exec(line);
-      if (m) gcs.push({ before: Number(m[1]), after: Number(m[2]), pauseMs: Number(m[3]) });
-    }
-  });
-  let stderr = '';
-  child.stderr!.on('data', (d) => { stderr += String(d); });
-  const server: Server = {
-    child,
-    port,
-    gcs,
-    stop: () =>
-      child.exitCode !== null || child.signalCode !== null
-        ? Promise.resolve()
-        : new Promise((done) => { child.once('exit', () => done()); child.kill('SIGTERM'); }),
+  const onLine = (line: string) => {
+    const m = GC_LINE.exec(line);
+    if (m) gcs.push({ before: Number(m[1]), after: Number(m[2]), pauseMs: Number(m[3]) });
   };
-  const deadline = Date.now() + 20_000;
-  while (!(await portOpen(port))) {
-    if (child.exitCode !== null) throw new Error(`${launch.args.join(' ')} exited with ${child.exitCode}: ${stderr}`);
-    if (Date.now() > deadline) { await server.stop(); throw new Error(`nothing listens on localhost:${port} after 20 s: ${stderr}`); }
-    await new Promise((r) => setTimeout(r, 2));
-  }
-  return { server, spawnedAt };
+  const p = await launchFunction({ ...launch, port, nodeFlags: ['--trace-gc', ...(launch.nodeFlags ?? [])] }, { output: onLine, timeoutMs: 20_000, pollMs: 2 });
+  return { server: { child: p.child, port, gcs, stop: p.stop }, spawnedAt: p.spawnedAt };
 }
 
 export async function call(client: grpc.Client, req: RunFunctionRequest) {

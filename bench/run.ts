@@ -36,11 +36,11 @@ import { readdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FUNCTIONS } from '../functions/catalog.js';
+import { composeOf, FUNCTIONS } from '../functions/catalog.js';
 import { functionClient } from '../harness/grpc.js';
 import { bundleAll, bundleFile, bundlePath, RUNTIME_FLAGS } from '../harness/bundle.js';
 import { ROOT } from '../harness/tools.js';
-import { composeOf, convergedRequest } from './requests.js';
+import { convergedRequest } from '../harness/request.js';
 import { call, coldStart, cpuMs, gcFigures, median, peakRssMiB, rssMiB, startProcess, type Launch } from './probe.js';
 
 const { values } = parseArgs({
@@ -74,7 +74,7 @@ function asImage(name: string, entry: string, request: RunFunctionRequest, fn?: 
   rmSync(cache, { recursive: true, force: true });
   const filled = spawnSync(NODE, [...flags, entry, '--help'], { env: { ...process.env, NODE_COMPILE_CACHE: cache }, encoding: 'utf8' });
   if (readdirSync(cache, { recursive: true }).length === 0) throw new Error(`${entry} --help left no compile cache (exit ${filled.status}): ${filled.stderr}`);
-  return { name, fn, launch: { node: NODE, args: [...flags, entry], env: { NODE_COMPILE_CACHE: cache } }, request };
+  return { name, fn, launch: { entry, nodeFlags: flags, env: { NODE_COMPILE_CACHE: cache } }, request };
 }
 
 // ---- what runs: the bundles, the floors, optionally another checkout's bundles
@@ -88,16 +88,16 @@ const requests = Object.fromEntries(
 );
 const noopRequest = requests['event-driven-service'];
 const noop = asImage('noop (floor)', join(OUT, 'noop-bundled.mjs'), noopRequest);
-const noopUnbundled: Variant = { name: 'noop, unbundled, no cache', launch: { node: NODE, args: [join(OUT, 'noop-unbundled.mjs')] }, request: noopRequest };
+const noopUnbundled: Variant = { name: 'noop, unbundled, no cache', launch: { entry: join(OUT, 'noop-unbundled.mjs') }, request: noopRequest };
 const functions: Variant[] = FUNCTIONS.map((fn) => asImage(fn.name, bundlePath(fn.name, join(OUT, 'dist')), requests[fn.name], fn.name));
 const realtime = functions.find((v) => v.fn === 'realtime-platform')!;
 // What the compile cache saves: the largest function started without it.
-const withoutCache: Variant = { ...realtime, name: 'realtime-platform, no cache', launch: { node: NODE, args: realtime.launch.args } };
+const withoutCache: Variant = { ...realtime, name: 'realtime-platform, no cache', launch: { ...realtime.launch, env: undefined } };
 // Encoding floors run under tsx: only their steady-state cost is compared, not their start.
 const encodeFloors: Variant[] = FUNCTIONS.map((fn) => ({
   name: `encode ${fn.name}`,
   fn: fn.name,
-  launch: { node: NODE, args: [...RUNTIME_FLAGS, '--import', 'tsx', join(ROOT, 'bench/encode-floor.ts')], env: { ENCODE_FLOOR_FUNCTION: fn.name } },
+  launch: { entry: join(ROOT, 'bench/encode-floor.ts'), nodeFlags: RUNTIME_FLAGS, env: { ENCODE_FLOOR_FUNCTION: fn.name } },
   request: requests[fn.name],
 }));
 

@@ -10,11 +10,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { ComposeFunction, ResourceSelector } from '@crossplane-org/function-sdk-typescript';
-import { FUNCTIONS } from '../functions/catalog.js';
+import { composeOf, FUNCTIONS } from '../functions/catalog.js';
 import { conditionTrue, condition, type KubeObject } from '../functions/lib/k8s/objects.js';
 import { ROOT } from '../harness/tools.js';
 import { requestFor, run } from '../harness/request.js';
-import { composeOf } from './functions.js';
 import { parseDocuments } from './render.js';
 import type { Io } from './io.js';
 import { LIVE_SECRET_PREFIX } from '../functions/lib/secrets.js';
@@ -159,7 +158,7 @@ async function secretsOf(claim: KubeObject, compose: ComposeFunction, input: unk
 async function claimSecretChecks(c: ClusterReader): Promise<Check[]> {
   const out: Check[] = [];
   for (const fn of FUNCTIONS) {
-    const compose = composeOf(fn.name);
+    const compose = await composeOf(fn.name);
     for (const api of fn.apis) {
       const claims = (await c.list(api.apiVersion, api.claimKind)) ?? [];
       for (const claim of claims) {

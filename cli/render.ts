@@ -9,12 +9,11 @@
  */
 import { Severity, type ResourceSelector } from '@crossplane-org/function-sdk-typescript';
 import { parseAllDocuments } from 'yaml';
-import { FUNCTIONS } from '../functions/catalog.js';
+import { composeOf, FUNCTIONS } from '../functions/catalog.js';
 import type { KubeObject } from '../functions/lib/k8s/objects.js';
 import { claimToXr } from '../harness/claims.js';
 import { renderApplicationObject, type AppFile } from '../harness/oam.js';
 import { settle } from '../harness/request.js';
-import { composeOf } from './functions.js';
 
 export type Relation = 'binds' | 'composes' | 'renders';
 
@@ -78,7 +77,7 @@ class Renderer {
     const namespaced: KubeObject = { ...claim, metadata: { ...claim.metadata, namespace: claim.metadata?.namespace ?? 'default' } };
     const claimNode = this.add(namespaced, parent, origin);
     // The Composition's input (function settings), as `make synth` writes it.
-    const { rsp, reads: asked } = await settle(composeOf(found.fn.name), namespaced, this.cluster, found.fn.input);
+    const { rsp, reads: asked } = await settle(await composeOf(found.fn.name), namespaced, this.cluster, found.fn.input);
     const xr = claimToXr(namespaced);
     const desiredXr = rsp.desired?.composite?.resource as KubeObject | undefined;
     const composite: KubeObject = { ...xr, ...(desiredXr?.status ? { status: desiredXr.status } : {}) };

@@ -1,8 +1,11 @@
 /**
- * Every composition function of this repository, with what it composes. The
- * synth code reads this to emit Compositions, Function objects and RBAC; the
- * Makefile and tests read it for the local ports `make serve` uses.
+ * Every composition function of this repository, with what it composes: the
+ * one registry. The synth code reads it to emit Compositions, Function
+ * objects and RBAC; the Makefile and tests read it for the local ports `make
+ * serve` uses; the CLI, bench, fuzz and tests load each compose function
+ * through it ({@link composeOf}).
  */
+import type { ComposeFunction } from '@crossplane-org/function-sdk-typescript';
 import type { TSchema } from '@sinclair/typebox';
 import type { PlatformApi } from './lib/api.js';
 import { eventDrivenService } from './event-driven-service/api.js';
@@ -15,6 +18,12 @@ import { Settings, defaultSettingsInput } from './application/settings.js';
 export interface FunctionEntry {
   /** Folder under functions/, and the suffix of the Function object's name. */
   name: string;
+  /**
+   * Loads its compose function (functions/<name>/function.ts). Lazy, so reading
+   * the catalog (synth, bundling) loads no function and a process loads only
+   * the functions it runs; a literal path, so vitest and esbuild follow it.
+   */
+  load: () => Promise<{ compose: ComposeFunction }>;
   /** Port `make serve` listens on (insecure, localhost) for `crossplane render`. */
   devPort: number;
   /** APIs whose Composition calls this function. */
@@ -35,6 +44,7 @@ export interface FunctionEntry {
 export const FUNCTIONS: FunctionEntry[] = [
   {
     name: 'event-driven-service',
+    load: () => import('./event-driven-service/function.js'),
     devPort: 9441,
     apis: [eventDrivenService],
     composes: [
@@ -45,6 +55,7 @@ export const FUNCTIONS: FunctionEntry[] = [
   },
   {
     name: 'realtime-platform',
+    load: () => import('./realtime-platform/function.js'),
     devPort: 9442,
     apis: [realtimePlatform],
     composes: [
@@ -57,6 +68,7 @@ export const FUNCTIONS: FunctionEntry[] = [
   },
   {
     name: 'application',
+    load: () => import('./application/function.js'),
     devPort: 9444,
     apis: [application],
     composes: [
@@ -71,6 +83,7 @@ export const FUNCTIONS: FunctionEntry[] = [
   },
   {
     name: 'vcluster',
+    load: () => import('./vcluster/function.js'),
     devPort: 9445,
     apis: [vcluster],
     composes: [
@@ -79,3 +92,14 @@ export const FUNCTIONS: FunctionEntry[] = [
     ],
   },
 ];
+
+export function functionNamed(name: string): FunctionEntry {
+  const fn = FUNCTIONS.find((f) => f.name === name);
+  if (!fn) throw new Error(`no function ${name} in functions/catalog.ts`);
+  return fn;
+}
+
+/** The compose function of a function of {@link FUNCTIONS}, by name. */
+export async function composeOf(name: string): Promise<ComposeFunction> {
+  return (await functionNamed(name).load()).compose;
+}

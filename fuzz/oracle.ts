@@ -11,7 +11,8 @@ import type { Mutated } from './mutate.js';
 const NAMES_FIELD = /(^|: )(spec|input|observed)(\.[\w<>-]+|\[\d+\])*: \S/;
 
 /** Secret keys whose values must never leave a Secret. */
-const SECRET_KEY = /PASSWORD|TOKEN|LICENSE|AGENT_KEY|PRIVATE_KEY/;
+// Case-insensitive: operator Secrets use keys like `password` too (examples/realtime-platform/required.yaml).
+const SECRET_KEY = /PASSWORD|TOKEN|LICENSE|AGENT_KEY|PRIVATE_KEY/i;
 
 export type Outcome = 'rendered' | 'fatal';
 

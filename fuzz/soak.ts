@@ -16,10 +16,8 @@ import type { ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { FUNCTIONS } from '../functions/catalog.js';
 import { functionClient, runFunction } from '../harness/grpc.js';
-import { startServer } from '../harness/servers.js';
-import { join } from 'node:path';
-import { ROOT } from '../harness/tools.js';
-import { observedFrom } from '../test/support/cluster.js';
+import { launchFunction } from '../harness/servers.js';
+import { observedFrom } from '../harness/request.js';
 import { fuzzTargets } from './targets.js';
 import { rssKiB } from './proc.js';
 
@@ -54,7 +52,7 @@ interface Soak {
 }
 
 async function soak(fn: string, port: number, base: RunFunctionRequest): Promise<Soak> {
-  const server = await startServer(join(ROOT, 'functions', fn, 'main.ts'), port);
+  const { child: server } = await launchFunction({ entry: fn, port });
   const s: Soak = { fn, server, samples: [], calls: 0, late: 0, changed: 0, errors: 0 };
   const client = functionClient(`localhost:${port}`);
   let req = base;

@@ -9,12 +9,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { FUNCTIONS } from '../functions/catalog.js';
 import type { KubeObject } from '../functions/lib/k8s/objects.js';
-import { convergedRequest } from '../bench/requests.js';
-import { compose as application } from '../functions/application/function.js';
-import { compose as eventDrivenService } from '../functions/event-driven-service/function.js';
-import { compose as realtimePlatform } from '../functions/realtime-platform/function.js';
-import { compose as vcluster } from '../functions/vcluster/function.js';
-import { requestFor } from '../test/support/request.js';
+import { convergedRequest, requestFor } from '../harness/request.js';
 import { ROOT } from '../harness/tools.js';
 import type { Target } from './mutate.js';
 
@@ -24,18 +19,10 @@ export interface FuzzTarget extends Target {
   devPort: number;
 }
 
-/** Static imports: vitest cannot follow bench/requests.ts' computed dynamic import. */
-const COMPOSE: Record<string, ComposeFunction> = {
-  'event-driven-service': eventDrivenService,
-  'realtime-platform': realtimePlatform,
-  application,
-  vcluster,
-};
-
 export async function fuzzTargets(only?: string[]): Promise<FuzzTarget[]> {
   return Promise.all(
     FUNCTIONS.filter((f) => !only || only.includes(f.name)).map(async (f) => {
-      const compose = COMPOSE[f.name];
+      const { compose } = await f.load();
       const dir = join(ROOT, 'examples', f.name);
       const claims = readdirSync(dir).filter((n) => /^claim.*\.yaml$/.test(n));
       const fresh = claims.map((n) => requestFor(parse(readFileSync(join(dir, n), 'utf8')) as KubeObject));

@@ -1,12 +1,16 @@
 /**
  * Building RunFunctionRequests the way Crossplane sends them, and running a
- * compose function on them, in-process: `platform render`, unit tests and
- * benchmarks share it.
+ * compose function on them, in-process: `platform render`, unit tests, the
+ * benchmark and the fuzzer share it.
  */
 import { to, type ComposeFunction, type ResourceSelector, type RunFunctionRequest, type RunFunctionResponse } from '@crossplane-org/function-sdk-typescript';
 import type { ComposeResponse } from '@crossplane-org/function-sdk-typescript';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../functions/lib/k8s/objects.js';
 import { claimToXr } from './claims.js';
+import { ROOT } from './tools.js';
 
 /** A request for a claim, with optional observed composed resources (by resource name). */
 export function requestFor(
@@ -38,6 +42,28 @@ export function requestFor(
 
 export async function run(fn: ComposeFunction, req: RunFunctionRequest): Promise<RunFunctionResponse> {
   return fn(req, to(req) as ComposeResponse);
+}
+
+/**
+ * A stand-in for the cluster between two reconciles: what Crossplane would
+ * observe after applying the desired resources, optionally with every
+ * workload reported ready (only the status fields the functions read). Drives
+ * repeated reconciles in tests, the benchmark and the fuzzer.
+ */
+export function observedFrom(rsp: RunFunctionResponse, ready = true): Record<string, KubeObject> {
+  const out: Record<string, KubeObject> = {};
+  for (const [name, r] of Object.entries(rsp.desired?.resources ?? {})) {
+    const obj = structuredClone(r.resource) as KubeObject;
+    if (ready) {
+      if (obj.kind === 'StatefulSet') obj.status = { replicas: 1, readyReplicas: 1 };
+      if (obj.kind === 'Deployment') obj.status = { conditions: [{ type: 'Available', status: 'True' }] };
+      if (obj.kind === 'Job') obj.status = { conditions: [{ type: 'Complete', status: 'True' }] };
+      // Crossplane managed resources (the GitHub provider's) report Ready.
+      if (obj.apiVersion?.includes('.upbound.io/')) obj.status = { conditions: [{ type: 'Ready', status: 'True' }] };
+    }
+    out[name] = obj;
+  }
+  return out;
 }
 
 /** Answer a response's resource requirements from `cluster`, as Crossplane does between calls. */
@@ -89,8 +115,32 @@ export async function settle(
     const shape = JSON.stringify([Object.keys(rsp.desired?.resources ?? {}).sort(), rsp.requirements?.resources ?? {}]);
     if (shape === last) break;
     last = shape;
-    observed = Object.fromEntries(Object.entries(rsp.desired?.resources ?? {}).map(([name, r]) => [name, structuredClone(r.resource) as KubeObject]));
+    observed = observedFrom(rsp, false);
     required = answerRequirements(rsp, cluster);
   }
   return { rsp: rsp!, reads };
+}
+
+function yamlDocs(file: string): KubeObject[] {
+  return parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJSON() as KubeObject);
+}
+
+/**
+ * The request each function is benchmarked and fuzzed with: its example claim
+ * (examples/<fn>/) in the converged state (observed resources present and
+ * ready, operator Secrets supplied), which is what Crossplane sends on every
+ * steady-state reconcile. `edit` changes the example claim (another name or
+ * namespace: a distinct claim); the example's required Secrets move to the
+ * edited claim's namespace.
+ */
+export async function convergedRequest(fn: string, compose: ComposeFunction, claimFile = 'claim.yaml', edit?: (claim: KubeObject) => KubeObject): Promise<RunFunctionRequest> {
+  const dir = join(ROOT, 'examples', fn);
+  const example = parse(readFileSync(join(dir, claimFile), 'utf8')) as KubeObject;
+  const claim = edit ? edit(example) : example;
+  const secrets = (existsSync(join(dir, 'required.yaml')) ? yamlDocs(join(dir, 'required.yaml')) : [])
+    .map((s) => (edit ? { ...s, metadata: { ...s.metadata, namespace: claim.metadata?.namespace } } : s));
+  let rsp = await run(compose, requestFor(claim));
+  const required = answerRequirements(rsp, secrets);
+  for (let i = 0; i < 2; i++) rsp = await run(compose, requestFor(claim, observedFrom(rsp), required));
+  return requestFor(claim, observedFrom(rsp), required);
 }

@@ -188,3 +188,15 @@ export function operatorSecretValue(
 export function digest(...parts: string[]): string {
   return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 8);
 }
+
+/**
+ * The digest as an annotation value (a pod template's, so a changed
+ * configuration restarts the Pods). Prefixed because eight hex digits can read
+ * as a number: `12e45678` is a string to Go's YAML (sigs.k8s.io/yaml, as
+ * crossplane render and kubectl print it, unquoted) and a float overflowing to
+ * Infinity to a YAML 1.2 reader (the `yaml` package), which writes it back as
+ * `.inf`: one realtime render in about 25 failed so in the conformance suite.
+ */
+export function configDigest(...parts: string[]): string {
+  return `sha256-${digest(...parts)}`;
+}

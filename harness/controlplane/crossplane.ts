@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { FUNCTIONS, type FunctionEntry } from '../../functions/catalog.js';
 import { PLATFORM } from '../../functions/lib/platform.js';
+import { functionCommand } from '../servers.js';
 import { ROOT, runTool } from '../tools.js';
 import type { Kubectl } from './kubectl.js';
 import { issue } from './pki.js';
@@ -170,7 +171,7 @@ export async function serveFunctions(state: string, kubectl: Kubectl): Promise<S
       data: Object.fromEntries(['tls.crt', 'tls.key', 'ca.crt'].map((k) => [k, readFileSync(join(certs, k)).toString('base64')])),
     }]);
     const port = await freePort();
-    const proc = startProcess(`function-${fn.name}`, process.execPath, ['--import', 'tsx', join(ROOT, 'functions', fn.name, 'main.ts'), '--address', `localhost:${port}`, '--tls-server-certs-dir', certs], { dir: state, cwd: ROOT });
+    const proc = startProcess(`function-${fn.name}`, ...functionCommand({ entry: fn.name, port, tlsCertsDir: certs }), { dir: state, cwd: ROOT });
     served.push({ fn, port, proc });
   }
   return served;

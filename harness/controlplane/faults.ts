@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { FUNCTIONS, type FunctionEntry } from '../../functions/catalog.js';
 import { PLATFORM } from '../../functions/lib/platform.js';
-import { portOpen } from '../servers.js';
+import { functionCommand, functionMain, portOpen } from '../servers.js';
 import { ROOT, runTool } from '../tools.js';
 import { conditionOf, connectRevisions, type ServedFunction } from './crossplane.js';
 import type { Kubectl } from './kubectl.js';
@@ -52,11 +52,8 @@ export function servedFunctions(): ServedFunction[] {
   });
 }
 
-export function functionNamed(name: string): FunctionEntry {
-  const fn = FUNCTIONS.find((f) => f.name === name);
-  if (!fn) throw new Error(`no function ${name} in functions/catalog.ts`);
-  return fn;
-}
+/** The catalog's lookup, here with the other fault helpers the chaos scenarios use. */
+export { functionNamed } from '../../functions/catalog.js';
 
 const running = (p: Proc) => p.child.exitCode === null && p.child.signalCode === null;
 
@@ -223,7 +220,7 @@ export async function rollOut(kubectl: Kubectl, fn: FunctionEntry, to: { tag: st
 
   const port = await freePort();
   const { opts } = old.proc.launch!;
-  const next = startProcess(old.proc.name, process.execPath, ['--import', 'tsx', to.main, '--address', `localhost:${port}`, '--tls-server-certs-dir', flag(old.proc, '--tls-server-certs-dir')], {
+  const next = startProcess(old.proc.name, ...functionCommand({ entry: to.main, port, tlsCertsDir: flag(old.proc, '--tls-server-certs-dir') }), {
     ...opts,
     env: { ...opts.env, ...to.env },
   });
@@ -239,4 +236,4 @@ export async function rollOut(kubectl: Kubectl, fn: FunctionEntry, to: { tag: st
 }
 
 /** The function's own entry point (what the released package runs). */
-export const releasedMain = (fn: FunctionEntry) => join(ROOT, 'functions', fn.name, 'main.ts');
+export const releasedMain = (fn: FunctionEntry) => functionMain(fn.name);

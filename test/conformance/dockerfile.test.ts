@@ -22,7 +22,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ComposeFunction } from '@crossplane-org/function-sdk-typescript';
 import { FUNCTIONS } from '../../functions/catalog.js';
-import { convergedRequest } from '../../bench/requests.js';
+import { convergedRequest } from '../../harness/request.js';
 import { functionClient, runFunction } from '../../harness/grpc.js';
 import { portOpen, waitForPort } from '../../harness/servers.js';
 import { ROOT } from '../../harness/tools.js';

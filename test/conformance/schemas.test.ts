@@ -17,10 +17,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import type { ComposeFunction } from '@crossplane-org/function-sdk-typescript';
-import { compose as eventDrivenService } from '../../functions/event-driven-service/function.js';
-import { compose as realtimePlatform } from '../../functions/realtime-platform/function.js';
-import { compose as application } from '../../functions/application/function.js';
-import { compose as vcluster } from '../../functions/vcluster/function.js';
+import { FUNCTIONS } from '../../functions/catalog.js';
 import type { KubeObject } from '../../functions/lib/k8s/objects.js';
 import { claimToXr } from '../../harness/claims.js';
 import { vcontext } from '../../harness/cue.js';
@@ -90,52 +87,35 @@ const set = (claim: KubeObject, path: string, value: unknown): KubeObject => {
   return c as KubeObject;
 };
 
-interface FunctionCase {
-  fn: ComposeFunction;
-  folder: string;
-  /** Options on and off, applied to the folder's claim.yaml. */
-  variants: [string, unknown][];
-}
-
-const FUNCTION_CASES: Record<string, FunctionCase> = {
-  'event-driven-service': {
-    fn: eventDrivenService,
-    folder: 'examples/event-driven-service',
-    variants: [['initContainer', undefined], ['secretName', undefined], ['imagePullSecrets', undefined], ['size', 'large'], ['nats.useHttps', true], ['nats.monitoringEndpoint', 'nats-mon.nats.svc:8222']],
-  },
-  'realtime-platform': {
-    fn: realtimePlatform,
-    folder: 'examples/realtime-platform',
-    variants: [
-      ['database', 'mysql'], ['database', 'mongodb'], ['visualization', 'grafana'], ['iot', false], ['mqtt.websockets', false],
-      ['lenses.enabled', false], ['ingress.enabled', false], ['snowflake', { enabled: true, credentialsSecret: 'snowflake' }],
-      ['resources', 'large'], ['kafka.replicas', 1], ['mqttUsers', undefined],
-    ],
-  },
-  application: {
-    fn: application,
-    folder: 'examples/application',
-    variants: [['cache', 'none'], ['database', 'none'], ['realtime', undefined], ['appContainer', undefined], ['framework', undefined]],
-  },
-  vcluster: {
-    fn: vcluster,
-    folder: 'examples/vcluster',
-    variants: [['features.argocd', true], ['networking.isolation', false], ['networking.exposeApi', true], ['size', 'large'], ['kubernetes.version', '1.29']],
-  },
+/** Per function of the catalog: options on and off, applied to examples/<function>/claim.yaml. */
+const VARIANTS: Record<string, [string, unknown][]> = {
+  'event-driven-service': [['initContainer', undefined], ['secretName', undefined], ['imagePullSecrets', undefined], ['size', 'large'], ['nats.useHttps', true], ['nats.monitoringEndpoint', 'nats-mon.nats.svc:8222']],
+  'realtime-platform': [
+    ['database', 'mysql'], ['database', 'mongodb'], ['visualization', 'grafana'], ['iot', false], ['mqtt.websockets', false],
+    ['lenses.enabled', false], ['ingress.enabled', false], ['snowflake', { enabled: true, credentialsSecret: 'snowflake' }],
+    ['resources', 'large'], ['kafka.replicas', 1], ['mqttUsers', undefined],
+  ],
+  application: [['cache', 'none'], ['database', 'none'], ['realtime', undefined], ['appContainer', undefined], ['framework', undefined]],
+  vcluster: [['features.argocd', true], ['networking.isolation', false], ['networking.exposeApi', true], ['size', 'large'], ['kubernetes.version', '1.29']],
 };
 
 describe('functions: every composed object against its upstream schema', () => {
-  for (const [fnName, c] of Object.entries(FUNCTION_CASES)) {
-    const files = readdirSync(join(ROOT, c.folder));
-    const cluster = files.includes('required.yaml') ? (readDocs(join(c.folder, 'required.yaml')) as KubeObject[]) : [];
-    const claims = files.filter((f) => /^claim.*\.yaml$/.test(f)).map((f) => [f, readDocs(join(c.folder, f))[0] as KubeObject] as const);
+  it('every function of the catalog has its options listed here', () => {
+    expect(Object.keys(VARIANTS).sort()).toEqual(FUNCTIONS.map((f) => f.name).sort());
+  });
+
+  for (const { name: fnName, load } of FUNCTIONS) {
+    const folder = `examples/${fnName}`;
+    const files = readdirSync(join(ROOT, folder));
+    const cluster = files.includes('required.yaml') ? (readDocs(join(folder, 'required.yaml')) as KubeObject[]) : [];
+    const claims = files.filter((f) => /^claim.*\.yaml$/.test(f)).map((f) => [f, readDocs(join(folder, f))[0] as KubeObject] as const);
     const base = claims.find(([f]) => f === 'claim.yaml')![1];
     const cases: [string, KubeObject][] = [
       ...claims.map(([f, claim]) => [f, claim] as [string, KubeObject]),
-      ...c.variants.map(([path, value]) => [`claim.yaml with ${path}=${JSON.stringify(value)}`, set(base, path, value)] as [string, KubeObject]),
+      ...(VARIANTS[fnName] ?? []).map(([path, value]) => [`claim.yaml with ${path}=${JSON.stringify(value)}`, set(base, path, value)] as [string, KubeObject]),
     ];
     it.each(cases)(`${fnName}: %s`, async (_label, claim) => {
-      const objs = await emitted(c.fn, claim, cluster);
+      const objs = await emitted((await load()).compose, claim, cluster);
       expect(objs.length).toBeGreaterThan(0);
       for (const { name, obj } of objs) {
         check(`${fnName} ${name}`, obj);

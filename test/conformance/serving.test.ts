@@ -10,14 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as grpc from '@grpc/grpc-js';
 import type { RunFunctionRequest } from '@crossplane-org/function-sdk-typescript';
 import { functionClient, runFunction } from '../../harness/grpc.js';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { KubeObject } from '../../functions/lib/k8s/objects.js';
 import { requestFor } from '../support/request.js';
-import { portOpen, waitForPort } from '../../harness/servers.js';
+import { launchFunction } from '../../harness/servers.js';
 import { ROOT } from '../../harness/tools.js';
 import { bundleAll, bundlePath } from '../../harness/bundle.js';
 import { issueLeaf, makeCa } from '../support/crossplane-pki.js';
@@ -53,19 +53,15 @@ beforeAll(async () => {
   issueLeaf(certs, 'server-only', ca, { extendedKeyUsage: 'serverAuth' });
   // A bound for a hang, not a race: compiling on a busy 2-core machine can take minutes.
 }, 600_000);
-afterAll(() => rmSync(BUILD, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(BUILD, { recursive: true, force: true });
+  if (certs) rmSync(certs, { recursive: true, force: true });
+});
 
 /** Start a bundled function (or a .ts entry point) with TLS on `port`; its stdout (pino's JSON logs) and stderr are collected. */
 async function startTls(fn: string, port: number, extraArgs: string[] = []) {
-  // waitForPort would take a server left over from an earlier, failed run (other certificates) for this one.
-  if (await portOpen(port)) throw new Error(`port ${port} is already in use: a function left over from an earlier run?`);
-  const entry = fn.endsWith('.ts') ? ['--import', 'tsx', fn] : [bundlePath(fn, BUILD)];
-  const child = spawn(process.execPath, [...entry, '--address', `127.0.0.1:${port}`, '--tls-server-certs-dir', certs, ...extraArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let logs = '';
-  child.stdout.on('data', (d) => { logs += String(d); });
-  child.stderr.on('data', (d) => { logs += String(d); });
-  await waitForPort(port);
-  return { child, logs: () => logs };
+  const entry = fn.endsWith('.ts') ? fn : bundlePath(fn, BUILD);
+  return launchFunction({ entry, port, host: '127.0.0.1', tlsCertsDir: certs, args: extraArgs }, { output: 'all' });
 }
 
 const call = (client: grpc.Client, req: RunFunctionRequest) => runFunction(client, req);

@@ -8,7 +8,7 @@ import { specValidator } from '../../functions/lib/schema/validate.js';
 import { secretData } from '../../functions/lib/secrets.js';
 import type { KubeObject } from '../../functions/lib/k8s/objects.js';
 import { claim, desired, fatals, requestFor, run } from '../support/request.js';
-import { observedFrom } from '../support/cluster.js';
+import { observedFrom } from '../../harness/request.js';
 import { answerRequirements as answer } from '../../harness/request.js';
 
 const NS = 'health';

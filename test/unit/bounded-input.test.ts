@@ -10,16 +10,12 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { Severity, type ComposeFunction, type RunFunctionResponse } from '@crossplane-org/function-sdk-typescript';
-import { FUNCTIONS } from '../../functions/catalog.js';
+import { composeOf, FUNCTIONS } from '../../functions/catalog.js';
 import { toOpenApi } from '../../functions/lib/schema/openapi.js';
 import type { SchemaNode } from '../../functions/lib/schema/walk.js';
-import { compose as realtime } from '../../functions/realtime-platform/function.js';
-import { compose as eventDriven } from '../../functions/event-driven-service/function.js';
-import { compose as application } from '../../functions/application/function.js';
-import { compose as vcluster } from '../../functions/vcluster/function.js';
 import type { KubeObject } from '../../functions/lib/k8s/objects.js';
 import { claim, fatals, requestFor, run } from '../support/request.js';
-import { observedFrom } from '../support/cluster.js';
+import { observedFrom } from '../../harness/request.js';
 import { ROOT } from '../../harness/tools.js';
 
 const MiB = 'a'.repeat(1 << 20);
@@ -63,20 +59,20 @@ const visible = (rsp: RunFunctionResponse) => JSON.stringify([rsp.results, rsp.d
 
 describe('oversized input is a Fatal naming the field, with a small response that does not repeat it', () => {
   it.each([
-    ['realtime-platform spec.ingress.domain', realtime, claim('RealtimePlatformClaim', 'x', 'ns', { name: 'x', ingress: { domain: MiB } }), 'spec.ingress.domain: must have at most 190 characters'],
-    ['realtime-platform spec.mqttUsers[0].password', realtime, claim('RealtimePlatformClaim', 'x', 'ns', { name: 'x', mqttUsers: [{ username: 'u', password: MiB }] }), 'spec.mqttUsers[0].password: must have at most 256 characters'],
-    ['event-driven-service spec.image', eventDriven, claim('EventDrivenService', 'x', 'ns', { image: MiB, nats: { stream: 's', consumer: 'c' } }), 'spec.image: must have at most 512 characters'],
-    ['application spec.image', application, claim('ApplicationClaim', 'x', 'ns', { name: 'x', image: MiB }), 'spec.image: must have at most 512 characters'],
-    ['application spec.env key', application, claim('ApplicationClaim', 'x', 'ns', { name: 'x', env: { [MiB]: 5 } }), 'spec.env.<key>: must be of type string'],
-  ] as [string, ComposeFunction, KubeObject, string][])('%s', async (_name, fn, c, message) => {
-    const rsp = await run(fn, requestFor(c));
+    ['realtime-platform spec.ingress.domain', 'realtime-platform', claim('RealtimePlatformClaim', 'x', 'ns', { name: 'x', ingress: { domain: MiB } }), 'spec.ingress.domain: must have at most 190 characters'],
+    ['realtime-platform spec.mqttUsers[0].password', 'realtime-platform', claim('RealtimePlatformClaim', 'x', 'ns', { name: 'x', mqttUsers: [{ username: 'u', password: MiB }] }), 'spec.mqttUsers[0].password: must have at most 256 characters'],
+    ['event-driven-service spec.image', 'event-driven-service', claim('EventDrivenService', 'x', 'ns', { image: MiB, nats: { stream: 's', consumer: 'c' } }), 'spec.image: must have at most 512 characters'],
+    ['application spec.image', 'application', claim('ApplicationClaim', 'x', 'ns', { name: 'x', image: MiB }), 'spec.image: must have at most 512 characters'],
+    ['application spec.env key', 'application', claim('ApplicationClaim', 'x', 'ns', { name: 'x', env: { [MiB]: 5 } }), 'spec.env.<key>: must be of type string'],
+  ] as [string, string, KubeObject, string][])('%s', async (_name, fn, c, message) => {
+    const rsp = await run(await composeOf(fn), requestFor(c));
     expect(fatals(rsp).join('\n')).toContain(message);
     expect(visible(rsp).length).toBeLessThan(20_000);
     expect(visible(rsp)).not.toContain('a'.repeat(300));
   });
 
   it('a malformed image reference is refused like an oversized one', async () => {
-    const rsp = await run(eventDriven, requestFor(claim('EventDrivenService', 'x', 'ns', { image: 'Not An Image!', nats: { stream: 's', consumer: 'c' } })));
+    const rsp = await run(await composeOf('event-driven-service'), requestFor(claim('EventDrivenService', 'x', 'ns', { image: 'Not An Image!', nats: { stream: 's', consumer: 'c' } })));
     expect(fatals(rsp).join()).toContain('spec.image: must match');
     expect(visible(rsp)).not.toContain('Not An Image!');
   });
@@ -90,7 +86,7 @@ describe("the XR's apiVersion and kind are checked", () => {
   ])('%s sent to the realtime function is a Fatal, not a render', async (_name, identity) => {
     const req = requestFor(claim('RealtimePlatformClaim', 'x', 'ns', { name: 'x' }));
     Object.assign(req.observed!.composite!.resource!, identity);
-    const rsp = await run(realtime, req);
+    const rsp = await run(await composeOf('realtime-platform'), req);
     expect(fatals(rsp)).toEqual(['observed.composite.resource: apiVersion and kind must be platform.example.org/v1alpha1 XRealtimePlatform']);
     expect(Object.keys(rsp.desired?.resources ?? {})).toEqual([]);
   });
@@ -102,12 +98,13 @@ describe('garbage observed and required state is tolerated, never an internal er
     for (let i = 0; i < 2; i++) rsp = await run(fn, requestFor(c, observedFrom(rsp)));
     return observedFrom(rsp);
   }
-  const cases: [string, ComposeFunction, KubeObject][] = [
-    ['realtime-platform', realtime, claim('RealtimePlatformClaim', 'x', 'ns', { name: 'x', lenses: { enabled: false } })],
-    ['event-driven-service', eventDriven, claim('EventDrivenService', 'x', 'ns', { image: 'i', nats: { stream: 's', consumer: 'c' } })],
-    ['application', application, claim('ApplicationClaim', 'x', 'ns', { name: 'x', database: 'postgres', cache: 'redis' })],
-    ['vcluster', vcluster, claim('VClusterEnvironmentClaim', 'x', 'ns', {})],
-  ];
+  /** A small valid claim for every function of the catalog (a function without one fails below). */
+  const smallClaims: Record<string, KubeObject> = {
+    'realtime-platform': claim('RealtimePlatformClaim', 'x', 'ns', { name: 'x', lenses: { enabled: false } }),
+    'event-driven-service': claim('EventDrivenService', 'x', 'ns', { image: 'i', nats: { stream: 's', consumer: 'c' } }),
+    application: claim('ApplicationClaim', 'x', 'ns', { name: 'x', database: 'postgres', cache: 'redis' }),
+    vcluster: claim('VClusterEnvironmentClaim', 'x', 'ns', {}),
+  };
   const garbage: [string, (o: KubeObject) => void][] = [
     ['status.conditions that is not a list', (o) => { o.status = { conditions: 'yes' as never }; }],
     ['a null condition', (o) => { o.status = { conditions: [null as never, { type: 5 as never, status: {} as never }] }; }],
@@ -115,8 +112,11 @@ describe('garbage observed and required state is tolerated, never an internal er
     ['metadata that is not an object', (o) => { o.metadata = 'x' as never; }],
     ['replica counts that are strings', (o) => { o.status = { readyReplicas: '1', replicas: [] }; }],
   ];
-  for (const [fnName, fn, c] of cases) {
+  for (const { name: fnName, load } of FUNCTIONS) {
     it.each(garbage)(`${fnName}: %s on every observed resource`, async (_g, spoil) => {
+      const c = smallClaims[fnName];
+      expect(c, `a small claim for ${fnName} in this test`).toBeDefined();
+      const { compose: fn } = await load();
       const observed = await converged(fn, c);
       for (const o of Object.values(observed)) spoil(o);
       const rsp = await run(fn, requestFor(c, observed));
@@ -128,7 +128,7 @@ describe('garbage observed and required state is tolerated, never an internal er
     const c = claim('ApplicationClaim', 'x', 'ns', { name: 'x' });
     for (const components of ['x', { a: 1 }, [null, 5, { name: 7 }]]) {
       const app = { apiVersion: 'core.oam.dev/v1beta1', kind: 'Application', metadata: { name: 'x', namespace: 'ns' }, spec: { components } };
-      const rsp = await run(application, requestFor(c, {}, { 'oam-application': [app] }));
+      const rsp = await run(await composeOf('application'), requestFor(c, {}, { 'oam-application': [app] }));
       expect(rsp.results.filter((r) => r.severity === Severity.SEVERITY_FATAL)).toEqual([]);
     }
   });

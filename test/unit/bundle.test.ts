@@ -16,7 +16,7 @@ import { FUNCTIONS } from '../../functions/catalog.js';
 import type { KubeObject } from '../../functions/lib/k8s/objects.js';
 import { bundle, NODE_TARGET, RUNTIME_FLAGS } from '../../harness/bundle.js';
 import { ROOT } from '../../harness/tools.js';
-import { convergedRequest } from '../../bench/requests.js';
+import { convergedRequest } from '../../harness/request.js';
 import { fatals, requestFor, run } from '../support/request.js';
 
 const OUT = join(ROOT, '.build/bundle-test');

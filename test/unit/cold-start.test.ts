@@ -9,7 +9,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import bcrypt from 'bcryptjs';
 import type { ComposeFunction, RunFunctionRequest } from '@crossplane-org/function-sdk-typescript';
-import { convergedRequest } from '../../bench/requests.js';
+import { convergedRequest } from '../../harness/request.js';
 import { run } from '../support/request.js';
 
 const freshCompose = async (): Promise<ComposeFunction> => {

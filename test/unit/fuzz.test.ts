@@ -8,7 +8,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RunFunctionRequest } from '@crossplane-org/function-sdk-typescript';
 import { mutate, prng } from '../../fuzz/mutate.js';
-import { judge, requestSecrets } from '../../fuzz/oracle.js';
+import { judge, requestSecrets, secretValues } from '../../fuzz/oracle.js';
 import { fuzzTargets, type FuzzTarget } from '../../fuzz/targets.js';
 import { FUNCTIONS } from '../../functions/catalog.js';
 import { run } from '../support/request.js';
@@ -44,5 +44,12 @@ describe('fuzz slice (seed 13)', () => {
     // The generators reach both sides: some requests are rendered, some refused.
     expect(outcomes.rendered).toBeGreaterThan(0);
     expect(outcomes.fatal).toBeGreaterThan(0);
+  });
+});
+
+describe('the fuzz oracle', () => {
+  const secret = (data: Record<string, string>) => ({ kind: 'Secret', data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')])) });
+  it('counts secret-looking keys in any case as secrets, and not a user name the status shows by design', () => {
+    expect(secretValues([secret({ password: 'device-password', NATS_PASSWORD: 'nats-password', NATS_USER: 'my-service' })]).sort()).toEqual(['device-password', 'nats-password']);
   });
 });

@@ -13,7 +13,7 @@ import { compose } from '../../functions/realtime-platform/function.js';
 import { NAMESPACE_WAIT_SECONDS } from '../../functions/lib/function/namespaces.js';
 import type { KubeObject } from '../../functions/lib/k8s/objects.js';
 import { answer, desired, fatals, requestFor, run } from '../support/request.js';
-import { observedFrom } from '../support/cluster.js';
+import { observedFrom } from '../../harness/request.js';
 import { ROOT } from '../../harness/tools.js';
 
 const claim = parse(readFileSync(`${ROOT}/examples/realtime-platform/claim.yaml`, 'utf8')) as KubeObject;

@@ -12,7 +12,7 @@ import { secretData } from '../../functions/lib/secrets.js';
 import type { KubeObject } from '../../functions/lib/k8s/objects.js';
 import { FUNCTIONS } from '../../functions/catalog.js';
 import { answer, claim, desired, fatals, requestFor, run } from '../support/request.js';
-import { observedFrom } from '../support/cluster.js';
+import { observedFrom } from '../../harness/request.js';
 import { ROOT } from '../../harness/tools.js';
 
 const NS = 'health';
@@ -39,6 +39,16 @@ function podOf(o: KubeObject): Pod | undefined {
 }
 
 describe('realtime-platform: what it composes', () => {
+  it('annotates each config-digest with a configDigest (test/unit/digest.test.ts says why)', async () => {
+    const { out } = await reconcile(exampleSpec);
+    const digests = Object.values(out).flatMap((o) => {
+      const template = (o.spec as { template?: { metadata?: { annotations?: Record<string, string> } } } | undefined)?.template;
+      return Object.entries({ ...o.metadata?.annotations, ...template?.metadata?.annotations }).filter(([k]) => k.endsWith('/config-digest'));
+    });
+    expect(digests.length).toBeGreaterThanOrEqual(3);
+    for (const [, v] of digests) expect(v).toMatch(/^sha256-[0-9a-f]{8}$/);
+  });
+
   it('puts the platform in {name}-realtime and the connection Secrets in both namespaces', async () => {
     const { out, rsp } = await reconcile(exampleSpec);
     expect(fatals(rsp)).toEqual([]);
@@ -404,6 +414,14 @@ describe('realtime-platform: readiness, status and secrets', () => {
     const next = await run(compose, requestFor(c, observed, required));
     expect(next.desired!.composite!.ready).toBe(Ready.READY_FALSE);
     expect(next.desired!.composite!.resource!.status).toMatchObject({ ready: false, message: 'waiting for: kafka', components: { kafka: false, postgres: true } });
+  });
+
+  it('Lenses off (the minimal claim): nothing waits for Lenses, and it is ready once the rest is', async () => {
+    const minimal = (parse(readFileSync(`${ROOT}/examples/realtime-platform/claim-minimal.yaml`, 'utf8')) as KubeObject).spec as Record<string, unknown>;
+    const { rsp, out } = await reconcile(minimal);
+    expect(Object.keys(out).filter((k) => k.startsWith('lenses'))).toEqual([]);
+    expect(rsp.desired!.composite!.resource!.status).toMatchObject({ ready: true, message: 'platform ready' });
+    expect(rsp.desired!.composite!.ready).toBe(Ready.READY_TRUE);
   });
 
   it('asks Crossplane for the operator Secrets and waits for them, naming each', async () => {

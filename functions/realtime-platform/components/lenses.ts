@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import { stringify } from 'yaml';
 import { BoundedCache, memoize } from '../../lib/memo.js';
-import { describeRef, digest, secretData, secretObject, type SecretKeyRef } from '../../lib/secrets.js';
+import { configDigest, describeRef, secretData, secretObject, type SecretKeyRef } from '../../lib/secrets.js';
 import { deployment, secretEnv, service } from '../../lib/k8s/workloads.js';
 import { composedYamlField, CREDENTIALS_SECRET, host, keptMessage, labels, readiness, res, resources, type Component, type Platform } from '../context.js';
 import { AGENT_HEAP, IMAGES } from '../images.js';
@@ -107,6 +107,7 @@ export function agentProvisioning(p: Platform, agentKey: string): string {
 
 export function lenses(p: Platform): Component | undefined {
   const { lenses: opts } = p.spec;
+  if (!opts.enabled) return undefined;
   const missing: string[] = [];
   const kept: SecretKeyRef[] = [];
   // Each value from its operator Secret, or from what was composed with it while that Secret is missing.
@@ -130,7 +131,7 @@ export function lenses(p: Platform): Component | undefined {
       namespace: p.ns,
       labels: hqLabels,
       // Rolls the pod when the configuration changes (a Secret volume alone does not restart HQ).
-      annotations: { 'platform.example.org/config-digest': digest(config) },
+      annotations: { 'platform.example.org/config-digest': configDigest(config) },
       containers: [
         {
           name: 'lenses-hq',
@@ -154,7 +155,7 @@ export function lenses(p: Platform): Component | undefined {
       name: 'lenses-agent',
       namespace: p.ns,
       labels: labels(p, 'lenses-agent'),
-      annotations: { 'platform.example.org/config-digest': digest(provisioning) },
+      annotations: { 'platform.example.org/config-digest': configDigest(provisioning) },
       containers: [
         {
           name: 'lenses-agent',

@@ -4,7 +4,7 @@
  * {name}-mqtt-secret) and spec.mqttUsers, whose passwords come from Secrets.
  */
 import { MOSQUITTO_UID, MQTT_PORT, MQTT_WEBSOCKET_PORT, mosquittoConf, passwordFile, withKeptLines } from '../../lib/mosquitto.js';
-import { describeRef, digest, secretData, secretObject, type SecretKeyRef } from '../../lib/secrets.js';
+import { configDigest, describeRef, secretData, secretObject, type SecretKeyRef } from '../../lib/secrets.js';
 import { configMap, service, statefulSet } from '../../lib/k8s/workloads.js';
 import { restrictedPodSecurity } from '../../lib/k8s/security.js';
 import { keptMessage, labels, readiness, res, resources, type Component, type Platform } from '../context.js';
@@ -48,7 +48,7 @@ export function mqtt(p: Platform): Component | undefined {
       namespace: p.ns,
       labels: l,
       // Restart on a changed user list or config: mosquitto reads both at start.
-      annotations: { 'platform.example.org/config-digest': digest(conf, passwords) },
+      annotations: { 'platform.example.org/config-digest': configDigest(conf, passwords) },
       podSecurity: restrictedPodSecurity({ runAsUser: MOSQUITTO_UID, runAsGroup: MOSQUITTO_UID, fsGroup: MOSQUITTO_UID }),
       containers: [
         {
