@@ -35,8 +35,8 @@ USER 65532:65532
 # Node's module compile cache, filled here by the runtime's own node (a cache
 # from another Node build is ignored): `--help` loads the whole bundle and
 # exits, and Node writes the cache as it exits. Every pod then starts from
-# V8's cached compilation of the bundle (≈ 20% less CPU to start, README
-# "Benchmark"). /tmp is the nonroot user's; a pod that mounts over it starts
+# V8's cached compilation of the bundle (≈ 20% less CPU to start,
+# docs/benchmarks.md). /tmp is the nonroot user's; a pod that mounts over it starts
 # without the cache, as fast as without this step.
 ENV NODE_COMPILE_CACHE=/tmp/node-compile-cache
 RUN ["/nodejs/bin/node", "--max-semi-space-size=4", "/app/main.mjs", "--help"]

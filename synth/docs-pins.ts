@@ -25,7 +25,7 @@ with our values), and the upstream Go source of the facts below.
 
 ${table(
   ['controller', 'version', 'installed by', 'checked against'],
-  Object.entries(CONTROLLER_PINS).map(([n, p]) => [n, code(p.version), 'chart' in p ? `GitOps bootstrap: chart ${code(`${p.chart.chart} ${p.chart.version}`)}` : 'the cluster (see README)', p.source]),
+  Object.entries(CONTROLLER_PINS).map(([n, p]) => [n, code(p.version), 'chart' in p ? `GitOps bootstrap: chart ${code(`${p.chart.chart} ${p.chart.version}`)}` : 'the cluster (docs/gitops.md, "Install through ArgoCD")', p.source]),
 )}
 
 ## Helm chart repositories (Flux HelmRepositories, install/flux-sources.yaml)

@@ -292,7 +292,7 @@ export interface ControllerPin extends Pin {
  * Controllers whose APIs the emitted objects use, at the version whose
  * schemas the tests validate against. Those with a chart the GitOps
  * bootstrap installs (synth/gitops.ts); the others the cluster must bring
- * (README, "Install through ArgoCD").
+ * (docs/gitops.md, "Install through ArgoCD").
  */
 export const CONTROLLER_PINS = {
   crossplane: {
@@ -322,7 +322,7 @@ export const CONTROLLER_PINS = {
   'knative-serving': { version: 'v1.15.3', source: 'knative/serving config/core/300-resources@knative-v1.15.3' },
   istio: { version: '1.23.2', source: 'istio/istio manifests/charts/base/crds/crd-all.gen.yaml@1.23.2' },
   kubernetes: { version: '1.35.4', source: 'kubernetes/kubernetes api/openapi-spec/v3@v1.35.4' },
-  // The catalog's cluster prerequisites (README): the cluster brings them; their CRDs are in test/upstream/crds/<name>-v<version>/
+  // The catalog's cluster prerequisites (docs/gitops.md, "Install through ArgoCD"): the cluster brings them; their CRDs are in test/upstream/crds/<name>-v<version>/
   // (provider-terraform's too, a package of PACKAGES).
   karpenter: { version: 'v1.14.1', source: 'aws/karpenter-provider-aws pkg/apis/crds@v1.14.1' },
   'training-operator': { version: 'v1.9.0', source: 'kubeflow/training-operator manifests/base/crds/kubeflow.org_tfjobs.yaml@v1.9.0' },

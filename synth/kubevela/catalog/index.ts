@@ -1,4 +1,4 @@
-/** Every catalog definition, in the order the README lists them. */
+/** Every catalog definition, in the order docs/kubevela.md lists them. */
 import { newChart, yamlFile, type OutputFile } from '../../output.js';
 import { ApiObject } from 'cdk8s';
 import { emitCatalogEntry, type CatalogEntry } from '../catalog.js';
