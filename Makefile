@@ -272,12 +272,13 @@ package: install tools ## Build each function's Crossplane package with its imag
 typecheck: install ## tsc --noEmit (strict)
 	node_modules/.bin/tsc --noEmit -p .
 
-lint: install ## eslint
+lint: install ## eslint, and Prettier's check of the code's format (make format fixes it)
 	node_modules/.bin/eslint .
+	node_modules/.bin/prettier --check --log-level warn .
 
 # Prettier (pinned in package.json; .prettierrc.json is the code's existing style: single
-# quotes, trailing commas, long lines; .prettierignore skips generated and upstream files).
-# Not yet part of lint: the tree is reformatted once, in one commit, first.
+# quotes, trailing commas, long lines; .prettierignore skips generated and upstream files,
+# Markdown and YAML).
 format: install ## Prettier: rewrite every file in the project's style
 	node_modules/.bin/prettier --write --log-level warn .
 

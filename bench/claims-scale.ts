@@ -19,9 +19,16 @@ import { bundle } from '../harness/bundle.js';
 import { convergedRequest, run } from '../harness/request.js';
 import { ROOT } from '../harness/tools.js';
 
-export interface ClaimsScale { claims: number; firstRoundMsPerCall: number; steadyMsPerCall: number }
+export interface ClaimsScale {
+  claims: number;
+  firstRoundMsPerCall: number;
+  steadyMsPerCall: number;
+}
 
-const cpuMsNow = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+const cpuMsNow = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 /** After a round: long enough for checks the function defers (lenses.ts VERIFY_AFTER_MS) to run. */
 const SETTLE_MS = 1500;
 

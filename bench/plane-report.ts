@@ -51,7 +51,10 @@ export function figures(level: LevelResult): LevelFigures {
   const s = level.samples;
   const [f0, f1] = level.firstWindow;
   const [s0, s1] = level.steadyWindow;
-  const a = at(s, f0), b = at(s, f1), c = at(s, s0), d = at(s, s1);
+  const a = at(s, f0),
+    b = at(s, f1),
+    c = at(s, s0),
+    d = at(s, s1);
   const minutes = (d.t - c.t) / 60;
   const calls = (x: Sample, y: Sample, fn: string) => (y.calls[fn] ?? 0) - (x.calls[fn] ?? 0);
   const per = (v: number, n: number) => (n > 0 ? v / n : NaN);
@@ -85,10 +88,12 @@ export function table(run: Run): string {
   const lines = [
     `| N EDS / M realtime | s to apply the claims | s to all Synced (EDS / realtime) | Ready at end (EDS, realtime) | calls per claim until ${run.first / 60} min after the apply (EDS / realtime) | calls per claim per min, steady (EDS / realtime) | function CPU s/min, steady (EDS / realtime) | Crossplane CPU s/min · RSS MiB | kube-apiserver CPU s/min · RSS MiB | etcd CPU s/min · RSS MiB · keys | load avg |`,
     '|---|---|---|---|---|---|---|---|---|---|---|',
-    ...rows.map((f) =>
-      `| ${f.eds} / ${f.realtime} | ${n1(f.appliedSeconds)} | ${n1(f.syncedEds)} / ${n1(f.syncedRealtime)} | ${f.readyAtEnd} | ${n1(f.callsFirst.eds)} / ${n1(f.callsFirst.realtime)} | ${n2(f.callsSteadyPerMin.eds)} / ${n2(f.callsSteadyPerMin.realtime)} | ` +
-      `${n2(fnCpu(f, FN.eds))} / ${n2(fnCpu(f, FN.realtime))} | ${n2(f.cpuSteady.crossplane)} · ${f.rssMax.crossplane.toFixed(0)} | ${n2(f.cpuSteady['kube-apiserver'])} · ${f.rssMax['kube-apiserver'].toFixed(0)} | ` +
-      `${n2(f.cpuSteady.etcd)} · ${f.rssMax.etcd.toFixed(0)} · ${f.etcdKeys} | ${f.load.toFixed(1)} |`),
+    ...rows.map(
+      (f) =>
+        `| ${f.eds} / ${f.realtime} | ${n1(f.appliedSeconds)} | ${n1(f.syncedEds)} / ${n1(f.syncedRealtime)} | ${f.readyAtEnd} | ${n1(f.callsFirst.eds)} / ${n1(f.callsFirst.realtime)} | ${n2(f.callsSteadyPerMin.eds)} / ${n2(f.callsSteadyPerMin.realtime)} | ` +
+        `${n2(fnCpu(f, FN.eds))} / ${n2(fnCpu(f, FN.realtime))} | ${n2(f.cpuSteady.crossplane)} · ${f.rssMax.crossplane.toFixed(0)} | ${n2(f.cpuSteady['kube-apiserver'])} · ${f.rssMax['kube-apiserver'].toFixed(0)} | ` +
+        `${n2(f.cpuSteady.etcd)} · ${f.rssMax.etcd.toFixed(0)} · ${f.etcdKeys} | ${f.load.toFixed(1)} |`,
+    ),
   ];
   return lines.join('\n');
 }
@@ -99,7 +104,7 @@ export function functionTable(run: Run): string {
   if (rows.length === 0) return '';
   const base = rows[0].steadyMsPerCall;
   return [
-    '| distinct realtime claims | CPU ms per call, first round after a restart | CPU ms per call, steady | steady ÷ the smallest count\'s |',
+    "| distinct realtime claims | CPU ms per call, first round after a restart | CPU ms per call, steady | steady ÷ the smallest count's |",
     '|---|---|---|---|',
     ...rows.map((r) => `| ${r.claims} | ${r.firstRoundMsPerCall.toFixed(1)} | ${r.steadyMsPerCall.toFixed(2)} | ${(r.steadyMsPerCall / base).toFixed(2)} |`),
   ].join('\n');
@@ -125,30 +130,77 @@ export function plot(runs: Run[]): string {
   const synced = (f: LevelFigures) => Math.max(f.syncedEds ?? NaN, f.syncedRealtime ?? NaN);
   const cpuAll = (f: LevelFigures) => Object.values(f.cpuSteady).reduce((n, v) => n + v, 0);
   const panels: Panel[] = [
-    { title: 'Seconds until every composite is Synced', xLabel: 'claims (N EDS + M realtime)', yLabel: 'seconds', xLog: true, yLog: true,
-      series: [...series('EDS', (f) => f.syncedEds), ...series('realtime', (f) => f.syncedRealtime), ...linear(synced)] },
-    { title: 'RunFunction calls per claim', xLabel: 'claims (N EDS + M realtime)', yLabel: 'calls per claim', xLog: true,
-      series: [...series('EDS, until 5 min after apply', (f) => f.callsFirst.eds), ...series('realtime, until 5 min after apply', (f) => f.callsFirst.realtime),
-        ...series('EDS, per min steady', (f) => f.callsSteadyPerMin.eds), ...series('realtime, per min steady', (f) => f.callsSteadyPerMin.realtime)] },
-    { title: 'CPU seconds per minute at steady state', xLabel: 'claims (N EDS + M realtime)', yLabel: 'CPU s/min', xLog: true, yLog: true,
-      series: [...series('Crossplane', (f) => f.cpuSteady.crossplane), ...series('kube-apiserver', (f) => f.cpuSteady['kube-apiserver']),
-        ...series('etcd', (f) => f.cpuSteady.etcd), ...series('functions (all)', (f) => Object.entries(f.cpuSteady).filter(([k]) => k.startsWith('function ')).reduce((n, [, v]) => n + v, 0)),
-        ...linear(cpuAll)] },
-    { title: 'Memory and etcd objects at the end', xLabel: 'claims (N EDS + M realtime)', yLabel: 'MiB · keys/10', xLog: true, yLog: true,
-      series: [...series('Crossplane RSS MiB', (f) => f.rssMax.crossplane), ...series('kube-apiserver RSS MiB', (f) => f.rssMax['kube-apiserver']),
-        ...series('etcd RSS MiB', (f) => f.rssMax.etcd), ...series('etcd keys / 10', (f) => f.etcdKeys / 10)] },
+    {
+      title: 'Seconds until every composite is Synced',
+      xLabel: 'claims (N EDS + M realtime)',
+      yLabel: 'seconds',
+      xLog: true,
+      yLog: true,
+      series: [...series('EDS', (f) => f.syncedEds), ...series('realtime', (f) => f.syncedRealtime), ...linear(synced)],
+    },
+    {
+      title: 'RunFunction calls per claim',
+      xLabel: 'claims (N EDS + M realtime)',
+      yLabel: 'calls per claim',
+      xLog: true,
+      series: [
+        ...series('EDS, until 5 min after apply', (f) => f.callsFirst.eds),
+        ...series('realtime, until 5 min after apply', (f) => f.callsFirst.realtime),
+        ...series('EDS, per min steady', (f) => f.callsSteadyPerMin.eds),
+        ...series('realtime, per min steady', (f) => f.callsSteadyPerMin.realtime),
+      ],
+    },
+    {
+      title: 'CPU seconds per minute at steady state',
+      xLabel: 'claims (N EDS + M realtime)',
+      yLabel: 'CPU s/min',
+      xLog: true,
+      yLog: true,
+      series: [
+        ...series('Crossplane', (f) => f.cpuSteady.crossplane),
+        ...series('kube-apiserver', (f) => f.cpuSteady['kube-apiserver']),
+        ...series('etcd', (f) => f.cpuSteady.etcd),
+        ...series('functions (all)', (f) =>
+          Object.entries(f.cpuSteady)
+            .filter(([k]) => k.startsWith('function '))
+            .reduce((n, [, v]) => n + v, 0),
+        ),
+        ...linear(cpuAll),
+      ],
+    },
+    {
+      title: 'Memory and etcd objects at the end',
+      xLabel: 'claims (N EDS + M realtime)',
+      yLabel: 'MiB · keys/10',
+      xLog: true,
+      yLog: true,
+      series: [
+        ...series('Crossplane RSS MiB', (f) => f.rssMax.crossplane),
+        ...series('kube-apiserver RSS MiB', (f) => f.rssMax['kube-apiserver']),
+        ...series('etcd RSS MiB', (f) => f.rssMax.etcd),
+        ...series('etcd keys / 10', (f) => f.etcdKeys / 10),
+      ],
+    },
   ];
   const withFunction = runs.filter((r) => r.functionScale?.length);
   if (withFunction.length > 0) {
     panels.push({
-      title: 'realtime-platform function alone: CPU per call', xLabel: 'distinct realtime claims served', yLabel: 'CPU ms per call', xLog: true, yLog: true,
+      title: 'realtime-platform function alone: CPU per call',
+      xLabel: 'distinct realtime claims served',
+      yLabel: 'CPU ms per call',
+      xLog: true,
+      yLog: true,
       series: withFunction.flatMap((r) => [
         { name: tag(r, 'steady', withFunction), points: r.functionScale!.map((x) => [x.claims, x.steadyMsPerCall] as [number, number]) },
         { name: tag(r, 'first round after a restart', withFunction), points: r.functionScale!.map((x) => [x.claims, x.firstRoundMsPerCall] as [number, number]) },
       ]),
     });
   }
-  return chartGrid(panels, 2, `make bench-plane, ${runs.map((r) => `${r.label}${r.started ? `: ${r.started.slice(0, 16)}Z` : ''}`).join('; ')}; each level on a fresh local control plane, 2 shared cores`);
+  return chartGrid(
+    panels,
+    2,
+    `make bench-plane, ${runs.map((r) => `${r.label}${r.started ? `: ${r.started.slice(0, 16)}Z` : ''}`).join('; ')}; each level on a fresh local control plane, 2 shared cores`,
+  );
 }
 
 /** A run of bench/plane.ts, or bench/claims-scale.ts's output alone (an array). */

@@ -163,9 +163,16 @@ const KINDS = { eds: 'event-driven-service', realtime: 'realtime-platform' } as 
 
 async function compositeStates(plane: Plane, fn: string): Promise<{ synced: number; ready: number }> {
   const api = FUNCTIONS.find((f) => f.name === fn)!.apis[0];
-  const out = await plane.kubectl.ok(['get', api.xrdName, '-o',
-    'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Synced")].status}{" "}{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}']);
-  const rows = out.split('\n').filter(Boolean).map((l) => l.split(' '));
+  const out = await plane.kubectl.ok([
+    'get',
+    api.xrdName,
+    '-o',
+    'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Synced")].status}{" "}{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}',
+  ]);
+  const rows = out
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split(' '));
   return { synced: rows.filter((r) => r[0] === 'True').length, ready: rows.filter((r) => r[1] === 'True').length };
 }
 
@@ -225,7 +232,10 @@ async function runLevel(n: number, m: number): Promise<LevelResult> {
     // In chunks, each with 10 minutes for kubectl (Kubectl.apply gives 120 s): with hundreds of
     // claims composing, a busy 2-core server took from 1 s to more than 9 s per claim.
     for (let i = 0; i < claims.length; i += 50) {
-      const chunk = claims.slice(i, i + 50).map((c) => stringify(c)).join('---\n');
+      const chunk = claims
+        .slice(i, i + 50)
+        .map((c) => stringify(c))
+        .join('---\n');
       const r = await plane.kubectl.run(['apply', '--server-side', '--force-conflicts', '--field-manager', 'e2e-local', '-f', '-'], chunk, 600_000);
       if (r.code !== 0) throw new Error(`kubectl apply of claims ${i}-${i + 49}: ${r.stderr.trim()}`);
       log(`applied ${Math.min(i + 50, claims.length)} of ${claims.length} claims after ${((Date.now() - t0) / 1000).toFixed(0)} s`);
@@ -243,12 +253,22 @@ async function runLevel(n: number, m: number): Promise<LevelResult> {
 }
 
 // With --levels none, the plane's part of --out is kept as it is.
-const kept = (LEVELS.length === 0 || values.append) && existsSync(values.out) ? (JSON.parse(readFileSync(values.out, 'utf8')) as { started: string; first: number; steady: number; levels: LevelResult[] }) : undefined;
+const kept =
+  (LEVELS.length === 0 || values.append) && existsSync(values.out)
+    ? (JSON.parse(readFileSync(values.out, 'utf8')) as { started: string; first: number; steady: number; levels: LevelResult[] })
+    : undefined;
 const results: LevelResult[] = kept?.levels ?? [];
 const started = kept?.started ?? new Date().toISOString();
 let functionScale: ClaimsScale[] = [];
 const save = () =>
-  writeFileSync(values.out, JSON.stringify({ started, machine: { cores: cpus().length, model: cpus()[0]?.model, node: process.version }, first: kept?.first ?? FIRST_S, steady: kept?.steady ?? STEADY_S, levels: results, functionScale }, null, 1) + '\n');
+  writeFileSync(
+    values.out,
+    JSON.stringify(
+      { started, machine: { cores: cpus().length, model: cpus()[0]?.model, node: process.version }, first: kept?.first ?? FIRST_S, steady: kept?.steady ?? STEADY_S, levels: results, functionScale },
+      null,
+      1,
+    ) + '\n',
+  );
 for (const [n, m] of LEVELS) {
   results.push(await runLevel(n, m));
   // Saved after every level: a later level that fails keeps the earlier ones.

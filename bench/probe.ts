@@ -15,7 +15,11 @@ import { launchFunction, type FunctionLaunch } from '../harness/servers.js';
 export type Launch = Omit<FunctionLaunch, 'port'>;
 
 /** One GC as --trace-gc prints it: heap MiB before and after (V8 prints MiB as "MB"), pause ms. */
-interface GcEvent { before: number; after: number; pauseMs: number }
+interface GcEvent {
+  before: number;
+  after: number;
+  pauseMs: number;
+}
 
 const GC_LINE = /: (?:Scavenge|Mark-Compact|Mark-Sweep|Minor Mark-Sweep|Mark-sweep)[^\d]*([\d.]+) \([\d.]+\) -> ([\d.]+) \([\d.]+\) MB,.*?([\d.]+) \/ [\d.]+ ms/;
 

@@ -51,7 +51,11 @@ const { values } = parseArgs({
     before: { type: 'string' },
     'skip-load': { type: 'boolean', default: false },
     // V8 flag sets tried on realtime-platform under load, `;`-separated; '' is V8's defaults.
-    'memory-flags': { type: 'string', default: ';--max-semi-space-size=4;--max-semi-space-size=2;--max-semi-space-size=1;--max-semi-space-size=4 --optimize-for-size;--max-semi-space-size=4 --single-threaded-gc;--max-semi-space-size=4 --max-old-space-size=48' },
+    'memory-flags': {
+      type: 'string',
+      default:
+        ';--max-semi-space-size=4;--max-semi-space-size=2;--max-semi-space-size=1;--max-semi-space-size=4 --optimize-for-size;--max-semi-space-size=4 --single-threaded-gc;--max-semi-space-size=4 --max-old-space-size=48',
+    },
   },
 });
 const REQUESTS = Number(values.requests);
@@ -62,7 +66,12 @@ const OUT = join(ROOT, '.build/bench');
 const NODE = process.execPath;
 const load0 = loadavg();
 
-interface Variant { name: string; launch: Launch; request: RunFunctionRequest; fn?: string }
+interface Variant {
+  name: string;
+  launch: Launch;
+  request: RunFunctionRequest;
+  fn?: string;
+}
 
 /**
  * How the image starts a bundle: the runtime flags, and Node's compile cache
@@ -83,9 +92,7 @@ await bundleFile(join(ROOT, 'bench/noop.ts'), join(OUT, 'noop-bundled.mjs'));
 // The no-op as an unbundled function: one file, the SDK loaded from node_modules.
 await build({ entryPoints: [join(ROOT, 'bench/noop.ts')], outfile: join(OUT, 'noop-unbundled.mjs'), bundle: false, platform: 'node', format: 'esm', logLevel: 'warning' });
 
-const requests = Object.fromEntries(
-  await Promise.all(FUNCTIONS.map(async (fn) => [fn.name, await convergedRequest(fn.name, await composeOf(fn.name))] as const)),
-);
+const requests = Object.fromEntries(await Promise.all(FUNCTIONS.map(async (fn) => [fn.name, await convergedRequest(fn.name, await composeOf(fn.name))] as const)));
 const noopRequest = requests['event-driven-service'];
 const noop = asImage('noop (floor)', join(OUT, 'noop-bundled.mjs'), noopRequest);
 const noopUnbundled: Variant = { name: 'noop, unbundled, no cache', launch: { entry: join(OUT, 'noop-unbundled.mjs') }, request: noopRequest };
@@ -118,7 +125,11 @@ console.log(
 );
 
 // ---- cold start: rounds over every variant, so load from elsewhere spreads evenly
-interface Start { ms: number[]; cpu: number[]; idleMiB: number }
+interface Start {
+  ms: number[];
+  cpu: number[];
+  idleMiB: number;
+}
 const startVariants = [noop, noopUnbundled, ...functions, withoutCache, ...before];
 const starts = new Map<Variant, Start>(startVariants.map((v) => [v, { ms: [], cpu: [], idleMiB: 0 }]));
 for (let round = 0; round < STARTS; round++) {
@@ -136,7 +147,17 @@ for (let round = 0; round < STARTS; round++) {
 }
 
 // ---- under load
-interface Load { rps: number; p50: number; p99: number; cpuPerReq: number; gcs: number; gcMsPerReq: number; allocKiBPerReq: number; peakMiB: number; resources: number }
+interface Load {
+  rps: number;
+  p50: number;
+  p99: number;
+  cpuPerReq: number;
+  gcs: number;
+  gcMsPerReq: number;
+  allocKiBPerReq: number;
+  peakMiB: number;
+  resources: number;
+}
 async function load(v: Variant, port: number): Promise<Load> {
   const { server } = await startProcess(v.launch, port);
   const client = functionClient(`localhost:${port}`);
@@ -241,4 +262,8 @@ if (!values['skip-load']) {
     );
   }
 }
-console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (at the start: ${load0.map((l) => l.toFixed(1)).join(' ')})`);
+console.log(
+  `\nload average at the end: ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} (at the start: ${load0.map((l) => l.toFixed(1)).join(' ')})`,
+);

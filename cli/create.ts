@@ -40,12 +40,8 @@ const NO_CACHE: Assignment[] = [['cache', 'none']];
 
 /** Words every application-shaped command (microservice, appcontainer) shares. */
 const APP_WORDS: Grammar['words'] = {
-  ...Object.fromEntries(
-    LANGUAGES.map((l) => [l, { help: `${l} (framework ${FRAMEWORKS[l][0]} unless one is named)`, sets: language(l) }]),
-  ),
-  ...Object.fromEntries(
-    LANGUAGES.flatMap((l) => FRAMEWORKS[l].map((f) => [f, { help: `${l} with the ${f} framework`, sets: framework(l, f) }])),
-  ),
+  ...Object.fromEntries(LANGUAGES.map((l) => [l, { help: `${l} (framework ${FRAMEWORKS[l][0]} unless one is named)`, sets: language(l) }])),
+  ...Object.fromEntries(LANGUAGES.flatMap((l) => FRAMEWORKS[l].map((f) => [f, { help: `${l} with the ${f} framework`, sets: framework(l, f) }]))),
 };
 
 const APP_KEYWORDS: Record<string, Keyword> = {
@@ -99,10 +95,7 @@ export const APPCONTAINER: Grammar = {
 const FEATURES = ['istio', 'knative', 'argocd', 'observability'] as const;
 const NETWORK = { isolation: 'networking.isolation', 'public-api': 'networking.exposeApi' } as const;
 const toggles = (on: boolean) =>
-  Object.fromEntries([
-    ...FEATURES.map((f) => [f, [[`features.${f}`, on]] as Assignment[]]),
-    ...Object.entries(NETWORK).map(([w, field]) => [w, [[field, on]] as Assignment[]]),
-  ]);
+  Object.fromEntries([...FEATURES.map((f) => [f, [[`features.${f}`, on]] as Assignment[]]), ...Object.entries(NETWORK).map(([w, field]) => [w, [[field, on]] as Assignment[]])]);
 const SIZES = ['small', 'medium', 'large'] as const;
 const sizeWords = Object.fromEntries(SIZES.map((s) => [s, [['size', s]] as Assignment[]]));
 

@@ -115,9 +115,7 @@ async function crdChecks(c: ClusterReader): Promise<Check[]> {
 }
 
 const notTrue = (o: KubeObject, types: string[]) =>
-  types
-    .filter((t) => !conditionTrue(o, t))
-    .map((t) => `${t}=${condition(o, t)?.status ?? 'missing'}${condition(o, t)?.message ? ` (${condition(o, t)!.message})` : ''}`);
+  types.filter((t) => !conditionTrue(o, t)).map((t) => `${t}=${condition(o, t)?.status ?? 'missing'}${condition(o, t)?.message ? ` (${condition(o, t)!.message})` : ''}`);
 
 /** Each generated object must exist; `conditions` must be True on it. */
 async function presence(c: ClusterReader, group: string, path: string, conditions: string[], fix: (file: string, o: KubeObject) => string): Promise<Check[]> {
@@ -204,9 +202,7 @@ export async function runChecks(c: ClusterReader): Promise<Check[]> {
     const pkgFix = (file: string, o: KubeObject) => `kubectl describe ${String(o.kind).toLowerCase()}.pkg.crossplane.io ${o.metadata?.name} (from ${file}); Crossplane must run`;
     checks.push(...(await presence(c, 'crossplane', 'install/functions.yaml', ['Installed', 'Healthy'], pkgFix)));
     checks.push(...(await presence(c, 'crossplane', 'install/providers.yaml', ['Installed', 'Healthy'], pkgFix)));
-    checks.push(
-      ...(await presence(c, 'crossplane', 'xrds', ['Established', 'Offered'], (file, o) => `kubectl describe xrd ${o.metadata?.name} (from ${file}); Crossplane must run`)),
-    );
+    checks.push(...(await presence(c, 'crossplane', 'xrds', ['Established', 'Offered'], (file, o) => `kubectl describe xrd ${o.metadata?.name} (from ${file}); Crossplane must run`)));
     checks.push(...(await presence(c, 'crossplane', 'compositions', [], () => '')));
   }
   if (checks.find((k) => k.name.startsWith('CRD componentdefinitions.core.oam.dev'))?.ok) {

@@ -47,10 +47,7 @@ export class PhraseError extends Error {
 
 /** Everything the grammar accepts at the start of an option, for error messages. */
 export function acceptedWords(g: Grammar): string[] {
-  return [
-    ...Object.keys(g.words),
-    ...Object.entries(g.keywords).map(([k, kw]) => `${k} ${kw.free ? kw.free.what : `<${Object.keys(kw.values ?? {}).join('|')}>`}`),
-  ];
+  return [...Object.keys(g.words), ...Object.entries(g.keywords).map(([k, kw]) => `${k} ${kw.free ? kw.free.what : `<${Object.keys(kw.values ?? {}).join('|')}>`}`)];
 }
 
 /** Where a field got its value: the words that set it, for contradiction messages. */
@@ -68,10 +65,7 @@ export function parsePhrase(g: Grammar, words: string[]): Intent {
     for (const [field, value] of sets) {
       const before = set.get(field);
       if (before && before.value !== value) {
-        throw new PhraseError(
-          word,
-          `"${phrase}" contradicts "${before.phrase}": both set ${field} (${String(before.value)} vs ${String(value)}); keep one of them`,
-        );
+        throw new PhraseError(word, `"${phrase}" contradicts "${before.phrase}": both set ${field} (${String(before.value)} vs ${String(value)}); keep one of them`);
       }
       set.set(field, { value, phrase });
     }
@@ -112,10 +106,7 @@ export function parsePhrase(g: Grammar, words: string[]): Intent {
 export function grammarHelp(g: Grammar): string {
   const rows: [string, string][] = [
     ...Object.entries(g.words).map(([w, d]): [string, string] => [w, d.help]),
-    ...Object.entries(g.keywords).map(([k, kw]): [string, string] => [
-      `${k} ${kw.free ? kw.free.what : Object.keys(kw.values ?? {}).join('|')}`,
-      kw.help,
-    ]),
+    ...Object.entries(g.keywords).map(([k, kw]): [string, string] => [`${k} ${kw.free ? kw.free.what : Object.keys(kw.values ?? {}).join('|')}`, kw.help]),
   ];
   const width = Math.max(...rows.map(([w]) => w.length));
   return rows.map(([w, h]) => `  ${w.padEnd(width)}  ${h}`).join('\n');

@@ -134,9 +134,7 @@ export async function render(docs: KubeObject[], required: KubeObject[] = []): P
   const others = docs.filter((d) => !rendered.includes(d));
   const r = new Renderer([...others, ...required]);
   if (rendered.length === 0) {
-    throw new Error(
-      `nothing to render: no OAM Application and no platform claim (${FUNCTIONS.flatMap((f) => f.apis.map((a) => a.claimKind)).join(', ')}) in the file`,
-    );
+    throw new Error(`nothing to render: no OAM Application and no platform claim (${FUNCTIONS.flatMap((f) => f.apis.map((a) => a.claimKind)).join(', ')}) in the file`);
   }
   for (const d of others) r.add(d);
   for (const d of rendered) {

@@ -41,11 +41,20 @@ function details(o: KubeObject): string[] {
       return [k.length ? `keys ${[...new Set(k)].sort().join(', ')}` : 'no keys'];
     }
     case 'Service':
-      return [`ports ${list(spec.ports).map((p) => String(p.port)).join(', ')}`, ...(spec.type ? [String(spec.type)] : [])];
+      return [
+        `ports ${list(spec.ports)
+          .map((p) => String(p.port))
+          .join(', ')}`,
+        ...(spec.type ? [String(spec.type)] : []),
+      ];
     case 'HelmRelease':
       return [`chart ${String(get(spec, 'chart', 'spec', 'chart'))} ${String(get(spec, 'chart', 'spec', 'version'))}`, ...(get(spec, 'kubeConfig') ? ['into the vCluster'] : [])];
     case 'ScaledObject':
-      return [`scales ${String(get(spec, 'scaleTargetRef', 'name'))} on ${list(spec.triggers).map((t) => String(t.type)).join(', ')}`];
+      return [
+        `scales ${String(get(spec, 'scaleTargetRef', 'name'))} on ${list(spec.triggers)
+          .map((t) => String(t.type))
+          .join(', ')}`,
+      ];
     case 'Repository': {
       const policies = list(spec.managementPolicies).map(String);
       return [`${o.metadata?.annotations?.['crossplane.io/external-name'] ?? '?'} (${policies.includes('Create') ? 'created' : 'observed only'})`];
@@ -54,9 +63,18 @@ function details(o: KubeObject): string[] {
       return [`${String(get(spec, 'forProvider', 'repository'))}:${String(get(spec, 'forProvider', 'file'))}`];
     case 'Gateway':
     case 'VirtualService':
-      return [`hosts ${list(spec.servers).flatMap((s) => list(s.hosts)).concat(list(spec.hosts)).join(', ')}`];
+      return [
+        `hosts ${list(spec.servers)
+          .flatMap((s) => list(s.hosts))
+          .concat(list(spec.hosts))
+          .join(', ')}`,
+      ];
     case 'Application':
-      return [`components ${list(spec.components).map((c) => `${String(c.name)} (${String(c.type)})`).join(', ')}`];
+      return [
+        `components ${list(spec.components)
+          .map((c) => `${String(c.name)} (${String(c.type)})`)
+          .join(', ')}`,
+      ];
     default:
       return [];
   }
@@ -70,7 +88,6 @@ export function summaryLine(o: KubeObject, origin?: string): string {
 /** A copy of a Secret with every value replaced by its length. */
 export function redact(o: KubeObject): KubeObject {
   if (o.kind !== 'Secret') return o;
-  const hide = (m: unknown) =>
-    m && typeof m === 'object' ? Object.fromEntries(Object.entries(m).map(([k, v]) => [k, `<redacted: ${String(v).length} characters>`])) : m;
+  const hide = (m: unknown) => (m && typeof m === 'object' ? Object.fromEntries(Object.entries(m).map(([k, v]) => [k, `<redacted: ${String(v).length} characters>`])) : m);
   return { ...o, ...(o.data ? { data: hide(o.data) } : {}), ...(o.stringData ? { stringData: hide(o.stringData) } : {}) };
 }

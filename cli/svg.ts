@@ -69,7 +69,9 @@ export function toSvg(g: Graph): string {
     const round = n.category === 'claim' || n.category === 'application' ? 14 : 3;
     const dash = n.category === 'external' ? ' stroke-dasharray="5 4"' : '';
     out.push(`<g class="node ${n.category}"><title>${xml(n.members.join('\n') || `${n.kinds[0]} ${n.name} (referenced, not created here)`)}</title>`);
-    out.push(`<rect x="${(p.x - p.width / 2).toFixed(1)}" y="${(p.y - p.height / 2).toFixed(1)}" width="${p.width.toFixed(1)}" height="${p.height.toFixed(1)}" rx="${round}" fill="${FILL[n.category]}"${dash}/>`);
+    out.push(
+      `<rect x="${(p.x - p.width / 2).toFixed(1)}" y="${(p.y - p.height / 2).toFixed(1)}" width="${p.width.toFixed(1)}" height="${p.height.toFixed(1)}" rx="${round}" fill="${FILL[n.category]}"${dash}/>`,
+    );
     nodeLabel(n).forEach((line, j) => {
       const y = p.y - p.height / 2 + 7 + LINE * (j + 1) - 3;
       out.push(`<text x="${p.x.toFixed(1)}" y="${y.toFixed(1)}" text-anchor="middle"${j > 0 ? ' class="kinds"' : ''}>${xml(line)}</text>`);

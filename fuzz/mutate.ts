@@ -35,23 +35,45 @@ const int = (r: Rand, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo 
 
 export const HUGE = 'x'.repeat(1 << 20);
 const UNICODE = [
-  'ünïcödé-名前-🚀', '\u202eevil\u202c', 'zero\u200bwidth', 'nul\u0000byte', 'line\nbreak', '𝔘𝔫𝔦𝔠𝔬𝔡𝔢', '\ud83d\ude00'.repeat(300),
-  '../../etc/passwd', '${jndi:ldap://x}', "'; DROP TABLE x; --", '{{ .Values }}', '\\', '"', '',
+  'ünïcödé-名前-🚀',
+  '\u202eevil\u202c',
+  'zero\u200bwidth',
+  'nul\u0000byte',
+  'line\nbreak',
+  '𝔘𝔫𝔦𝔠𝔬𝔡𝔢',
+  '\ud83d\ude00'.repeat(300),
+  '../../etc/passwd',
+  '${jndi:ldap://x}',
+  "'; DROP TABLE x; --",
+  '{{ .Values }}',
+  '\\',
+  '"',
+  '',
 ];
 
 /** A value of no particular shape. */
 export function garbage(r: Rand, depth = 0): unknown {
   switch (int(r, 0, depth > 2 ? 6 : 9)) {
-    case 0: return null;
-    case 1: return pick(r, [0, -1, 1.5, 1e308, -1e308, Number.MAX_SAFE_INTEGER, NaN]);
-    case 2: return r() < 0.5;
-    case 3: return pick(r, UNICODE);
-    case 4: return r() < 0.1 ? HUGE : 'x'.repeat(int(r, 1, 5000));
-    case 5: return String.fromCharCode(...Array.from({ length: int(r, 1, 64) }, () => int(r, 1, 0xd7ff)));
-    case 6: return [];
-    case 7: return Array.from({ length: int(r, 1, 4) }, () => garbage(r, depth + 1));
-    case 8: return Object.fromEntries(Array.from({ length: int(r, 1, 4) }, (_, i) => [pick(r, ['type', 'status', 'conditions', 'data', 'name', `k${i}`]), garbage(r, depth + 1)]));
-    default: return nested(deepLevels(r));
+    case 0:
+      return null;
+    case 1:
+      return pick(r, [0, -1, 1.5, 1e308, -1e308, Number.MAX_SAFE_INTEGER, NaN]);
+    case 2:
+      return r() < 0.5;
+    case 3:
+      return pick(r, UNICODE);
+    case 4:
+      return r() < 0.1 ? HUGE : 'x'.repeat(int(r, 1, 5000));
+    case 5:
+      return String.fromCharCode(...Array.from({ length: int(r, 1, 64) }, () => int(r, 1, 0xd7ff)));
+    case 6:
+      return [];
+    case 7:
+      return Array.from({ length: int(r, 1, 4) }, () => garbage(r, depth + 1));
+    case 8:
+      return Object.fromEntries(Array.from({ length: int(r, 1, 4) }, (_, i) => [pick(r, ['type', 'status', 'conditions', 'data', 'name', `k${i}`]), garbage(r, depth + 1)]));
+    default:
+      return nested(deepLevels(r));
   }
 }
 
@@ -93,7 +115,10 @@ function wrongFor(r: Rand, node: SchemaNode): unknown {
   }
 }
 
-interface Field { path: string[]; node: SchemaNode }
+interface Field {
+  path: string[];
+  node: SchemaNode;
+}
 
 /**
  * Whether a schema node refuses a string, checked here independently of the
@@ -182,7 +207,23 @@ export interface Mutated {
   fatal: boolean;
 }
 
-const KINDS = ['spec-wrong-type', 'spec-huge', 'spec-unicode', 'spec-deep', 'spec-unknown', 'xr-garbage', 'xr-kind', 'observed-garbage', 'observed-conditions', 'observed-data', 'observed-drop', 'required-garbage', 'desired-garbage', 'input-garbage', 'context-garbage'] as const;
+const KINDS = [
+  'spec-wrong-type',
+  'spec-huge',
+  'spec-unicode',
+  'spec-deep',
+  'spec-unknown',
+  'xr-garbage',
+  'xr-kind',
+  'observed-garbage',
+  'observed-conditions',
+  'observed-data',
+  'observed-drop',
+  'required-garbage',
+  'desired-garbage',
+  'input-garbage',
+  'context-garbage',
+] as const;
 
 /** One to three mutations of a copy of `base`. */
 export function mutate(r: Rand, base: RunFunctionRequest, target: Target): Mutated {
@@ -214,7 +255,10 @@ export function mutate(r: Rand, base: RunFunctionRequest, target: Target): Mutat
         write(field.path, HUGE, true);
         break;
       case 'spec-unicode': {
-        const value = pick(r, UNICODE.filter((u) => u !== ''));
+        const value = pick(
+          r,
+          UNICODE.filter((u) => u !== ''),
+        );
         write(field.path, value, stringRefused(field.node, value));
         break;
       }
@@ -228,11 +272,31 @@ export function mutate(r: Rand, base: RunFunctionRequest, target: Target): Mutat
         write([...field.path.slice(0, -1), `unknown${i}`], garbage(r), false);
         break;
       case 'xr-garbage':
-        if (xr) setAt(xr, pick(r, [['metadata'], ['metadata', 'labels'], ['metadata', 'annotations'], ['metadata', 'labels', 'crossplane.io/claim-namespace'], ['spec', 'claimRef'], ['spec', 'claimRef', 'namespace'], ['status']]), garbage(r));
+        if (xr)
+          setAt(
+            xr,
+            pick(r, [
+              ['metadata'],
+              ['metadata', 'labels'],
+              ['metadata', 'annotations'],
+              ['metadata', 'labels', 'crossplane.io/claim-namespace'],
+              ['spec', 'claimRef'],
+              ['spec', 'claimRef', 'namespace'],
+              ['status'],
+            ]),
+            garbage(r),
+          );
         break;
       case 'xr-kind':
         if (xr) {
-          Object.assign(xr, pick(r, [{ apiVersion: 'v1', kind: 'Pod' }, { apiVersion: 'platform.example.org/v1alpha1', kind: 'XSomethingElse' }, { apiVersion: 42, kind: null }]));
+          Object.assign(
+            xr,
+            pick(r, [
+              { apiVersion: 'v1', kind: 'Pod' },
+              { apiVersion: 'platform.example.org/v1alpha1', kind: 'XSomethingElse' },
+              { apiVersion: 42, kind: null },
+            ]),
+          );
           out.fatal = true;
         }
         break;
@@ -251,7 +315,8 @@ export function mutate(r: Rand, base: RunFunctionRequest, target: Target): Mutat
         const names = Object.keys(observed);
         if (names.length === 0) break;
         const res = observed[pick(r, names)].resource;
-        if (isObject(res)) res.status = pick(r, [{ conditions: 'x' }, { conditions: [null] }, { conditions: [{ type: 5, status: {} }] }, { conditions: {} }, null, 'x', { readyReplicas: '1', replicas: [] }]);
+        if (isObject(res))
+          res.status = pick(r, [{ conditions: 'x' }, { conditions: [null] }, { conditions: [{ type: 5, status: {} }] }, { conditions: {} }, null, 'x', { readyReplicas: '1', replicas: [] }]);
         break;
       }
       case 'observed-data': {

@@ -62,10 +62,8 @@ const RawClient = grpc.makeGenericClientConstructor(
 
 function rawCall(client: grpc.Client, bytes: Buffer): Promise<void> {
   return new Promise((resolve, reject) =>
-    (client as unknown as { runFunction: (b: Buffer, o: grpc.CallOptions, cb: (e: Error | null) => void) => void }).runFunction(
-      bytes,
-      { deadline: Date.now() + 30_000 },
-      (err) => (err ? reject(err) : resolve()),
+    (client as unknown as { runFunction: (b: Buffer, o: grpc.CallOptions, cb: (e: Error | null) => void) => void }).runFunction(bytes, { deadline: Date.now() + 30_000 }, (err) =>
+      err ? reject(err) : resolve(),
     ),
   );
 }
@@ -74,7 +72,8 @@ function randomBytes(r: Rand, valid: Uint8Array): Buffer {
   switch (Math.floor(r() * 3)) {
     case 0: // noise
       return Buffer.from(Array.from({ length: 1 + Math.floor(r() * 4096) }, () => Math.floor(r() * 256)));
-    case 1: { // a valid request with bytes flipped
+    case 1: {
+      // a valid request with bytes flipped
       const b = Buffer.from(valid);
       for (let i = 0; i < 1 + Math.floor(r() * 16); i++) b[Math.floor(r() * b.length)] = Math.floor(r() * 256);
       return b;
@@ -98,7 +97,11 @@ function exampleSecrets(): string[] {
   const out: string[] = [];
   for (const dir of readdirSync(join(ROOT, 'examples'))) {
     let text: string;
-    try { text = readFileSync(join(ROOT, 'examples', dir, 'required.yaml'), 'utf8'); } catch { continue; }
+    try {
+      text = readFileSync(join(ROOT, 'examples', dir, 'required.yaml'), 'utf8');
+    } catch {
+      continue;
+    }
     out.push(...secretValues(parseAllDocuments(text).map((d) => d.toJSON())));
   }
   return out;
@@ -123,8 +126,18 @@ const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1
 
 async function fuzz(t: FuzzTarget, port: number, count: number, seconds: number, known: string[]): Promise<Report> {
   const rep: Report = {
-    fn: t.fn, requests: 0, crashes: 0, statuses: new Map(), outcomes: { rendered: 0, fatal: 0 }, problems: new Map(), examples: new Map(),
-    latencies: [], rssBefore: 0, rssAfter: 0, stoppedEarly: false, logSecrets: 0,
+    fn: t.fn,
+    requests: 0,
+    crashes: 0,
+    statuses: new Map(),
+    outcomes: { rendered: 0, fatal: 0 },
+    problems: new Map(),
+    examples: new Map(),
+    latencies: [],
+    rssBefore: 0,
+    rssAfter: 0,
+    stoppedEarly: false,
+    logSecrets: 0,
   };
   let server = await startServer(t.fn, port);
   let client = functionClient(`127.0.0.1:${port}`);
@@ -170,7 +183,8 @@ async function fuzz(t: FuzzTarget, port: number, count: number, seconds: number,
       // A crash: count it, keep what it logged, start again.
       rep.crashes++;
       logs.push(server.logs());
-      client.close(); raw.close();
+      client.close();
+      raw.close();
       server = await startServer(t.fn, port);
       client = functionClient(`127.0.0.1:${port}`);
       raw = new RawClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
@@ -180,13 +194,17 @@ async function fuzz(t: FuzzTarget, port: number, count: number, seconds: number,
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < count) {
-        if (Date.now() > deadline) { rep.stoppedEarly = true; return; }
+        if (Date.now() > deadline) {
+          rep.stoppedEarly = true;
+          return;
+        }
         await one();
       }
     }),
   );
   rep.rssAfter = rssKiB(server.child.pid!);
-  client.close(); raw.close();
+  client.close();
+  raw.close();
   await server.stop();
   logs.push(server.logs());
   const text = logs.join('\n');
@@ -233,9 +251,31 @@ async function worker(fn: string) {
 
 function runWorker(fn: string, port: number, requests: number): Promise<{ rep: Report; seconds: number }> {
   const t0 = Date.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'fuzz/run.ts'), '--worker', fn, '--port', String(port), '--requests', String(requests), '--seed', String(SEED), '--concurrency', String(CONCURRENCY), '--max-seconds', String(values['max-seconds'])], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(ROOT, 'fuzz/run.ts'),
+      '--worker',
+      fn,
+      '--port',
+      String(port),
+      '--requests',
+      String(requests),
+      '--seed',
+      String(SEED),
+      '--concurrency',
+      String(CONCURRENCY),
+      '--max-seconds',
+      String(values['max-seconds']),
+    ],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   let out = '';
-  child.stdout!.on('data', (d) => { out += String(d); });
+  child.stdout!.on('data', (d) => {
+    out += String(d);
+  });
   return new Promise((resolve, reject) =>
     child.once('exit', (code) => {
       const line = out.split('\n').find((l) => l.startsWith('REPORT '));

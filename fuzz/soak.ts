@@ -66,8 +66,16 @@ async function soak(fn: string, port: number, base: RunFunctionRequest): Promise
   let busy = false;
   await new Promise<void>((done) => {
     const tick = setInterval(() => {
-      if (Date.now() >= end) { clearInterval(tick); clearInterval(sample); done(); return; }
-      if (busy) { s.late++; return; }
+      if (Date.now() >= end) {
+        clearInterval(tick);
+        clearInterval(sample);
+        done();
+        return;
+      }
+      if (busy) {
+        s.late++;
+        return;
+      }
       busy = true;
       runFunction(client, req, 60_000)
         .then((rsp) => {
@@ -76,10 +84,17 @@ async function soak(fn: string, port: number, base: RunFunctionRequest): Promise
           else if (text !== first) s.changed++;
           req = nextRequest(req, rsp);
         })
-        .catch(() => { s.errors++; })
-        .finally(() => { s.calls++; busy = false; });
+        .catch(() => {
+          s.errors++;
+        })
+        .finally(() => {
+          s.calls++;
+          busy = false;
+        });
     }, 1000 / RATE);
-    const sample = setInterval(() => { if (server.exitCode === null) s.samples.push([at(), rssKiB(server.pid!)]); }, SAMPLE_MS);
+    const sample = setInterval(() => {
+      if (server.exitCode === null) s.samples.push([at(), rssKiB(server.pid!)]);
+    }, SAMPLE_MS);
   });
   s.samples.push([at(), server.exitCode === null ? rssKiB(server.pid!) : 0]);
   client.close();
@@ -101,7 +116,9 @@ for (const r of results) {
   const rss = r.samples.map(([, k]) => k);
   const [firstRss, lastRss] = [rss[0], rss[rss.length - 1]];
   const alive = r.server.exitCode === null;
-  console.log(`${r.fn}: ${r.calls} calls (${r.late} ticks skipped while a call was in flight), ${r.errors} errors, ${r.changed} responses changed; RSS ${mib(firstRss)} → ${mib(lastRss)} MiB (max ${mib(Math.max(...rss))})${alive ? '' : '; SERVER DIED'}`);
+  console.log(
+    `${r.fn}: ${r.calls} calls (${r.late} ticks skipped while a call was in flight), ${r.errors} errors, ${r.changed} responses changed; RSS ${mib(firstRss)} → ${mib(lastRss)} MiB (max ${mib(Math.max(...rss))})${alive ? '' : '; SERVER DIED'}`,
+  );
   if (!alive || r.changed > 0 || r.errors > 0) failed = true;
   r.server.kill('SIGTERM');
 }

@@ -10,7 +10,6 @@ import { runTool, withTempDir } from './tools.js';
 
 export type CueResult = { ok: true; value: unknown } | { ok: false; error: string };
 
-
 /** `cue export -e EXPR` of one CUE source made of the given parts (the whole value when expr is empty). */
 export function cueExport(parts: string[], expr: string): CueResult {
   return withTempDir('cue-', (dir) => {
@@ -80,12 +79,7 @@ export function renderOutputs(
  * and `parameter`. vela-core only logs an evaluation error (the component
  * then reads unhealthy with no message); here it is an `ok: false` result.
  */
-export function healthOf(
-  def: DefinitionCue,
-  output: unknown,
-  outputs?: Record<string, unknown>,
-  parameter: unknown = {},
-): { isHealth: CueResult; message: CueResult } {
+export function healthOf(def: DefinitionCue, output: unknown, outputs?: Record<string, unknown>, parameter: unknown = {}): { isHealth: CueResult; message: CueResult } {
   const context = { name: 'my-component', appName: 'shop', appRevision: 'shop-v1', output, ...(outputs ? { outputs } : {}) };
   const r = runTool('oam-render', ['status'], JSON.stringify({ healthPolicy: def.healthPolicy ?? '', customStatus: def.customStatus ?? '', context, parameter }));
   if (r.code !== 0) throw new Error(`oam-render status: ${r.stderr}`);

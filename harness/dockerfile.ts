@@ -93,7 +93,7 @@ export function splitAssignment(text: string): [string, string | undefined] {
   return [sp[1], sp[2] === undefined ? undefined : unquote(sp[2])];
 }
 
-const unquote = (s: string) => (/^"(.*)"$/.exec(s)?.[1] ?? s);
+const unquote = (s: string) => /^"(.*)"$/.exec(s)?.[1] ?? s;
 
 /** `${VAR}` and `$VAR` from vars; an unset variable expands to nothing, as in Docker. */
 export function expand(text: string, vars: Record<string, string | undefined>): string {
@@ -106,5 +106,8 @@ export function readDockerfile(root: string): Dockerfile {
 
 /** .dockerignore's patterns (top-level names and simple globs are all this repository uses). */
 export function dockerignore(root: string): string[] {
-  return readFileSync(join(root, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  return readFileSync(join(root, '.dockerignore'), 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
 }

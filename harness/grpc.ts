@@ -10,8 +10,10 @@ export function functionClient(address: string, credentials = grpc.credentials.c
 
 export function runFunction(client: grpc.Client, req: RunFunctionRequest, timeoutMs = 10_000): Promise<RunFunctionResponse> {
   return new Promise((resolve, reject) =>
-    (client as unknown as {
-      runFunction: (r: RunFunctionRequest, opts: grpc.CallOptions, cb: (e: Error | null, v: RunFunctionResponse) => void) => void;
-    }).runFunction(req, { deadline: Date.now() + timeoutMs }, (err, res) => (err ? reject(err) : resolve(res))),
+    (
+      client as unknown as {
+        runFunction: (r: RunFunctionRequest, opts: grpc.CallOptions, cb: (e: Error | null, v: RunFunctionResponse) => void) => void;
+      }
+    ).runFunction(req, { deadline: Date.now() + timeoutMs }, (err, res) => (err ? reject(err) : resolve(res))),
   );
 }

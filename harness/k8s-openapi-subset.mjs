@@ -29,7 +29,12 @@ for (const [file, names] of Object.entries(KINDS)) {
 }
 const strip = (v) => {
   if (Array.isArray(v)) return v.map(strip);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'description').map(([k, x]) => [k, strip(x)]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([k]) => k !== 'description')
+        .map(([k, x]) => [k, strip(x)]),
+    );
   return v;
 };
 const out = {};
@@ -39,5 +44,9 @@ const visit = (id) => {
   JSON.stringify(all[id]).replace(/"\$ref":"#\/components\/schemas\/([^"]+)"/g, (_m, ref) => (visit(ref), ''));
 };
 for (const id of Object.values(kinds)) visit(id);
-const sorted = Object.fromEntries(Object.keys(out).sort().map((k) => [k, out[k]]));
+const sorted = Object.fromEntries(
+  Object.keys(out)
+    .sort()
+    .map((k) => [k, out[k]]),
+);
 process.stdout.write(JSON.stringify({ source: 'k8s.io/kubernetes@v1.35.4 api/openapi-spec/v3', kinds, schemas: sorted }, null, 1) + '\n');

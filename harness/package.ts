@@ -26,7 +26,7 @@ export function imageOf(fn: string): string {
 export function dockerUnavailable(): string | undefined {
   const r = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { encoding: 'utf8' });
   if (r.error) return `the docker CLI is not installed (${r.error.message})`;
-  if (r.status !== 0) return `no Docker engine answers (${(r.stderr || r.stdout).trim().split("\n").pop()?.replace(/\.$/, "")})`;
+  if (r.status !== 0) return `no Docker engine answers (${(r.stderr || r.stdout).trim().split('\n').pop()?.replace(/\.$/, '')})`;
   return undefined;
 }
 
@@ -60,7 +60,18 @@ function main(command: string | undefined, flag: string | undefined): void {
     mkdirSync(out, { recursive: true });
     for (const fn of FUNCTIONS) {
       const file = join(out, `${PLATFORM.functionPrefix}-${fn.name}.xpkg`);
-      run(crank, ['xpkg', 'build', '--package-root', join(ROOT, 'package', fn.name), '--examples-root', join(ROOT, 'package', fn.name, 'examples'), '--embed-runtime-image', imageOf(fn.name), '-o', file]);
+      run(crank, [
+        'xpkg',
+        'build',
+        '--package-root',
+        join(ROOT, 'package', fn.name),
+        '--examples-root',
+        join(ROOT, 'package', fn.name, 'examples'),
+        '--embed-runtime-image',
+        imageOf(fn.name),
+        '-o',
+        file,
+      ]);
       if (flag === '--push') run(crank, ['xpkg', 'push', '-f', file, imageOf(fn.name)]);
     }
   }

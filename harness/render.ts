@@ -33,7 +33,9 @@ function renderOnce(claimFile: string, opts: RenderOptions): RunResult {
 
 const RESOURCE_NAME = 'crossplane.io/composition-resource-name';
 const composedOf = (stdout: string) =>
-  parseAllDocuments(stdout).map((d) => d.toJSON() as KubeObject).filter((o) => o?.metadata?.annotations?.[RESOURCE_NAME]);
+  parseAllDocuments(stdout)
+    .map((d) => d.toJSON() as KubeObject)
+    .filter((o) => o?.metadata?.annotations?.[RESOURCE_NAME]);
 
 /**
  * Render a claim as it stands once Crossplane has applied what it composes:
@@ -72,7 +74,9 @@ export function exampleClaims(): { claim: string; observed?: string; required?: 
     const base = join(ROOT, 'examples', dir.name);
     // Operator Secrets the claims reference, as `crossplane render -e` takes them.
     const required = existsSync(join(base, 'required.yaml')) ? join(base, 'required.yaml') : undefined;
-    for (const f of readdirSync(base).filter((n) => /^(claim|invalid).*\.yaml$/.test(n)).sort()) {
+    for (const f of readdirSync(base)
+      .filter((n) => /^(claim|invalid).*\.yaml$/.test(n))
+      .sort()) {
       out.push({ claim: join(base, f), required });
       const observed = join(base, f.replace(/^claim/, 'observed'));
       if (f.startsWith('claim') && existsSync(observed)) out.push({ claim: join(base, f), observed, required });
@@ -80,4 +84,3 @@ export function exampleClaims(): { claim: string; observed?: string; required?: 
   }
   return out;
 }
-

@@ -13,29 +13,18 @@ import { claimToXr } from './claims.js';
 import { ROOT } from './tools.js';
 
 /** A request for a claim, with optional observed composed resources (by resource name). */
-export function requestFor(
-  claim: KubeObject,
-  observed: Record<string, KubeObject> = {},
-  required: Record<string, KubeObject[]> = {},
-): RunFunctionRequest {
+export function requestFor(claim: KubeObject, observed: Record<string, KubeObject> = {}, required: Record<string, KubeObject[]> = {}): RunFunctionRequest {
   const xr = claimToXr(claim);
   return {
     meta: { tag: 'test', capabilities: [] },
     observed: {
       composite: { resource: xr, connectionDetails: {}, ready: 0 },
-      resources: Object.fromEntries(
-        Object.entries(observed).map(([name, resource]) => [name, { resource, connectionDetails: {}, ready: 0 }]),
-      ),
+      resources: Object.fromEntries(Object.entries(observed).map(([name, resource]) => [name, { resource, connectionDetails: {}, ready: 0 }])),
     },
     desired: { composite: undefined, resources: {} },
     extraResources: {},
     credentials: {},
-    requiredResources: Object.fromEntries(
-      Object.entries(required).map(([name, items]) => [
-        name,
-        { items: items.map((resource) => ({ resource, connectionDetails: {}, ready: 0 })) },
-      ]),
-    ),
+    requiredResources: Object.fromEntries(Object.entries(required).map(([name, items]) => [name, { items: items.map((resource) => ({ resource, connectionDetails: {}, ready: 0 })) }])),
     requiredSchemas: {},
   } as RunFunctionRequest;
 }
@@ -95,12 +84,7 @@ const MAX_ROUNDS = 6;
  * Namespace it composes wait for that Namespace: functions/lib/function/namespaces.ts)
  * or reads something it required.
  */
-export async function settle(
-  fn: ComposeFunction,
-  claim: KubeObject,
-  cluster: KubeObject[] = [],
-  input?: unknown,
-): Promise<{ rsp: RunFunctionResponse; reads: Record<string, ResourceSelector> }> {
+export async function settle(fn: ComposeFunction, claim: KubeObject, cluster: KubeObject[] = [], input?: unknown): Promise<{ rsp: RunFunctionResponse; reads: Record<string, ResourceSelector> }> {
   let observed: Record<string, KubeObject> = {};
   let required: Record<string, KubeObject[]> = {};
   let last = '';
@@ -137,8 +121,9 @@ export async function convergedRequest(fn: string, compose: ComposeFunction, cla
   const dir = join(ROOT, 'examples', fn);
   const example = parse(readFileSync(join(dir, claimFile), 'utf8')) as KubeObject;
   const claim = edit ? edit(example) : example;
-  const secrets = (existsSync(join(dir, 'required.yaml')) ? yamlDocs(join(dir, 'required.yaml')) : [])
-    .map((s) => (edit ? { ...s, metadata: { ...s.metadata, namespace: claim.metadata?.namespace } } : s));
+  const secrets = (existsSync(join(dir, 'required.yaml')) ? yamlDocs(join(dir, 'required.yaml')) : []).map((s) =>
+    edit ? { ...s, metadata: { ...s.metadata, namespace: claim.metadata?.namespace } } : s,
+  );
   let rsp = await run(compose, requestFor(claim));
   const required = answerRequirements(rsp, secrets);
   for (let i = 0; i < 2; i++) rsp = await run(compose, requestFor(claim, observedFrom(rsp), required));

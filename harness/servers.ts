@@ -19,7 +19,10 @@ import { ROOT } from './tools.js';
 export function portOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((done) => {
     const s = connect({ port, host });
-    s.once('connect', () => { s.destroy(); done(true); });
+    s.once('connect', () => {
+      s.destroy();
+      done(true);
+    });
     s.once('error', () => done(false));
   });
 }
@@ -60,10 +63,7 @@ export const functionMain = (name: string) => join(ROOT, 'functions', name, 'mai
 export function functionCommand(l: FunctionLaunch): [string, string[]] {
   const file = FUNCTIONS.some((f) => f.name === l.entry) ? functionMain(l.entry) : l.entry;
   const serving = l.tlsCertsDir ? ['--tls-server-certs-dir', l.tlsCertsDir] : ['--insecure'];
-  return [
-    process.execPath,
-    [...(l.nodeFlags ?? []), ...(file.endsWith('.ts') ? ['--import', 'tsx'] : []), file, '--address', `${l.host ?? 'localhost'}:${l.port}`, ...serving, ...(l.args ?? [])],
-  ];
+  return [process.execPath, [...(l.nodeFlags ?? []), ...(file.endsWith('.ts') ? ['--import', 'tsx'] : []), file, '--address', `${l.host ?? 'localhost'}:${l.port}`, ...serving, ...(l.args ?? [])]];
 }
 
 export interface StartOptions {
@@ -114,7 +114,9 @@ export async function launchFunction(l: FunctionLaunch, o: StartOptions = {}): P
   });
   if (fd !== undefined) closeSync(fd);
   const readLog = () => (logFile ? readFileSync(logFile, 'utf8') : text);
-  child.stderr?.on('data', (d) => { text += String(d); });
+  child.stderr?.on('data', (d) => {
+    text += String(d);
+  });
   if (typeof output === 'function') {
     let partial = '';
     child.stdout?.on('data', (d: Buffer) => {
@@ -123,7 +125,9 @@ export async function launchFunction(l: FunctionLaunch, o: StartOptions = {}): P
       lines.forEach(output);
     });
   } else {
-    child.stdout?.on('data', (d) => { text += String(d); });
+    child.stdout?.on('data', (d) => {
+      text += String(d);
+    });
   }
   let gone = false;
   const exited = new Promise<never>((_, reject) =>

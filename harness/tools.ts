@@ -14,13 +14,13 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const TOOLS = {
   crank: { env: 'CRANK', pinned: 'github.com/crossplane/crossplane/v2/cmd/crank v2.2.1 (tools/crank/go.mod)' },
   cue: { env: 'CUE', pinned: 'cuelang.org/go/cmd/cue v0.9.2 (tools/cue/go.mod)' },
-  'oam-render': { env: 'OAM_RENDER', pinned: 'KubeVela\'s render and patch code, github.com/kubevela/workflow (tools/kubevela/go.mod)' },
-  'argocd-health': { env: 'ARGOCD_HEALTH', pinned: 'ArgoCD v3.6.2\'s health evaluation, github.com/argoproj/argo-cd/v3/util/lua (tools/argocd/go.mod, tools/argocd/health)' },
+  'oam-render': { env: 'OAM_RENDER', pinned: "KubeVela's render and patch code, github.com/kubevela/workflow (tools/kubevela/go.mod)" },
+  'argocd-health': { env: 'ARGOCD_HEALTH', pinned: "ArgoCD v3.6.2's health evaluation, github.com/argoproj/argo-cd/v3/util/lua (tools/argocd/go.mod, tools/argocd/health)" },
   vela: { env: 'VELA', pinned: 'github.com/oam-dev/kubevela/references/cmd/cli v1.10.9 (tools/vela/go.mod)' },
   helm: { env: 'HELM', pinned: 'helm.sh/helm/v4/cmd/helm v4.3.2 (tools/helm/go.mod), the Helm ArgoCD v3.6.2 bundles' },
   'helm-flux': { env: 'HELM_FLUX', pinned: "helm.sh/helm/v3/cmd/helm v3.16.1 (tools/helm/flux/go.mod), the Helm Flux 2.4.0's helm-controller embeds" },
   'kwok-stagecheck': { env: 'KWOK_STAGECHECK', pinned: "kwok v0.8.0's own Stage code (tools/kwok/stagecheck, tools/kwok/go.mod)", target: 'controlplane-tools' },
-  kubectl: { env: 'KUBECTL', pinned: 'k8s.io/kubernetes/cmd/kubectl v1.35.4 (tools/kubernetes/go.mod), the API server\'s own release', target: 'controlplane-tools' },
+  kubectl: { env: 'KUBECTL', pinned: "k8s.io/kubernetes/cmd/kubectl v1.35.4 (tools/kubernetes/go.mod), the API server's own release", target: 'controlplane-tools' },
 } as const;
 
 export type ToolName = keyof typeof TOOLS;

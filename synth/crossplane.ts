@@ -108,9 +108,15 @@ export function rbac(fns: FunctionEntry[]): OutputFile {
       labels: { 'rbac.crossplane.io/aggregate-to-crossplane': 'true' },
     },
     rules: [
-      ...rules(fns.flatMap((f) => f.composes), ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete']),
+      ...rules(
+        fns.flatMap((f) => f.composes),
+        ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
+      ),
       // Resources functions only read through their requirements.
-      ...rules(fns.flatMap((f) => f.reads ?? []), ['get', 'list', 'watch']),
+      ...rules(
+        fns.flatMap((f) => f.reads ?? []),
+        ['get', 'list', 'watch'],
+      ),
     ],
   });
   return yamlFile('install/rbac.yaml', chart);

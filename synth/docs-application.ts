@@ -85,7 +85,7 @@ export function APPLICATION_PAGES(): OutputFile[] {
         'With `database: postgres`: Secret `{name}-db-secret` (DATABASE_HOST, _PORT, _NAME, _USER, _PASSWORD, _URL), StatefulSet and Service `{name}-db` (5Gi)',
         'With `cache: redis`: Secret `{name}-cache-secret` (REDIS_HOST, _PORT, _PASSWORD, _URL), StatefulSet and Service `{name}-cache` (1Gi, append-only file)',
         'With a database or cache: Secret `{name}-passwords-backup`, a copy of their generated passwords',
-        'With `realtime`: nothing new; the status lists the platform\'s five Secrets and waits for its Kafka Secret',
+        "With `realtime`: nothing new; the status lists the platform's five Secrets and waits for its Kafka Secret",
       ],
       example: read('examples/application/claim.yaml'),
       graph: exampleGraphSection('examples/application/claim.yaml'),
@@ -95,10 +95,10 @@ export function APPLICATION_PAGES(): OutputFile[] {
       name: WEBSERVICE_TYPE,
       kind: 'ComponentDefinition',
       description:
-        'A web service as a Knative Service. With `language`, an ApplicationClaim (source `oam-driven`) sets up its repository, database and cache; with `realtime`, the realtime platform\'s connection Secrets become its environment.',
+        "A web service as a Knative Service. With `language`, an ApplicationClaim (source `oam-driven`) sets up its repository, database and cache; with `realtime`, the realtime platform's connection Secrets become its environment.",
       parameters: toOpenApi(WebserviceParameters),
       outputs: [
-        '`serving.knative.dev/v1` `Service` named after the component: one container named after the component on `port`, autoscaling annotations (`min-scale` 0, `max-scale` 10, `target` 100 by default), env `AGENT_TYPE` (the component name), `LOG_LEVEL`, with `realtime` also `REALTIME_PLATFORM_NAME` and `WEBSOCKET_ENABLED`, then `env`; envFrom `{realtime}-{kafka,db,metabase}-secret` (required) and `{realtime}-{mqtt,lenses}-secret` (optional), then the `secrets`, then `{name}-db-secret` / `{name}-cache-secret` when the claim has them (later sources win, so the app\'s own `DATABASE_URL` beats the realtime one); TCP probes on the port, or HTTP on `healthPath`; restricted security context; requests and limits',
+        "`serving.knative.dev/v1` `Service` named after the component: one container named after the component on `port`, autoscaling annotations (`min-scale` 0, `max-scale` 10, `target` 100 by default), env `AGENT_TYPE` (the component name), `LOG_LEVEL`, with `realtime` also `REALTIME_PLATFORM_NAME` and `WEBSOCKET_ENABLED`, then `env`; envFrom `{realtime}-{kafka,db,metabase}-secret` (required) and `{realtime}-{mqtt,lenses}-secret` (optional), then the `secrets`, then `{name}-db-secret` / `{name}-cache-secret` when the claim has them (later sources win, so the app's own `DATABASE_URL` beats the realtime one); TCP probes on the port, or HTTP on `healthPath`; restricted security context; requests and limits",
         '`outputs.infrastructure`, only with `language`: an `ApplicationClaim` named after the component, annotated with `source` (default `oam-driven`)',
       ],
       health: 'Healthy when the Knative Service has a `Ready` condition with status `True`; the status message gives its URL, or the reason it is not ready.',

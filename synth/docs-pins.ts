@@ -7,8 +7,7 @@ import { BITNAMI_LEGACY_IMAGES, CHART_REPOSITORIES, CHARTS, CONTROLLER_PINS, HEL
 import type { OutputFile } from './output.js';
 
 /** A Markdown table. */
-export const table = (head: string[], rows: string[][]) =>
-  [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+export const table = (head: string[], rows: string[][]) => [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 export const code = (s: string) => `\`${s}\``;
 
 export function pinsPage(): OutputFile {
@@ -25,7 +24,12 @@ with our values), and the upstream Go source of the facts below.
 
 ${table(
   ['controller', 'version', 'installed by', 'checked against'],
-  Object.entries(CONTROLLER_PINS).map(([n, p]) => [n, code(p.version), 'chart' in p ? `GitOps bootstrap: chart ${code(`${p.chart.chart} ${p.chart.version}`)}` : 'the cluster (docs/gitops.md, "Install through ArgoCD")', p.source]),
+  Object.entries(CONTROLLER_PINS).map(([n, p]) => [
+    n,
+    code(p.version),
+    'chart' in p ? `GitOps bootstrap: chart ${code(`${p.chart.chart} ${p.chart.version}`)}` : 'the cluster (docs/gitops.md, "Install through ArgoCD")',
+    p.source,
+  ]),
 )}
 
 ## Helm chart repositories (Flux HelmRepositories, install/flux-sources.yaml)

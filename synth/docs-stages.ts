@@ -39,7 +39,9 @@ ${table(
 
 ${table(
   ['kind', 'why no Stage'],
-  Object.entries(NOT_STAGED).sort(([a], [b]) => a.localeCompare(b)).map(([k, why]) => [code(k), why]),
+  Object.entries(NOT_STAGED)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, why]) => [code(k), why]),
 )}
 `;
   return { path: 'docs/reference/simulated-controllers.md', content };

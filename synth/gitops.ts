@@ -133,11 +133,7 @@ function application(chart: ReturnType<typeof newChart>, c: Child): void {
       syncPolicy: {
         automated: { prune: true, selfHeal: true },
         retry: { limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } },
-        syncOptions: [
-          'CreateNamespace=true',
-          ...(c.serverSideApply ? ['ServerSideApply=true'] : []),
-          ...(c.skipDryRun ? ['SkipDryRunOnMissingResource=true'] : []),
-        ],
+        syncOptions: ['CreateNamespace=true', ...(c.serverSideApply ? ['ServerSideApply=true'] : []), ...(c.skipDryRun ? ['SkipDryRunOnMissingResource=true'] : [])],
       },
     },
   });

@@ -38,9 +38,7 @@ export const ApplicationSpec = Type.Object({
     maxLength: 40,
     description: 'Name of the application: its component, repository (unless appContainer is set) and Secrets are named after it.',
   }),
-  language: Type.Optional(
-    StringEnum(LANGUAGES, { description: 'Programming language; picks the template repository the source starts from.' }),
-  ),
+  language: Type.Optional(StringEnum(LANGUAGES, { description: 'Programming language; picks the template repository the source starts from.' })),
   framework: Type.Optional(
     StringEnum(ALL_FRAMEWORKS, {
       description: `Framework, valid for the language: ${LANGUAGES.map((l) => `${l}: ${FRAMEWORKS[l].join(', ')}`).join('; ')}. Default: the first of the language.`,
@@ -67,9 +65,7 @@ export const ApplicationSpec = Type.Object({
       description: 'Name of a realtime platform (RealtimePlatformClaim spec.name) in this namespace whose five connection Secrets the app receives.',
     }),
   ),
-  image: Type.Optional(
-    ImageReference({ description: "Container image of the app. Default: {imageRegistry}/{name}:latest, what the repository's CI pushes." }),
-  ),
+  image: Type.Optional(ImageReference({ description: "Container image of the app. Default: {imageRegistry}/{name}:latest, what the repository's CI pushes." })),
   port: Type.Integer({ minimum: 1, maximum: 65535, default: 8080, description: 'Port the app listens on.' }),
   env: Type.Optional(
     Type.Record(Type.String(), BoundedText(32_768), {
@@ -147,8 +143,7 @@ export const application = defineApi<ApplicationSpec>({
       cel: `!has(self.framework) || (has(self.language) && (${frameworkCel}))`,
       message: 'framework must be one of the frameworks of language',
       field: 'spec.framework',
-      holds: (s) =>
-        s.framework === undefined || (s.language !== undefined && (FRAMEWORKS[s.language] as readonly string[]).includes(s.framework)),
+      holds: (s) => s.framework === undefined || (s.language !== undefined && (FRAMEWORKS[s.language] as readonly string[]).includes(s.framework)),
     },
   ],
   printerColumns: [

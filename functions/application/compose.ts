@@ -11,15 +11,7 @@ import { condition, type KubeObject } from '../lib/k8s/objects.js';
 import { readiness } from '../lib/k8s/readiness.js';
 import { realtimeSecretName, realtimeSecretNames } from '../lib/realtime.js';
 import { frameworkOf, type ApplicationSpec, type Source } from './api.js';
-import {
-  OAM_APPLICATION_REQUIREMENT,
-  appComponent,
-  applicationManifest,
-  applicationRequirement,
-  existingApplication,
-  hasComponent,
-  manifestFile,
-} from './gitops.js';
+import { OAM_APPLICATION_REQUIREMENT, appComponent, applicationManifest, applicationRequirement, existingApplication, hasComponent, manifestFile } from './gitops.js';
 import { githubLabels, repository, repositoryFile, repositoryUrl } from './github.js';
 import { RESOURCE, cache, database, passwordsOf, type Part } from './infrastructure.js';
 import { settingsOf, type Settings } from './settings.js';
@@ -88,13 +80,7 @@ interface Gitops {
   ready: boolean;
 }
 
-function gitops(
-  input: ComposeInput<ApplicationSpec>,
-  settings: Settings,
-  source: Source,
-  secrets: string[],
-  path: string,
-): Gitops {
+function gitops(input: ComposeInput<ApplicationSpec>, settings: Settings, source: Source, secrets: string[], path: string): Gitops {
   const { spec, claim, observed, required } = input;
   const appName = applicationName(spec);
   const objectName = `${claim.namespace}-${spec.name}-gitops`;
@@ -111,16 +97,14 @@ function gitops(
   if (written) {
     // Created once; from then on Git owns the file. Desire exactly what was
     // written, so the output is stable and nothing is rewritten.
-    const forProvider = ((written.spec as { forProvider?: { content?: string; commitMessage?: string } } | undefined)?.forProvider ?? {});
+    const forProvider = (written.spec as { forProvider?: { content?: string; commitMessage?: string } } | undefined)?.forProvider ?? {};
     const resource = repositoryFile({ ...common, content: forProvider.content ?? '', commitMessage: forProvider.commitMessage ?? '' });
     const ready = readiness.managed(written);
     return {
       resource: { resource, ready },
       updated: true,
       ready,
-      reason: writesGitops(source)
-        ? `written to ${path}; Git owns it now`
-        : `written to ${path} before the claim became oam-driven; kept, not updated`,
+      reason: writesGitops(source) ? `written to ${path}; Git owns it now` : `written to ${path} before the claim became oam-driven; kept, not updated`,
     };
   }
   if (!writesGitops(source)) {
@@ -171,10 +155,7 @@ export function composeApplication(input: ComposeInput<ApplicationSpec>): Compos
   const db = database(context);
   const redis = cache(context);
   const dataParts = [db, redis].filter((p): p is Part => p !== undefined);
-  const secrets = [
-    ...(spec.database === 'postgres' && db?.secret ? [db.secret] : []),
-    ...(spec.cache === 'redis' && redis?.secret ? [redis.secret] : []),
-  ];
+  const secrets = [...(spec.database === 'postgres' && db?.secret ? [db.secret] : []), ...(spec.cache === 'redis' && redis?.secret ? [redis.secret] : [])];
   const path = `${settings.gitops.path}/${claim.namespace}/${applicationName(spec)}.yaml`;
   const file = gitops(input, settings, source, secrets, path);
 

@@ -62,9 +62,7 @@ export function repository(o: RepositoryOptions): KubeObject {
         name: o.repository,
         description: o.description,
         visibility: o.visibility,
-        ...(o.template
-          ? { template: [{ owner: o.template.owner, repository: o.template.repository, includeAllBranches: false }] }
-          : { autoInit: true }),
+        ...(o.template ? { template: [{ owner: o.template.owner, repository: o.template.repository, includeAllBranches: false }] } : { autoInit: true }),
       };
   return {
     apiVersion: GITHUB_PROVIDER.apiVersion,

@@ -76,13 +76,7 @@ function clean(map: Record<string, string> | undefined): Record<string, string> 
 }
 
 /** The Application to write: the existing one (without server fields) plus the component, or a new one. */
-export function applicationManifest(
-  appName: string,
-  namespace: string,
-  source: Source,
-  component: OamComponent,
-  existing?: KubeObject,
-): KubeObject {
+export function applicationManifest(appName: string, namespace: string, source: Source, component: OamComponent, existing?: KubeObject): KubeObject {
   const labels = clean(existing?.metadata?.labels);
   const annotations = { ...clean(existing?.metadata?.annotations), [SOURCE_ANNOTATION]: source };
   const spec = (existing?.spec ?? {}) as Record<string, unknown>;

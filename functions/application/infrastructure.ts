@@ -101,13 +101,7 @@ interface Context {
 const host = (name: string, namespace: string) => `${name}.${namespace}.svc.cluster.local`;
 
 /** The part's connection Secret; its password is kept (see passwordsOf), new only on first creation. */
-function connectionSecret(
-  c: Context,
-  key: string,
-  secret: string,
-  passwordKey: PasswordKey,
-  values: (password: string) => Record<string, string>,
-): DesiredResource {
+function connectionSecret(c: Context, key: string, secret: string, passwordKey: PasswordKey, values: (password: string) => Record<string, string>): DesiredResource {
   const password = c.passwords.get(passwordKey);
   return {
     resource: secretObject(secret, c.namespace, values(password), standardLabels(c.spec.name, key)),

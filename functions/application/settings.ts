@@ -46,7 +46,7 @@ export const Settings = Type.Object({
     { default: {} },
   ),
   // A registry and repository prefix: the part of an image reference before /{name}:tag.
-  imageRegistry: Formatted(IMAGE_REPOSITORY, 200, { default: 'ghcr.io/example-org', description: 'Registry the repositories\' CI pushes app images to.' }),
+  imageRegistry: Formatted(IMAGE_REPOSITORY, 200, { default: 'ghcr.io/example-org', description: "Registry the repositories' CI pushes app images to." }),
 });
 export type Settings = Static<typeof Settings>;
 

@@ -23,9 +23,7 @@ export const WEBSERVICE_TYPE = 'knative-webservice';
 export const WebserviceParameters = Type.Object({
   image: Type.String({ minLength: 1, description: 'Container image of the service.', [SHORT]: 'i' }),
   port: Type.Integer({ minimum: 1, maximum: 65535, default: 8080, description: 'Port the container listens on (Knative routes HTTP to it).', [SHORT]: 'p' }),
-  name: Type.Optional(
-    Type.String({ ...spec.name, description: 'Application name for the ApplicationClaim and its Secrets. Default: the component name.' }),
-  ),
+  name: Type.Optional(Type.String({ ...spec.name, description: 'Application name for the ApplicationClaim and its Secrets. Default: the component name.' })),
   language: Type.Optional({
     ...spec.language,
     description: 'Language of the service. When set, an ApplicationClaim (source oam-driven) sets up its repository and infrastructure.',
@@ -37,15 +35,11 @@ export const WebserviceParameters = Type.Object({
     default: 'oam-driven',
     description: 'Source annotation of the ApplicationClaim. oam-driven (this manifest is in Git already) keeps the platform from writing it back.',
   }),
-  realtime: Type.Optional(
-    Type.String({ ...spec.realtime, description: "Name of a realtime platform in this namespace; its connection Secrets become the service's environment." }),
-  ),
+  realtime: Type.Optional(Type.String({ ...spec.realtime, description: "Name of a realtime platform in this namespace; its connection Secrets become the service's environment." })),
   env: Type.Optional(StringMap({ description: 'Extra environment variables.' })),
   secrets: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'Secrets whose keys all become environment variables (envFrom).' })),
   logLevel: StringEnum(['DEBUG', 'INFO', 'WARNING', 'ERROR'], { default: 'INFO', description: 'LOG_LEVEL of the service.' }),
-  healthPath: Type.Optional(
-    Type.String({ pattern: '^/', description: 'HTTP path of the readiness and liveness probes. Default: a TCP check of the port.' }),
-  ),
+  healthPath: Type.Optional(Type.String({ pattern: '^/', description: 'HTTP path of the readiness and liveness probes. Default: a TCP check of the port.' })),
   scaling: Type.Object(
     {
       minScale: Type.Integer({ minimum: 0, default: 0, description: 'Fewest replicas; 0 scales to zero when idle.' }),

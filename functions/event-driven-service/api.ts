@@ -25,8 +25,7 @@ const Nats = Type.Object(
     }),
     monitoringEndpoint: Type.Optional(
       Formatted('^[^/:@]+:[0-9]+$', 300, {
-        description:
-          'host:port of the NATS HTTP monitoring endpoint KEDA reads consumer lag from. Default: the host of url with port 8222.',
+        description: 'host:port of the NATS HTTP monitoring endpoint KEDA reads consumer lag from. Default: the host of url with port 8222.',
       }),
     ),
     account: Formatted(NATS_NAME, 255, {
@@ -58,8 +57,7 @@ export const EventDrivenServiceSpec = Type.Object({
   image: ImageReference({ description: 'Container image of the worker.' }),
   size: StringEnum(['small', 'medium', 'large'], {
     default: 'medium',
-    description:
-      'Resources: small (250m-1000m CPU, 512Mi-2Gi memory), medium (500m-2000m CPU, 1Gi-4Gi), large (1000m-4000m CPU, 2Gi-8Gi).',
+    description: 'Resources: small (250m-1000m CPU, 512Mi-2Gi memory), medium (500m-2000m CPU, 1Gi-4Gi), large (1000m-4000m CPU, 2Gi-8Gi).',
   }),
   nats: Type.Optional(Nats),
   kafka: Type.Optional(Kafka),
@@ -74,9 +72,7 @@ export const EventDrivenServiceSpec = Type.Object({
     },
     { default: {}, description: 'KEDA autoscaling on the consumer backlog.' },
   ),
-  secretName: Type.Optional(
-    DnsSubdomain({ description: 'Secret whose keys become environment variables (envFrom) of both containers.' }),
-  ),
+  secretName: Type.Optional(DnsSubdomain({ description: 'Secret whose keys become environment variables (envFrom) of both containers.' })),
   imagePullSecrets: Type.Optional(
     Type.Array(Type.Object({ name: DnsSubdomain({ description: 'Name of a Secret in the namespace.' }) }), { maxItems: 20, description: 'Secrets for pulling private images.' }),
   ),
@@ -123,8 +119,7 @@ export const eventDrivenService = defineApi<EventDrivenServiceSpec>({
   claimPlural: 'eventdrivenservices',
   compositeKind: 'XEventDrivenService',
   compositePlural: 'xeventdrivenservices',
-  description:
-    'A worker that consumes a NATS JetStream stream or a Kafka topic, with a Service on 8080 and KEDA autoscaling on the backlog.',
+  description: 'A worker that consumes a NATS JetStream stream or a Kafka topic, with a Service on 8080 and KEDA autoscaling on the backlog.',
   spec: EventDrivenServiceSpec,
   status: EventDrivenServiceStatus,
   functionName: 'event-driven-service',

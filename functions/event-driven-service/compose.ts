@@ -82,9 +82,7 @@ function trigger(spec: EventDrivenServiceSpec): IScaleTriggers {
 }
 
 function describeTrigger(spec: EventDrivenServiceSpec): string {
-  return spec.nats
-    ? `nats-jetstream stream ${spec.nats.stream} consumer ${spec.nats.consumer}`
-    : `kafka topic ${spec.kafka!.topic} group ${spec.kafka!.consumerGroup}`;
+  return spec.nats ? `nats-jetstream stream ${spec.nats.stream} consumer ${spec.nats.consumer}` : `kafka topic ${spec.kafka!.topic} group ${spec.kafka!.consumerGroup}`;
 }
 
 export function composeEventDrivenService({ spec, claim, observed, required }: ComposeInput<EventDrivenServiceSpec>): ComposeOutput {
@@ -94,9 +92,8 @@ export function composeEventDrivenService({ spec, claim, observed, required }: C
   // makeEnvironmentVariables), so the service is not ready either, and
   // status says which Secret and field to fix.
   const envSecret = spec.secretName ? liveSecret(spec.secretName, namespace, required) : undefined;
-  const missingSecret = envSecret && !envSecret.secret
-    ? `spec.secretName: Secret ${spec.secretName} not found in namespace ${namespace}; the worker reads it (envFrom) and cannot start without it`
-    : undefined;
+  const missingSecret =
+    envSecret && !envSecret.secret ? `spec.secretName: Secret ${spec.secretName} not found in namespace ${namespace}; the worker reads it (envFrom) and cannot start without it` : undefined;
   const labels = standardLabels(name, 'event-driven-service');
   const resources = SIZES[spec.size];
   const env = brokerEnv(spec);
@@ -178,9 +175,7 @@ export function composeEventDrivenService({ spec, claim, observed, required }: C
             scaler: {
               ready: conditionTrue(observedScaler, 'Ready'),
               active: conditionTrue(observedScaler, 'Active'),
-              ...(scalerNotReady && scalerNotReady.status !== 'True' && scalerNotReady.message
-                ? { message: scalerNotReady.message }
-                : {}),
+              ...(scalerNotReady && scalerNotReady.status !== 'True' && scalerNotReady.message ? { message: scalerNotReady.message } : {}),
             },
           }
         : {}),

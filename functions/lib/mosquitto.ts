@@ -51,7 +51,11 @@ export const MOSQUITTO_CONF_LINES: ConfLine[] = [
 export function mosquittoConf(opts: MosquittoOptions): string {
   const holds = (when: ConfLine['when']) =>
     when === undefined || (when === 'websockets' && opts.websockets) || (when === 'persistence' && opts.persistence) || (when === 'no-persistence' && !opts.persistence);
-  return MOSQUITTO_CONF_LINES.filter((l) => holds(l.when)).map((l) => l.line).join('\n') + '\n';
+  return (
+    MOSQUITTO_CONF_LINES.filter((l) => holds(l.when))
+      .map((l) => l.line)
+      .join('\n') + '\n'
+  );
 }
 
 /**
@@ -84,7 +88,12 @@ export function passwordLine(username: string, password: string): string {
 
 /** The password file; PBKDF2 is deliberately slow, so each distinct user list is hashed once (memo.ts). */
 export const passwordFile = memoize(function passwordFile(users: { username: string; password: string }[]): string {
-  return [...users].sort((a, b) => a.username.localeCompare(b.username)).map((u) => passwordLine(u.username, u.password)).join('\n') + '\n';
+  return (
+    [...users]
+      .sort((a, b) => a.username.localeCompare(b.username))
+      .map((u) => passwordLine(u.username, u.password))
+      .join('\n') + '\n'
+  );
 });
 
 /**

@@ -152,9 +152,7 @@ export async function listenMutualTls(server: grpc.Server, host: string, port: n
         ),
     });
   // TLS is already terminated here, so the gRPC side of the connection is plaintext HTTP/2.
-  const injector = server.createConnectionInjector(
-    grpc.experimental.createServerCredentialsWithInterceptors(grpc.ServerCredentials.createInsecure(), [authenticate]),
-  );
+  const injector = server.createConnectionInjector(grpc.experimental.createServerCredentialsWithInterceptors(grpc.ServerCredentials.createInsecure(), [authenticate]));
 
   const tlsServer = createServer({
     key: file('tls.key'),

@@ -51,13 +51,33 @@ export interface ChartPin extends Pin {
  * image to `bitnamilegacy` (BITNAMI_LEGACY_IMAGES) at the chart's own tag.
  */
 export const CHARTS = {
-  kafka: { repository: 'bitnami', chart: 'kafka', version: '32.4.3', source: 'bitnami/charts bitnami/kafka@kafka/32.4.3 with bitnami/common@common/2.31.4 (test/upstream/bitnami, rendered by Helm in the tests)' },
-  redis: { repository: 'bitnami', chart: 'redis', version: '22.0.7', source: 'bitnami/charts bitnami/redis@redis/22.0.7 with bitnami/common@common/2.31.4 (test/upstream/bitnami, rendered by Helm in the tests)' },
-  mongodb: { repository: 'bitnami', chart: 'mongodb', version: '16.5.45', source: 'bitnami/charts bitnami/mongodb@mongodb/16.5.45 with bitnami/common@common/2.31.4 (test/upstream/bitnami, rendered by Helm in the tests)' },
+  kafka: {
+    repository: 'bitnami',
+    chart: 'kafka',
+    version: '32.4.3',
+    source: 'bitnami/charts bitnami/kafka@kafka/32.4.3 with bitnami/common@common/2.31.4 (test/upstream/bitnami, rendered by Helm in the tests)',
+  },
+  redis: {
+    repository: 'bitnami',
+    chart: 'redis',
+    version: '22.0.7',
+    source: 'bitnami/charts bitnami/redis@redis/22.0.7 with bitnami/common@common/2.31.4 (test/upstream/bitnami, rendered by Helm in the tests)',
+  },
+  mongodb: {
+    repository: 'bitnami',
+    chart: 'mongodb',
+    version: '16.5.45',
+    source: 'bitnami/charts bitnami/mongodb@mongodb/16.5.45 with bitnami/common@common/2.31.4 (test/upstream/bitnami, rendered by Helm in the tests)',
+  },
   // 0.21.0, not 0.20.x: 0.20 supports Kubernetes 1.27–1.30 only, 0.21.0 1.27–1.31
   // (VCLUSTER_FACTS). The chart is published with version and appVersion = the
   // tag without `v` (release.yaml publish-chart: helm cm-push --version --app-version).
-  vcluster: { repository: 'loft', chart: 'vcluster', version: '0.21.0', source: 'loft-sh/vcluster chart/{Chart.yaml,values.yaml,values.schema.json,templates}@v0.21.0 (test/upstream/vcluster-v0.21.0, rendered by Helm in the tests)' },
+  vcluster: {
+    repository: 'loft',
+    chart: 'vcluster',
+    version: '0.21.0',
+    source: 'loft-sh/vcluster chart/{Chart.yaml,values.yaml,values.schema.json,templates}@v0.21.0 (test/upstream/vcluster-v0.21.0, rendered by Helm in the tests)',
+  },
   'istio-base': { repository: 'istio', chart: 'base', version: '1.23.2', source: 'istio/istio manifests/charts/base@1.23.2 (tag exists)' },
   istiod: { repository: 'istio', chart: 'istiod', version: '1.23.2', source: 'istio/istio manifests/charts/istio-control/istio-discovery@1.23.2 (tag exists)' },
   'knative-operator': { repository: 'knative', chart: 'knative-operator', version: 'v1.15.4', source: 'knative/operator config/charts/knative-operator@knative-v1.15.4 (tag exists)' },
@@ -155,7 +175,10 @@ export const VCLUSTER_FACTS = {
   },
   // config/default_extra_values.go: the Kubernetes minor versions the release
   // maps API server, controller manager and scheduler images for (0.20.0: 1.27–1.30).
-  kubernetesVersions: { versions: ['1.27', '1.28', '1.29', '1.30', '1.31'], source: 'loft-sh/vcluster config/default_extra_values.go (K8SAPIVersionMap, K8SControllerVersionMap, K8SSchedulerVersionMap)@v0.21.0' },
+  kubernetesVersions: {
+    versions: ['1.27', '1.28', '1.29', '1.30', '1.31'],
+    source: 'loft-sh/vcluster config/default_extra_values.go (K8SAPIVersionMap, K8SControllerVersionMap, K8SSchedulerVersionMap)@v0.21.0',
+  },
   // The exported kubeconfig Secret's key for the kubeconfig (KubeconfigSecretKey).
   kubeconfigSecretKey: { key: 'config', source: 'loft-sh/vcluster pkg/util/kubeconfig/kubeconfig.go (KubeconfigSecretKey, WriteKubeConfig)@v0.21.0' },
   // An apiServer/controllerManager image tag equal to the chart's own default
@@ -202,7 +225,7 @@ const BITNAMI = (chart: keyof typeof BITNAMI_LEGACY_IMAGES, paths: string) =>
 export const UPSTREAM_FACTS: FactPin[] = [
   {
     subject: 'Bitnami charts',
-    fact: 'Services and the Secret are named after the chart\'s full name: `<release>-<chart>`, or the release name alone when it contains the chart name (`common.names.fullname`)',
+    fact: "Services and the Secret are named after the chart's full name: `<release>-<chart>`, or the release name alone when it contains the chart name (`common.names.fullname`)",
     source: 'bitnami/charts bitnami/common/templates/_names.tpl@common/2.31.4',
     test: HELM_TEST,
   },
@@ -225,8 +248,18 @@ export const UPSTREAM_FACTS: FactPin[] = [
     source: VCLUSTER_FACTS.servingCertificate.source,
     test: FACTS_TEST,
   },
-  { subject: 'vCluster', fact: `supported Kubernetes versions: ${list(VCLUSTER_FACTS.kubernetesVersions.versions)} (0.20.0: 1.27–1.30)`, source: VCLUSTER_FACTS.kubernetesVersions.source, test: FACTS_TEST },
-  { subject: 'vCluster', fact: `the exported kubeconfig Secret keeps the kubeconfig under \`${VCLUSTER_FACTS.kubeconfigSecretKey.key}\``, source: VCLUSTER_FACTS.kubeconfigSecretKey.source, test: FACTS_TEST },
+  {
+    subject: 'vCluster',
+    fact: `supported Kubernetes versions: ${list(VCLUSTER_FACTS.kubernetesVersions.versions)} (0.20.0: 1.27–1.30)`,
+    source: VCLUSTER_FACTS.kubernetesVersions.source,
+    test: FACTS_TEST,
+  },
+  {
+    subject: 'vCluster',
+    fact: `the exported kubeconfig Secret keeps the kubeconfig under \`${VCLUSTER_FACTS.kubeconfigSecretKey.key}\``,
+    source: VCLUSTER_FACTS.kubeconfigSecretKey.source,
+    test: FACTS_TEST,
+  },
   {
     subject: 'vCluster',
     fact: `an API server or controller manager image tag equal to the chart's default is replaced by the host's version unless \`${VCLUSTER_FACTS.versionKey.key}\` is set`,
@@ -235,14 +268,15 @@ export const UPSTREAM_FACTS: FactPin[] = [
   },
   {
     subject: 'vCluster',
-    fact: 'the Service is named after the release (the syncer\'s VCLUSTER_NAME), port 443 → 8443',
+    fact: "the Service is named after the release (the syncer's VCLUSTER_NAME), port 443 → 8443",
     source: 'loft-sh/vcluster chart/templates/{service,statefulset}.yaml, cmd/vcluster/cmd/start.go, pkg/config/parse.go, pkg/pro/remote.go@v0.21.0',
     test: `${FACTS_TEST}; ${HELM_TEST}`,
   },
   {
     subject: 'Knative Serving',
     fact: 'the HPA autoscaling class runs in `autoscaler-hpa`, the optional `serving-hpa.yaml`, not in `serving-core.yaml`; the Knative Operator installs it',
-    source: 'knative/serving config/hpa-autoscaling/, hack/generate-yamls.sh@knative-v1.15.3 (module v0.42.3); knative/operator cmd/operator/kodata/knative-serving/1.15.*/3-serving-hpa.yaml (module v0.42.3)',
+    source:
+      'knative/serving config/hpa-autoscaling/, hack/generate-yamls.sh@knative-v1.15.3 (module v0.42.3); knative/operator cmd/operator/kodata/knative-serving/1.15.*/3-serving-hpa.yaml (module v0.42.3)',
     test: 'documented on the autoscaler trait',
   },
   { subject: 'Flux', fact: `helm-controller installs HelmReleases with ${HELM_PINS.flux.module} ${HELM_PINS.flux.version}`, source: HELM_PINS.flux.source, test: `${HELM_TEST} (tools/helm/flux)` },
@@ -278,7 +312,8 @@ export const PACKAGES = {
   'provider-terraform': {
     package: 'xpkg.crossplane.io/crossplane-contrib/provider-terraform',
     version: 'v1.1.1',
-    source: 'crossplane-contrib/provider-terraform .github/workflows/publish-provider-package.yaml, package/crds/tf.m.upbound.io_workspaces.yaml@v1.1.1; crossplane-contrib/provider-workflows .github/workflows/publish-provider-non-family.yml@bffea96 (CROSSPLANE_REGORG ghcr.io/crossplane-contrib)',
+    source:
+      'crossplane-contrib/provider-terraform .github/workflows/publish-provider-package.yaml, package/crds/tf.m.upbound.io_workspaces.yaml@v1.1.1; crossplane-contrib/provider-workflows .github/workflows/publish-provider-non-family.yml@bffea96 (CROSSPLANE_REGORG ghcr.io/crossplane-contrib)',
   },
 } as const satisfies Record<string, PackagePin>;
 

@@ -50,7 +50,12 @@ export function postgresStatefulSet(s: PostgresServer): StatefulSet {
           ports: [{ name: 'postgres', containerPort: POSTGRES_PORT }],
           env: [
             // The image creates user and database on first start from these.
-            ...(s.owner ? [{ name: 'POSTGRES_USER', value: s.owner.user }, { name: 'POSTGRES_DB', value: s.owner.database }] : []),
+            ...(s.owner
+              ? [
+                  { name: 'POSTGRES_USER', value: s.owner.user },
+                  { name: 'POSTGRES_DB', value: s.owner.database },
+                ]
+              : []),
             secretEnv('POSTGRES_PASSWORD', s.password.secret, s.password.key),
             // A subdirectory: the volume's root holds lost+found, which initdb refuses.
             { name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' },
@@ -58,7 +63,10 @@ export function postgresStatefulSet(s: PostgresServer): StatefulSet {
           readinessProbe: { ...isReady, periodSeconds: 5, timeoutSeconds: 5, ...(s.readinessFailureThreshold ? { failureThreshold: s.readinessFailureThreshold } : {}) },
           livenessProbe: { ...isReady, initialDelaySeconds: 30, periodSeconds: 10, timeoutSeconds: 5 },
           resources: s.resources,
-          volumeMounts: [{ name: 'data', mountPath: '/var/lib/postgresql/data' }, { name: 'run', mountPath: '/var/run/postgresql' }],
+          volumeMounts: [
+            { name: 'data', mountPath: '/var/lib/postgresql/data' },
+            { name: 'run', mountPath: '/var/run/postgresql' },
+          ],
         },
       ],
       volumes: [{ name: 'run', emptyDir: {} }],

@@ -32,7 +32,11 @@ export function unb64(value: string): string {
 export function secretData(secret: KubeObject | undefined): Record<string, string> {
   const data = secret?.data;
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return {};
-  return Object.fromEntries(Object.entries(data).filter((e): e is [string, string] => typeof e[1] === 'string').map(([k, v]) => [k, unb64(v)]));
+  return Object.fromEntries(
+    Object.entries(data)
+      .filter((e): e is [string, string] => typeof e[1] === 'string')
+      .map(([k, v]) => [k, unb64(v)]),
+  );
 }
 
 /** 32 URL-safe characters from the system CSPRNG. */
@@ -109,12 +113,7 @@ export function liveSecret(name: string, namespace: string, required: Record<str
 }
 
 /** A Secret object with string data (stored base64, as the API returns it). */
-export function secretObject(
-  name: string,
-  namespace: string,
-  values: Record<string, string>,
-  labels: Record<string, string> = {},
-): KubeObject {
+export function secretObject(name: string, namespace: string, values: Record<string, string>, labels: Record<string, string> = {}): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Secret',
@@ -150,11 +149,7 @@ export function secretRequirement(ref: SecretKeyRef, namespace: string): Resourc
 }
 
 /** The value of a referenced Secret key, once Crossplane has supplied the Secret. */
-export function requiredSecretValue(
-  required: Record<string, KubeObject[]>,
-  ref: SecretKeyRef,
-  namespace: string,
-): string | undefined {
+export function requiredSecretValue(required: Record<string, KubeObject[]>, ref: SecretKeyRef, namespace: string): string | undefined {
   const [secret] = required[requirementName(ref, namespace)] ?? [];
   const value = secretData(secret)[ref.key];
   return value === '' ? undefined : value;
@@ -172,12 +167,7 @@ export function requiredSecretValue(
  * the chaos test (test/chaos/) saw Lenses HQ, its agent and their configuration
  * deleted that way. Recreating the Secret with another value changes it again.
  */
-export function operatorSecretValue(
-  required: Record<string, KubeObject[]>,
-  ref: SecretKeyRef,
-  namespace: string,
-  composed: () => string | undefined,
-): { value?: string; kept: boolean } {
+export function operatorSecretValue(required: Record<string, KubeObject[]>, ref: SecretKeyRef, namespace: string, composed: () => string | undefined): { value?: string; kept: boolean } {
   const value = requiredSecretValue(required, ref, namespace);
   if (value !== undefined) return { value, kept: false };
   const copy = composed();

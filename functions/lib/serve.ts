@@ -20,14 +20,7 @@
  * loaded: the image's build runs it to fill Node's compile cache, see the Dockerfile).
  */
 import * as grpc from '@grpc/grpc-js';
-import {
-  DEFAULT_ADDRESS,
-  DEFAULT_TLS_SERVER_CERTS_DIR,
-  FunctionRunner,
-  fromCompose,
-  newGrpcServer,
-  type ComposeFunction,
-} from '@crossplane-org/function-sdk-typescript';
+import { DEFAULT_ADDRESS, DEFAULT_TLS_SERVER_CERTS_DIR, FunctionRunner, fromCompose, newGrpcServer, type ComposeFunction } from '@crossplane-org/function-sdk-typescript';
 import type { Server as TlsServer } from 'node:tls';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
@@ -122,13 +115,10 @@ export function serveFunction(compose: ComposeFunction, name: string, argv = pro
   if (flags.listen === undefined) {
     server.bindAsync(flags.address, grpc.ServerCredentials.createInsecure(), (err) => (err ? bindFailed(err) : listening('insecure')));
   } else {
-    listenMutualTls(server, flags.listen.host, flags.listen.port, flags.tlsServerCertsDir, logger).then(
-      (listener) => {
-        tlsServer = listener;
-        listening('mutual TLS');
-      },
-      bindFailed,
-    );
+    listenMutualTls(server, flags.listen.host, flags.listen.port, flags.tlsServerCertsDir, logger).then((listener) => {
+      tlsServer = listener;
+      listening('mutual TLS');
+    }, bindFailed);
   }
 
   let stopping = false;
@@ -151,15 +141,18 @@ export function serveFunction(compose: ComposeFunction, name: string, argv = pro
     }, flags.shutdownGraceSeconds * 1000);
     log(() => logger.info(`received ${signal}, shutting down`));
     const connectionsClosed = new Promise<void>((resolve) => (tlsServer ? tlsServer.close(() => resolve()) : resolve()));
-    server.tryShutdown((err) => void connectionsClosed.then(() => {
-      clearTimeout(deadline);
-      if (err) {
-        logger.error(err, 'error during shutdown');
-        process.exit(1);
-      }
-      logger.info('server shut down');
-      process.exit(0);
-    }));
+    server.tryShutdown(
+      (err) =>
+        void connectionsClosed.then(() => {
+          clearTimeout(deadline);
+          if (err) {
+            logger.error(err, 'error during shutdown');
+            process.exit(1);
+          }
+          logger.info('server shut down');
+          process.exit(0);
+        }),
+    );
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));

@@ -24,9 +24,7 @@ const SecretKeyRef = (what: string, defaultKey: string) =>
 const MqttUser = Type.Object({
   username: Formatted('^[A-Za-z0-9_.-]+$', 64, { description: 'MQTT user name.' }),
   passwordSecretRef: Type.Optional(SecretKeyRef('Secret key holding the password (the supported form).', 'password')),
-  password: Type.Optional(
-    BoundedText(256, { minLength: 1, description: 'Password in clear text. Deprecated: accepted for the seed examples, with a warning; use passwordSecretRef.' }),
-  ),
+  password: Type.Optional(BoundedText(256, { minLength: 1, description: 'Password in clear text. Deprecated: accepted for the seed examples, with a warning; use passwordSecretRef.' })),
 });
 
 export const RealtimePlatformSpec = Type.Object({
@@ -53,8 +51,7 @@ export const RealtimePlatformSpec = Type.Object({
     },
     {
       default: {},
-      description:
-        "Autoscaling bounds of the platform's real-time service (the Knative Service the realtime-platform KubeVela component runs). The stateful components run one replica each.",
+      description: "Autoscaling bounds of the platform's real-time service (the Knative Service the realtime-platform KubeVela component runs). The stateful components run one replica each.",
     },
   ),
   snowflake: Type.Object(
@@ -62,8 +59,7 @@ export const RealtimePlatformSpec = Type.Object({
       enabled: Type.Boolean({ default: false, description: 'Run the Snowflake sink connector for the four health topics.' }),
       credentialsSecret: Type.Optional(
         DnsSubdomain({
-          description:
-            'Secret in the claim namespace with SNOWFLAKE_URL, SNOWFLAKE_USER, SNOWFLAKE_PRIVATE_KEY (and optionally SNOWFLAKE_DATABASE, SNOWFLAKE_SCHEMA).',
+          description: 'Secret in the claim namespace with SNOWFLAKE_URL, SNOWFLAKE_USER, SNOWFLAKE_PRIVATE_KEY (and optionally SNOWFLAKE_DATABASE, SNOWFLAKE_SCHEMA).',
         }),
       ),
     },
@@ -93,9 +89,7 @@ export const RealtimePlatformSpec = Type.Object({
       enabled: Type.Boolean({ default: true, description: 'Run Lenses HQ and Agent and the SQL processors.' }),
       licenseSecretRef: Type.Optional(SecretKeyRef('Lenses license key, provided by the operator.', 'LICENSE_KEY')),
       agentKeySecretRef: Type.Optional(SecretKeyRef('Agent key of the HQ environment the agent joins, provided by the operator.', 'AGENT_KEY')),
-      apiTokenSecretRef: Type.Optional(
-        SecretKeyRef('Token of a Lenses service account allowed to create SQL processors; without it the processors are not created.', 'API_TOKEN'),
-      ),
+      apiTokenSecretRef: Type.Optional(SecretKeyRef('Token of a Lenses service account allowed to create SQL processors; without it the processors are not created.', 'API_TOKEN')),
     },
     { default: {}, description: 'Lenses stream management.' },
   ),
@@ -130,10 +124,7 @@ export const RealtimePlatformStatus = Type.Object({
     ),
   ),
   endpoints: Type.Optional(
-    Type.Object(
-      { lensesUI: Type.Optional(Type.String()), metabaseUI: Type.Optional(Type.String()), mqttWebSocket: Type.Optional(Type.String()) },
-      { description: 'External URLs.' },
-    ),
+    Type.Object({ lensesUI: Type.Optional(Type.String()), metabaseUI: Type.Optional(Type.String()), mqttWebSocket: Type.Optional(Type.String()) }, { description: 'External URLs.' }),
   ),
   components: Type.Optional(Type.Record(Type.String(), Type.Boolean(), { description: 'Readiness per component.' })),
 });

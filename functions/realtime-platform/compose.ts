@@ -26,23 +26,23 @@ function namespace(p: Platform): Component {
     resources: {
       namespace: res(
         p,
-    'namespace',
-    {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: {
-        name: p.ns,
-        labels: {
-          ...labels(p, 'namespace'),
-          // fast-data-dev needs root (see components/kafka.ts), which `baseline`
-          // allows; everything else is built for `restricted`, and the API
-          // server warns about any pod that is not.
-          'pod-security.kubernetes.io/enforce': 'baseline',
-          'pod-security.kubernetes.io/warn': 'restricted',
-          'pod-security.kubernetes.io/audit': 'restricted',
+        'namespace',
+        {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: {
+            name: p.ns,
+            labels: {
+              ...labels(p, 'namespace'),
+              // fast-data-dev needs root (see components/kafka.ts), which `baseline`
+              // allows; everything else is built for `restricted`, and the API
+              // server warns about any pod that is not.
+              'pod-security.kubernetes.io/enforce': 'baseline',
+              'pod-security.kubernetes.io/warn': 'restricted',
+              'pod-security.kubernetes.io/audit': 'restricted',
+            },
+          },
         },
-      },
-    },
         readiness.exists,
       ),
     },
@@ -82,7 +82,9 @@ export function composeRealtimePlatform({ spec, claim, observed, required }: Com
     componentReady[name] = Object.values(c.resources).every((r) => r.ready !== false) && !c.waiting;
     if (c.waiting) waiting.push(c.waiting);
   }
-  const notReady = Object.entries(componentReady).filter(([, ok]) => !ok).map(([n]) => n);
+  const notReady = Object.entries(componentReady)
+    .filter(([, ok]) => !ok)
+    .map(([n]) => n);
   const ready = notReady.length === 0;
 
   const requirements: Record<string, ResourceSelector> = { ...p.passwordRequirements };

@@ -99,12 +99,7 @@ export interface Platform {
   iot: boolean;
 }
 
-export function platformOf(
-  spec: RealtimePlatformSpec,
-  claimNs: string,
-  observed: Record<string, KubeObject | undefined>,
-  required: Record<string, KubeObject[]>,
-): Platform {
+export function platformOf(spec: RealtimePlatformSpec, claimNs: string, observed: Record<string, KubeObject | undefined>, required: Record<string, KubeObject[]>): Platform {
   const ns = `${spec.name}-realtime`;
   const { copies, requirements } = passwordCopies(spec.name, ns, claimNs, observed, required);
   return {

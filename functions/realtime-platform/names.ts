@@ -53,7 +53,12 @@ export function appDatabaseEndpoint(p: Platform): AppDatabase {
     case 'mysql':
       return { type: 'mysql', host: host(p, 'app-db'), port: APP_DB_PORTS.mysql, url: (pw) => `mysql://app:${encodeURIComponent(pw)}@${host(p, 'app-db')}:${APP_DB_PORTS.mysql}/app` };
     case 'mongodb':
-      return { type: 'mongodb', host: host(p, 'app-db'), port: APP_DB_PORTS.mongodb, url: (pw) => `mongodb://app:${encodeURIComponent(pw)}@${host(p, 'app-db')}:${APP_DB_PORTS.mongodb}/app?authSource=admin` };
+      return {
+        type: 'mongodb',
+        host: host(p, 'app-db'),
+        port: APP_DB_PORTS.mongodb,
+        url: (pw) => `mongodb://app:${encodeURIComponent(pw)}@${host(p, 'app-db')}:${APP_DB_PORTS.mongodb}/app?authSource=admin`,
+      };
     default:
       return { type: 'postgres', host: host(p, 'postgres'), port: POSTGRES_PORT, url: (pw) => postgresUrl({ user: 'app', password: pw, host: host(p, 'postgres'), database: 'app' }) };
   }

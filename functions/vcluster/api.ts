@@ -39,9 +39,7 @@ export const VClusterSpec = Type.Object({
 export const VClusterStatus = Type.Object({
   namespace: Type.Optional(Type.String({ description: 'Host namespace of the vCluster.' })),
   kubeconfigSecret: Type.Optional(Type.String({ description: 'Secret (in that namespace, key config) with the kubeconfig of the vCluster.' })),
-  releases: Type.Optional(
-    Type.Record(Type.String(), Type.Boolean(), { description: 'Readiness of each Helm release (the vCluster and each add-on).' }),
-  ),
+  releases: Type.Optional(Type.Record(Type.String(), Type.Boolean(), { description: 'Readiness of each Helm release (the vCluster and each add-on).' })),
   message: Type.Optional(Type.String({ description: 'What the environment waits for.' })),
 });
 

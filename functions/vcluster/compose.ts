@@ -150,8 +150,14 @@ export function composeVCluster({ spec, claim, observed }: ComposeInput<VCluster
     }
   }
 
-  const releases = Object.fromEntries(Object.keys(resources).filter((n) => n !== 'namespace').map((n) => [n, helmReady(n)]));
-  const waiting = Object.entries(releases).filter(([, ok]) => !ok).map(([n]) => n);
+  const releases = Object.fromEntries(
+    Object.keys(resources)
+      .filter((n) => n !== 'namespace')
+      .map((n) => [n, helmReady(n)]),
+  );
+  const waiting = Object.entries(releases)
+    .filter(([, ok]) => !ok)
+    .map(([n]) => n);
   const failing = waiting.map((n) => condition(observed[n], 'Ready')).find((c) => c?.status === 'False' && c.message);
   return {
     resources,
@@ -159,9 +165,7 @@ export function composeVCluster({ spec, claim, observed }: ComposeInput<VCluster
       namespace: ns,
       kubeconfigSecret: KUBECONFIG_SECRET,
       releases,
-      ...(waiting.length > 0
-        ? { message: failing ? `${waiting.join(', ')} not ready: ${failing.message}` : `waiting for ${waiting.join(', ')}` }
-        : {}),
+      ...(waiting.length > 0 ? { message: failing ? `${waiting.join(', ')} not ready: ${failing.message}` : `waiting for ${waiting.join(', ')}` } : {}),
     },
   };
 }

@@ -145,23 +145,32 @@ async function pushCharts(state: string, bin: string, registryHost: string): Pro
     const c = CONTROLLERS[s.app];
     const dir = join(state, 'substitute-charts', c.chart);
     mkdirSync(join(dir, 'templates'), { recursive: true });
-    writeFileSync(join(dir, 'Chart.yaml'), stringify({
-      apiVersion: 'v2',
-      name: c.chart,
-      version: c.version,
-      description: `SUBSTITUTE for ${c.repoURL} ${c.chart} ${c.version} on the local control plane: only the CRDs ${s.crds.join(', ')} of that chart`,
-    }));
+    writeFileSync(
+      join(dir, 'Chart.yaml'),
+      stringify({
+        apiVersion: 'v2',
+        name: c.chart,
+        version: c.version,
+        description: `SUBSTITUTE for ${c.repoURL} ${c.chart} ${c.version} on the local control plane: only the CRDs ${s.crds.join(', ')} of that chart`,
+      }),
+    );
     for (const f of s.crds) copyFileSync(join(ROOT, 'test/upstream/crds', f), join(dir, 'templates', f));
     // One namespaced object, so ArgoCD syncs the Application (and creates its namespace,
     // CreateNamespace=true) even where the plane already holds the same CRDs.
-    writeFileSync(join(dir, 'templates', 'substitute.yaml'), stringify({
-      apiVersion: 'v1', kind: 'ConfigMap',
-      metadata: { name: `${c.chart}-substitute`, namespace: '{{ .Release.Namespace }}' },
-      data: { note: `Not ${c.chart} ${c.version}: a substitute holding only its CRDs, for the local control plane of platform-definitions (test/e2e-local).` },
-    }));
+    writeFileSync(
+      join(dir, 'templates', 'substitute.yaml'),
+      stringify({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: `${c.chart}-substitute`, namespace: '{{ .Release.Namespace }}' },
+        data: { note: `Not ${c.chart} ${c.version}: a substitute holding only its CRDs, for the local control plane of platform-definitions (test/e2e-local).` },
+      }),
+    );
     await run(state, `helm-package-${c.chart}`, join(bin, 'helm'), ['package', dir, '-d', join(state, 'substitute-charts')], env);
     charts.push(join(state, 'substitute-charts', `${c.chart}-${c.version}.tgz`));
-    substituted.push(`${s.app}: chart ${c.chart} ${c.version} replaced by one holding only its CRDs ${s.crds.join(', ')} (test/upstream/crds, copied from that chart at that tag): the chart's source is in no Go module and ${c.repoURL} cannot be reached here; its controller does not run`);
+    substituted.push(
+      `${s.app}: chart ${c.chart} ${c.version} replaced by one holding only its CRDs ${s.crds.join(', ')} (test/upstream/crds, copied from that chart at that tag): the chart's source is in no Go module and ${c.repoURL} cannot be reached here; its controller does not run`,
+    );
   }
   for (const chart of charts) {
     // go-containerregistry's registry speaks plain HTTP.
@@ -177,36 +186,51 @@ export async function startArgoCD(opts: { state: string; bin: string; kubectl: K
 
   const chartMirror = `${registryHost}/${MIRROR_PATH}`;
   const substituted = await pushCharts(state, bin, registryHost);
-  substituted.push(`platform-packages: install/${LOCAL_EXCLUDE} not synced (platformPackages.exclude): Crossplane cannot pull the provider packages from xpkg.crossplane.io here (Installed=False, so Degraded); the providers' CRDs the functions compose are on the plane from test/upstream/crds, and their managed resources are not reconciled by a provider`);
+  substituted.push(
+    `platform-packages: install/${LOCAL_EXCLUDE} not synced (platformPackages.exclude): Crossplane cannot pull the provider packages from xpkg.crossplane.io here (Installed=False, so Degraded); the providers' CRDs the functions compose are on the plane from test/upstream/crds, and their managed resources are not reconciled by a provider`,
+  );
   log(`charts pushed to oci://${chartMirror}`);
 
   // ArgoCD's own CRDs and install ConfigMaps, our argocd-cm.
   for (const f of readdirSync(join(ARGOCD_FILES, 'crds'))) await kubectl.apply(readFileSync(join(ARGOCD_FILES, 'crds', f), 'utf8'));
   // Retried: right after creation a CRD has no conditions yet, which `kubectl wait` reports as an error.
-  await until('ArgoCD\'s CRDs Established', async () =>
-    (await kubectl.run(['wait', '--for=condition=Established', '--timeout=10s', 'crd/applications.argoproj.io', 'crd/appprojects.argoproj.io'])).code === 0, 60_000, 500);
+  await until(
+    "ArgoCD's CRDs Established",
+    async () => (await kubectl.run(['wait', '--for=condition=Established', '--timeout=10s', 'crd/applications.argoproj.io', 'crd/appprojects.argoproj.io'])).code === 0,
+    60_000,
+    500,
+  );
   await kubectl.apply([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ARGOCD_NS } }]);
   for (const f of readdirSync(join(ARGOCD_FILES, 'config')).filter((f) => f !== 'argocd-cm.yaml')) {
     await kubectl.apply(readFileSync(join(ARGOCD_FILES, 'config', f), 'utf8'), ['-n', ARGOCD_NS]);
   }
   await kubectl.apply(readFileSync(join(ROOT, 'gitops/argocd/argocd-cm.yaml'), 'utf8'));
   // The project every Application uses; argocd-server creates it at start (server/server.go initializeDefaultProject@v3.6.2).
-  await kubectl.apply([{
-    apiVersion: 'argoproj.io/v1alpha1', kind: 'AppProject', metadata: { name: 'default', namespace: ARGOCD_NS },
-    spec: { sourceRepos: ['*'], destinations: [{ server: '*', namespace: '*' }], clusterResourceWhitelist: [{ group: '*', kind: '*' }] },
-  }]);
+  await kubectl.apply([
+    {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AppProject',
+      metadata: { name: 'default', namespace: ARGOCD_NS },
+      spec: { sourceRepos: ['*'], destinations: [{ server: '*', namespace: '*' }], clusterResourceWhitelist: [{ group: '*', kind: '*' }] },
+    },
+  ]);
   // The chart mirror: a Helm repository of type OCI, plain HTTP (util/db/repository_secrets.go@v3.6.2 keys).
-  await kubectl.apply([{
-    apiVersion: 'v1', kind: 'Secret',
-    metadata: { name: 'chart-mirror', namespace: ARGOCD_NS, labels: { 'argocd.argoproj.io/secret-type': 'repository' } },
-    stringData: { name: 'chart-mirror', type: 'helm', url: chartMirror, enableOCI: 'true', insecureOCIForceHttp: 'true' },
-  }]);
+  await kubectl.apply([
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'chart-mirror', namespace: ARGOCD_NS, labels: { 'argocd.argoproj.io/secret-type': 'repository' } },
+      stringData: { name: 'chart-mirror', type: 'helm', url: chartMirror, enableOCI: 'true', insecureOCIForceHttp: 'true' },
+    },
+  ]);
 
-  const dirs = Object.fromEntries(['tls', 'ssh', 'gpg-keys', 'gpg-source', 'home'].map((d) => {
-    const p = join(state, 'argocd', d);
-    mkdirSync(p, { recursive: true });
-    return [d, p];
-  }));
+  const dirs = Object.fromEntries(
+    ['tls', 'ssh', 'gpg-keys', 'gpg-source', 'home'].map((d) => {
+      const p = join(state, 'argocd', d);
+      mkdirSync(p, { recursive: true });
+      return [d, p];
+    }),
+  );
   const common = {
     ARGOCD_FAKE_IN_CLUSTER: 'true',
     KUBECONFIG: kubectl.kubeconfig,
@@ -217,42 +241,83 @@ export async function startArgoCD(opts: { state: string; bin: string; kubectl: K
   };
   const redisProc = startProcess('redis', join(bin, 'redis'), ['127.0.0.1:0'], { dir: state });
   let redis = '';
-  await Promise.race([redisProc.exited, until('redis to listen', async () => {
-    redis = /listening on (127\.0\.0\.1:\d+)/.exec(readFileSync(redisProc.log, 'utf8'))?.[1] ?? '';
-    return redis !== '';
-  }, 20_000, 100)]);
+  await Promise.race([
+    redisProc.exited,
+    until(
+      'redis to listen',
+      async () => {
+        redis = /listening on (127\.0\.0\.1:\d+)/.exec(readFileSync(redisProc.log, 'utf8'))?.[1] ?? '';
+        return redis !== '';
+      },
+      20_000,
+      100,
+    ),
+  ]);
 
   const [repoPort, repoMetrics, ctrlMetrics] = [await freePort(), await freePort(), await freePort()];
-  const repoServer = startProcess('argocd-repo-server', join(bin, 'argocd'), [
-    '--address', '127.0.0.1', '--port', String(repoPort),
-    '--metrics-address', '127.0.0.1', '--metrics-port', String(repoMetrics),
-    '--redis', redis, '--disable-tls', '--client-ca-path=',
-    '--loglevel', 'info', '--logformat', 'text',
-  ], {
-    dir: state,
-    env: {
-      ...common,
-      ARGOCD_BINARY_NAME: 'argocd-repo-server',
-      ARGOCD_GPG_ENABLED: 'false',
-      ARGOCD_GNUPGHOME: dirs['gpg-keys'],
-      ARGOCD_GPG_DATA_PATH: dirs['gpg-source'],
-      PATH: [join(ARGOCD_FILES, 'bin'), bin, process.env.PATH].join(':'),
+  const repoServer = startProcess(
+    'argocd-repo-server',
+    join(bin, 'argocd'),
+    [
+      '--address',
+      '127.0.0.1',
+      '--port',
+      String(repoPort),
+      '--metrics-address',
+      '127.0.0.1',
+      '--metrics-port',
+      String(repoMetrics),
+      '--redis',
+      redis,
+      '--disable-tls',
+      '--client-ca-path=',
+      '--loglevel',
+      'info',
+      '--logformat',
+      'text',
+    ],
+    {
+      dir: state,
+      env: {
+        ...common,
+        ARGOCD_BINARY_NAME: 'argocd-repo-server',
+        ARGOCD_GPG_ENABLED: 'false',
+        ARGOCD_GNUPGHOME: dirs['gpg-keys'],
+        ARGOCD_GPG_DATA_PATH: dirs['gpg-source'],
+        PATH: [join(ARGOCD_FILES, 'bin'), bin, process.env.PATH].join(':'),
+      },
     },
-  });
-  const controller = startProcess('argocd-application-controller', join(bin, 'argocd'), [
-    '--namespace', ARGOCD_NS,
-    '--redis', redis,
-    '--repo-server', `127.0.0.1:${repoPort}`, '--repo-server-plaintext',
-    '--metrics-port', String(ctrlMetrics),
-    '--loglevel', 'info', '--logformat', 'text',
-  ], {
-    dir: state,
-    // The StatefulSet's first replica: the controller takes its shard from the ordinal.
-    env: { ...common, ARGOCD_BINARY_NAME: 'argocd-application-controller', HOSTNAME: 'argocd-application-controller-0' },
-  });
+  );
+  const controller = startProcess(
+    'argocd-application-controller',
+    join(bin, 'argocd'),
+    [
+      '--namespace',
+      ARGOCD_NS,
+      '--redis',
+      redis,
+      '--repo-server',
+      `127.0.0.1:${repoPort}`,
+      '--repo-server-plaintext',
+      '--metrics-port',
+      String(ctrlMetrics),
+      '--loglevel',
+      'info',
+      '--logformat',
+      'text',
+    ],
+    {
+      dir: state,
+      // The StatefulSet's first replica: the controller takes its shard from the ordinal.
+      env: { ...common, ARGOCD_BINARY_NAME: 'argocd-application-controller', HOSTNAME: 'argocd-application-controller-0' },
+    },
+  );
   // cmd/argocd-repo-server/commands/argocd_repo_server.go@v3.6.2 logs this once it accepts connections.
-  await Promise.race([repoServer.exited, controller.exited, until('the repo-server to listen', async () =>
-    readFileSync(repoServer.log, 'utf8').includes('argocd-repo-server is listening on'), 60_000, 250)]);
+  await Promise.race([
+    repoServer.exited,
+    controller.exited,
+    until('the repo-server to listen', async () => readFileSync(repoServer.log, 'utf8').includes('argocd-repo-server is listening on'), 60_000, 250),
+  ]);
   log(`ArgoCD ${ARGOCD_VERSION}: repo-server on 127.0.0.1:${repoPort}, application-controller, Redis on ${redis}`);
 
   const applications = async () => kubectl.list<ArgoApp>(['-n', ARGOCD_NS, 'applications.argoproj.io']);

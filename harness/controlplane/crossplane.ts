@@ -65,19 +65,30 @@ export async function startCrossplane(state: string, bin: string, kubeconfig: st
   // Its metrics and health servers bind every interface and no flag narrows
   // them: free ports at least (and the netns/CI machine keeps them private).
   const [metrics, health] = [await freePort(), await freePort()];
-  const core = startProcess('crossplane', join(bin, 'crossplane'), [
-    'core', 'start',
-    '--package-runtime', 'External',
-    '--enable-webhooks=false',
-    '--tls-client-certs-dir', certs,
-    '--cache-dir', cache,
-    '--metrics-port', String(metrics),
-    '--health-probe-port', String(health),
-    // No --poll-interval: with realtime compositions (the default) XRs are
-    // not polled at all (internal/controller/apiextensions/definition/reconciler.go,
-    // WithPollInterval(0)); they reconcile on watch events and the function's
-    // TTL (functions/lib/function/compose.ts NOT_READY_RECHECK_SECONDS).
-  ], { dir: state, env });
+  const core = startProcess(
+    'crossplane',
+    join(bin, 'crossplane'),
+    [
+      'core',
+      'start',
+      '--package-runtime',
+      'External',
+      '--enable-webhooks=false',
+      '--tls-client-certs-dir',
+      certs,
+      '--cache-dir',
+      cache,
+      '--metrics-port',
+      String(metrics),
+      '--health-probe-port',
+      String(health),
+      // No --poll-interval: with realtime compositions (the default) XRs are
+      // not polled at all (internal/controller/apiextensions/definition/reconciler.go,
+      // WithPollInterval(0)); they reconcile on watch events and the function's
+      // TTL (functions/lib/function/compose.ts NOT_READY_RECHECK_SECONDS).
+    ],
+    { dir: state, env },
+  );
   step('crossplane core start (package runtime External, webhooks off)');
   return core;
 }
@@ -88,12 +99,17 @@ export async function startRegistry(state: string, bin: string): Promise<{ proc:
   let host = '';
   await Promise.race([
     proc.exited,
-    until('the registry to listen', async () => {
-      const m = /listening on (127\.0\.0\.1:\d+)/.exec(readFileSync(proc.log, 'utf8'));
-      // go-containerregistry speaks plain HTTP to localhost:PORT (no CA needed).
-      if (m) host = m[1].replace('127.0.0.1', 'localhost');
-      return m !== null;
-    }, 20_000, 100),
+    until(
+      'the registry to listen',
+      async () => {
+        const m = /listening on (127\.0\.0\.1:\d+)/.exec(readFileSync(proc.log, 'utf8'));
+        // go-containerregistry speaks plain HTTP to localhost:PORT (no CA needed).
+        if (m) host = m[1].replace('127.0.0.1', 'localhost');
+        return m !== null;
+      },
+      20_000,
+      100,
+    ),
   ]);
   return { proc, host };
 }
@@ -165,11 +181,15 @@ export async function serveFunctions(state: string, kubectl: Kubectl): Promise<S
     writeFileSync(join(certs, 'tls.crt'), readFileSync(pair.cert));
     writeFileSync(join(certs, 'tls.key'), readFileSync(pair.key));
     writeFileSync(join(certs, 'ca.crt'), readFileSync(ca.cert));
-    await kubectl.apply([{
-      apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls',
-      metadata: { name: `${PLATFORM.functionPrefix}-${fn.name}-tls-server`, namespace: CROSSPLANE_NS },
-      data: Object.fromEntries(['tls.crt', 'tls.key', 'ca.crt'].map((k) => [k, readFileSync(join(certs, k)).toString('base64')])),
-    }]);
+    await kubectl.apply([
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        type: 'kubernetes.io/tls',
+        metadata: { name: `${PLATFORM.functionPrefix}-${fn.name}-tls-server`, namespace: CROSSPLANE_NS },
+        data: Object.fromEntries(['tls.crt', 'tls.key', 'ca.crt'].map((k) => [k, readFileSync(join(certs, k)).toString('base64')])),
+      },
+    ]);
     const port = await freePort();
     const proc = startProcess(`function-${fn.name}`, ...functionCommand({ entry: fn.name, port, tlsCertsDir: certs }), { dir: state, cwd: ROOT });
     served.push({ fn, port, proc });
@@ -188,20 +208,32 @@ interface Revision extends Obj {
  * Function is Healthy (Crossplane may write the status in between: repeat).
  */
 export async function connectRevisions(kubectl: Kubectl, served: ServedFunction[], timeoutMs: number): Promise<void> {
-  await until('every Function to be Healthy', async () => {
-    const revisions = await kubectl.list<Revision>(['functionrevisions.pkg.crossplane.io']);
-    for (const s of served) {
-      const name = `${PLATFORM.functionPrefix}-${s.fn.name}`;
-      const rev = revisions.find((r) => r.metadata.labels?.['pkg.crossplane.io/package'] === name && r.spec.desiredState === 'Active');
-      if (!rev) continue;
-      const endpoint = `dns:///localhost:${s.port}`;
-      if (rev.status?.endpoint === endpoint && conditionOf(rev, 'RuntimeHealthy')?.status === 'True') continue;
-      const conditions = (rev.status?.conditions ?? []).filter((c) => c.type !== 'RuntimeHealthy');
-      conditions.push({ type: 'RuntimeHealthy', status: 'True', reason: 'HealthyPackageRevision', lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') } as never);
-      await kubectl.run(['patch', 'functionrevisions.pkg.crossplane.io', rev.metadata.name, '--subresource=status', '--type=merge', '-p',
-        JSON.stringify({ status: { endpoint, tlsServerSecretName: `${name}-tls-server`, conditions } })]);
-    }
-    const fns = await kubectl.list<Obj>(['functions.pkg.crossplane.io']);
-    return fns.length === served.length && fns.every((f) => conditionOf(f, 'Healthy')?.status === 'True');
-  }, timeoutMs, 1_000);
+  await until(
+    'every Function to be Healthy',
+    async () => {
+      const revisions = await kubectl.list<Revision>(['functionrevisions.pkg.crossplane.io']);
+      for (const s of served) {
+        const name = `${PLATFORM.functionPrefix}-${s.fn.name}`;
+        const rev = revisions.find((r) => r.metadata.labels?.['pkg.crossplane.io/package'] === name && r.spec.desiredState === 'Active');
+        if (!rev) continue;
+        const endpoint = `dns:///localhost:${s.port}`;
+        if (rev.status?.endpoint === endpoint && conditionOf(rev, 'RuntimeHealthy')?.status === 'True') continue;
+        const conditions = (rev.status?.conditions ?? []).filter((c) => c.type !== 'RuntimeHealthy');
+        conditions.push({ type: 'RuntimeHealthy', status: 'True', reason: 'HealthyPackageRevision', lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') } as never);
+        await kubectl.run([
+          'patch',
+          'functionrevisions.pkg.crossplane.io',
+          rev.metadata.name,
+          '--subresource=status',
+          '--type=merge',
+          '-p',
+          JSON.stringify({ status: { endpoint, tlsServerSecretName: `${name}-tls-server`, conditions } }),
+        ]);
+      }
+      const fns = await kubectl.list<Obj>(['functions.pkg.crossplane.io']);
+      return fns.length === served.length && fns.every((f) => conditionOf(f, 'Healthy')?.status === 'True');
+    },
+    timeoutMs,
+    1_000,
+  );
 }

@@ -69,13 +69,21 @@ export async function startGit(state: string): Promise<GitServer> {
   const daemon = join(git(['--exec-path'], base), 'git-daemon');
   const proc = startProcess('git-daemon', daemon, ['--export-all', `--base-path=${base}`, '--listen=127.0.0.1', `--port=${port}`, '--reuseaddr', '--informative-errors', base], { dir: state });
   const url = `git://127.0.0.1:${port}/${REPO_NAME}`;
-  await Promise.race([proc.exited, until(`git daemon to serve ${url}`, async () => {
-    try {
-      return git(['ls-remote', url, 'refs/heads/main'], base) !== '';
-    } catch {
-      return false;
-    }
-  }, 20_000, 200)]);
+  await Promise.race([
+    proc.exited,
+    until(
+      `git daemon to serve ${url}`,
+      async () => {
+        try {
+          return git(['ls-remote', url, 'refs/heads/main'], base) !== '';
+        } catch {
+          return false;
+        }
+      },
+      20_000,
+      200,
+    ),
+  ]);
   return {
     url,
     initial: git(['rev-parse', 'HEAD'], work),

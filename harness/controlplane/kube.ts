@@ -39,17 +39,24 @@ function kubeconfig(file: string, server: string, ca: string, cert: string, key:
  */
 export const CONTROLLERS = [
   // Deletion: owner references, namespaces; `default` ServiceAccounts.
-  'garbage-collector-controller', 'namespace-controller', 'serviceaccount-controller',
+  'garbage-collector-controller',
+  'namespace-controller',
+  'serviceaccount-controller',
   // What turns the composed workloads into Pods, and Services into endpoints.
-  'deployment-controller', 'replicaset-controller', 'statefulset-controller', 'job-controller',
-  'endpoints-controller', 'endpointslice-controller',
+  'deployment-controller',
+  'replicaset-controller',
+  'statefulset-controller',
+  'job-controller',
+  'endpoints-controller',
+  'endpointslice-controller',
   // Removes the node.kubernetes.io/not-ready taint once kwok reports a Node
   // Ready (without it nothing schedules), and watches kwok's Node leases.
   'node-lifecycle-controller',
   // The kubernetes.io/pvc-protection and pv-protection finalizers (added by
   // the API server's admission) are removed by these two: without them a
   // StatefulSet's PVCs, and so its Namespace, never finish deleting.
-  'persistentvolumeclaim-protection-controller', 'persistentvolume-protection-controller',
+  'persistentvolumeclaim-protection-controller',
+  'persistentvolume-protection-controller',
 ] as const;
 
 export async function startKube(state: string, bin: string, step: (msg: string) => void): Promise<KubePlane> {
@@ -71,46 +78,72 @@ export async function startKube(state: string, bin: string, step: (msg: string) 
   step('PKI made with openssl');
 
   const [etcdClient, etcdPeer, apiPort, kcmPort, schedulerPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
-  const etcd = startProcess('etcd', join(bin, 'etcd'), [
-    '--data-dir', join(state, 'etcd'),
-    '--listen-client-urls', `http://127.0.0.1:${etcdClient}`,
-    '--advertise-client-urls', `http://127.0.0.1:${etcdClient}`,
-    '--listen-peer-urls', `http://127.0.0.1:${etcdPeer}`,
-    '--initial-advertise-peer-urls', `http://127.0.0.1:${etcdPeer}`,
-    '--initial-cluster', `default=http://127.0.0.1:${etcdPeer}`,
-    // Test data: losing it on a crash is fine, and fsync is slow on busy disks.
-    '--unsafe-no-fsync',
-  ], { dir: state });
+  const etcd = startProcess(
+    'etcd',
+    join(bin, 'etcd'),
+    [
+      '--data-dir',
+      join(state, 'etcd'),
+      '--listen-client-urls',
+      `http://127.0.0.1:${etcdClient}`,
+      '--advertise-client-urls',
+      `http://127.0.0.1:${etcdClient}`,
+      '--listen-peer-urls',
+      `http://127.0.0.1:${etcdPeer}`,
+      '--initial-advertise-peer-urls',
+      `http://127.0.0.1:${etcdPeer}`,
+      '--initial-cluster',
+      `default=http://127.0.0.1:${etcdPeer}`,
+      // Test data: losing it on a crash is fine, and fsync is slow on busy disks.
+      '--unsafe-no-fsync',
+    ],
+    { dir: state },
+  );
 
   const server = `https://127.0.0.1:${apiPort}`;
-  const apiserver = startProcess('kube-apiserver', join(bin, 'kube-apiserver'), [
-    '--etcd-servers', `http://127.0.0.1:${etcdClient}`,
-    '--bind-address', '127.0.0.1',
-    '--advertise-address', '127.0.0.1',
-    '--secure-port', String(apiPort),
-    '--tls-cert-file', serving.cert,
-    '--tls-private-key-file', serving.key,
-    '--client-ca-file', ca.cert,
-    '--service-account-key-file', sa.pub,
-    '--service-account-signing-key-file', sa.key,
-    '--service-account-issuer', 'https://kubernetes.default.svc',
-    '--service-cluster-ip-range', '10.96.0.0/16',
-    '--authorization-mode', 'RBAC',
-    // No token controller runs, so pods could not get tokens; kwok's pods
-    // need none (no container starts), so ServiceAccount admission is off.
-    '--disable-admission-plugins', 'ServiceAccount',
-    // Nothing else answers for the kubernetes Service's endpoints.
-    '--endpoint-reconciler-type', 'none',
-  ], { dir: state });
+  const apiserver = startProcess(
+    'kube-apiserver',
+    join(bin, 'kube-apiserver'),
+    [
+      '--etcd-servers',
+      `http://127.0.0.1:${etcdClient}`,
+      '--bind-address',
+      '127.0.0.1',
+      '--advertise-address',
+      '127.0.0.1',
+      '--secure-port',
+      String(apiPort),
+      '--tls-cert-file',
+      serving.cert,
+      '--tls-private-key-file',
+      serving.key,
+      '--client-ca-file',
+      ca.cert,
+      '--service-account-key-file',
+      sa.pub,
+      '--service-account-signing-key-file',
+      sa.key,
+      '--service-account-issuer',
+      'https://kubernetes.default.svc',
+      '--service-cluster-ip-range',
+      '10.96.0.0/16',
+      '--authorization-mode',
+      'RBAC',
+      // No token controller runs, so pods could not get tokens; kwok's pods
+      // need none (no container starts), so ServiceAccount admission is off.
+      '--disable-admission-plugins',
+      'ServiceAccount',
+      // Nothing else answers for the kubernetes Service's endpoints.
+      '--endpoint-reconciler-type',
+      'none',
+    ],
+    { dir: state },
+  );
 
   const adminConfig = join(state, 'admin.kubeconfig');
   kubeconfig(adminConfig, server, ca.cert, admin.cert, admin.key);
   const kubectl = new Kubectl(adminConfig);
-  await Promise.race([
-    etcd.exited,
-    apiserver.exited,
-    until('kube-apiserver /readyz', async () => (await kubectl.run(['get', '--raw', '/readyz'], undefined, 10_000)).stdout === 'ok', 120_000, 500),
-  ]);
+  await Promise.race([etcd.exited, apiserver.exited, until('kube-apiserver /readyz', async () => (await kubectl.run(['get', '--raw', '/readyz'], undefined, 10_000)).stdout === 'ok', 120_000, 500)]);
   step(`etcd and kube-apiserver ready on ${server}`);
 
   /**
@@ -121,16 +154,14 @@ export async function startKube(state: string, bin: string, step: (msg: string) 
   const component = (name: string, identity: { cert: string; key: string }, port: number) => {
     const file = join(state, `${name}.kubeconfig`);
     kubeconfig(file, server, ca.cert, identity.cert, identity.key);
-    return ['--kubeconfig', file, '--authentication-kubeconfig', file, '--authorization-kubeconfig', file,
-      '--bind-address', '127.0.0.1', '--secure-port', String(port), '--leader-elect=false'];
+    return ['--kubeconfig', file, '--authentication-kubeconfig', file, '--authorization-kubeconfig', file, '--bind-address', '127.0.0.1', '--secure-port', String(port), '--leader-elect=false'];
   };
-  const controllerManager = startProcess('kube-controller-manager', join(bin, 'kube-controller-manager'), [
-    ...component('kcm', kcm, kcmPort),
-    '--controllers', CONTROLLERS.join(','),
-    '--use-service-account-credentials=false',
-    '--service-account-private-key-file', sa.key,
-    '--root-ca-file', ca.cert,
-  ], { dir: state });
+  const controllerManager = startProcess(
+    'kube-controller-manager',
+    join(bin, 'kube-controller-manager'),
+    [...component('kcm', kcm, kcmPort), '--controllers', CONTROLLERS.join(','), '--use-service-account-credentials=false', '--service-account-private-key-file', sa.key, '--root-ca-file', ca.cert],
+    { dir: state },
+  );
   step(`kube-controller-manager started (${CONTROLLERS.length} controllers)`);
   const kubeScheduler = startProcess('kube-scheduler', join(bin, 'kube-scheduler'), component('scheduler', scheduler, schedulerPort), { dir: state });
   step('kube-scheduler started');

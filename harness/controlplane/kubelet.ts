@@ -51,10 +51,7 @@ function needsOf(pod: Pod): Need[] {
     const sources = [
       ...(v.secret ? [{ kind: 'Secret' as const, ...v.secret, name: v.secret.secretName }] : []),
       ...(v.configMap ? [{ kind: 'ConfigMap' as const, ...v.configMap }] : []),
-      ...(v.projected?.sources ?? []).flatMap((s) => [
-        ...(s.secret ? [{ kind: 'Secret' as const, ...s.secret }] : []),
-        ...(s.configMap ? [{ kind: 'ConfigMap' as const, ...s.configMap }] : []),
-      ]),
+      ...(v.projected?.sources ?? []).flatMap((s) => [...(s.secret ? [{ kind: 'Secret' as const, ...s.secret }] : []), ...(s.configMap ? [{ kind: 'ConfigMap' as const, ...s.configMap }] : [])]),
     ];
     for (const s of sources) {
       if (!s.optional && s.name) out.push({ kind: s.kind, name: s.name, keys: (s.items ?? []).map((i) => i.key), why: `volume ${v.name}` });
@@ -96,9 +93,7 @@ export async function missingPodReferences(kubectl: Kubectl, workloads: { kind: 
     const parents = await kubectl.list<Owned & { kind?: string }>(['-n', ns, 'replicasets.apps,jobs.batch']);
     const mine = new Set(wanted.filter((w) => w.namespace === ns).map((w) => `${w.kind}/${w.name}`));
     const owners = (o: Owned) => (o.metadata.ownerReferences ?? []).map((r) => `${r.kind}/${r.name}`);
-    const ours = pods.filter((pod) =>
-      owners(pod).some((o) => mine.has(o) || parents.some((p) => `${p.kind}/${p.metadata.name}` === o && owners(p).some((g) => mine.has(g)))),
-    );
+    const ours = pods.filter((pod) => owners(pod).some((o) => mine.has(o) || parents.some((p) => `${p.kind}/${p.metadata.name}` === o && owners(p).some((g) => mine.has(g)))));
     if (ours.length === 0) continue;
     const secrets = await kubectl.list<Data>(['-n', ns, 'secrets']);
     const configMaps = await kubectl.list<Data>(['-n', ns, 'configmaps']);

@@ -78,7 +78,12 @@ const kwokFiles = () => join(ROOT, '.build/kwok-stages', pinnedVersion('kwok', '
 export function allStageFiles(): string[] {
   const own = join(kwokFiles(), 'stages');
   if (!existsSync(own)) throw new Error(`${own} is missing: run \`make controlplane-tools\``);
-  return [...readdirSync(own).sort().map((f) => join(own, f)), ...stageFiles()];
+  return [
+    ...readdirSync(own)
+      .sort()
+      .map((f) => join(own, f)),
+    ...stageFiles(),
+  ];
 }
 
 type NodeStatus = { metadata: { name: string }; spec?: { taints?: { key: string }[] }; status?: { conditions?: { type: string; status: string }[] } };
@@ -94,35 +99,47 @@ export async function startNodes(state: string, bin: string, kubeconfig: string,
   // admission), and kwok's pvc-provision Stage binds them to a new PV.
   await kubectl.apply(readFileSync(join(kwokFiles(), 'storage-class.yaml'), 'utf8'));
   const stages = allStageFiles();
-  const kwok = startProcess('kwok', join(bin, 'kwok'), [
-    '--kubeconfig', kubeconfig,
-    ...stages.flatMap((f) => ['--config', f]),
-    // kwok renews a Lease per Node (a heartbeat the node-lifecycle controller
-    // reads besides the Node's conditions) only with a duration set
-    // (pkg/kwok/controllers/controller.go initNodeLeaseController); 40 s is
-    // the kubelet's default nodeLeaseDurationSeconds and the default of
-    // kwok's configuration file (pkg/apis/config/v1alpha1/zz_generated.defaults.go),
-    // but without such a file no Lease appeared here. Without Leases the
-    // controller marked the Nodes NotReady after its grace period, and every
-    // Pod on them not Ready for good (kwok's pod-ready Stage acts on Pending Pods).
-    '--node-lease-duration-seconds=40',
-    '--manage-all-nodes=false',
-    '--manage-nodes-with-annotation-selector', `${FAKE_NODE_ANNOTATION.key}=${FAKE_NODE_ANNOTATION.value}`,
-  ], { dir: state });
+  const kwok = startProcess(
+    'kwok',
+    join(bin, 'kwok'),
+    [
+      '--kubeconfig',
+      kubeconfig,
+      ...stages.flatMap((f) => ['--config', f]),
+      // kwok renews a Lease per Node (a heartbeat the node-lifecycle controller
+      // reads besides the Node's conditions) only with a duration set
+      // (pkg/kwok/controllers/controller.go initNodeLeaseController); 40 s is
+      // the kubelet's default nodeLeaseDurationSeconds and the default of
+      // kwok's configuration file (pkg/apis/config/v1alpha1/zz_generated.defaults.go),
+      // but without such a file no Lease appeared here. Without Leases the
+      // controller marked the Nodes NotReady after its grace period, and every
+      // Pod on them not Ready for good (kwok's pod-ready Stage acts on Pending Pods).
+      '--node-lease-duration-seconds=40',
+      '--manage-all-nodes=false',
+      '--manage-nodes-with-annotation-selector',
+      `${FAKE_NODE_ANNOTATION.key}=${FAKE_NODE_ANNOTATION.value}`,
+    ],
+    { dir: state },
+  );
   step(`kwok started with ${stages.length} Stage files (${stages.filter((f) => f.startsWith(STAGES_DIR)).length} of this repository)`);
   await kubectl.apply(nodes.map(nodeObject));
   let pending = '';
   await Promise.race([
     kwok.exited,
-    until('every fake Node Ready and untainted by the node-lifecycle controller', async () => {
-      const live = await kubectl.list<NodeStatus>(['nodes']);
-      pending = nodes
-        .map((n) => live.find((l) => l.metadata.name === n.name))
-        .filter((l) => !l || l.status?.conditions?.find((c) => c.type === 'Ready')?.status !== 'True' || l.spec?.taints?.some((t) => t.key.startsWith('node.kubernetes.io/')))
-        .map((l) => l?.metadata.name ?? 'missing')
-        .join(', ');
-      return pending === '';
-    }, 120_000, 500),
+    until(
+      'every fake Node Ready and untainted by the node-lifecycle controller',
+      async () => {
+        const live = await kubectl.list<NodeStatus>(['nodes']);
+        pending = nodes
+          .map((n) => live.find((l) => l.metadata.name === n.name))
+          .filter((l) => !l || l.status?.conditions?.find((c) => c.type === 'Ready')?.status !== 'True' || l.spec?.taints?.some((t) => t.key.startsWith('node.kubernetes.io/')))
+          .map((l) => l?.metadata.name ?? 'missing')
+          .join(', ');
+        return pending === '';
+      },
+      120_000,
+      500,
+    ),
   ]).catch((e: Error) => {
     throw new Error(`${e.message}; not yet: ${pending}`);
   });

@@ -31,7 +31,10 @@ export const RUNS = join(ROOT, '.build/planes');
 export const THIRD_PARTY_CRDS = join(ROOT, 'test/upstream/crds');
 
 const filesIn = (dir: string): string[] =>
-  readdirSync(join(ROOT, dir), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(ROOT, dir, f));
+  readdirSync(join(ROOT, dir), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => join(ROOT, dir, f));
 
 export interface PlaneOptions {
   /** State directory (logs, PKI, etcd, PID files). Default: a new directory in RUNS, removed by stop(). */
@@ -123,15 +126,33 @@ export async function startPlane(options: PlaneOptions = {}): Promise<Plane> {
     await kubectl.apply(readFileSync(join(ROOT, 'install/rbac.yaml'), 'utf8'));
     await kubectl.applyFiles(filesIn('xrds'));
     let xrdState = '';
-    await until('every XRD Established and Offered', async () => {
-      const xrds = await kubectl.list<{ metadata: { name: string }; status?: { conditions?: { type: string; status: string; message?: string }[] } }>(['compositeresourcedefinitions.apiextensions.crossplane.io']);
-      // What is not there yet, with Crossplane's message.
-      xrdState = xrds.flatMap((x) => ['Established', 'Offered'].map((type) => [x.metadata.name, type, conditionOf(x, type)] as const))
-        .filter(([, , c]) => c?.status !== 'True').map(([name, type, c]) => `${name} ${type}=${c?.status ?? 'unset'}: ${c?.message ?? ''}`).join('; ');
-      return xrdState === '';
-    }, 180_000, 1_000).catch(async (e: Error) => {
+    await until(
+      'every XRD Established and Offered',
+      async () => {
+        const xrds = await kubectl.list<{ metadata: { name: string }; status?: { conditions?: { type: string; status: string; message?: string }[] } }>([
+          'compositeresourcedefinitions.apiextensions.crossplane.io',
+        ]);
+        // What is not there yet, with Crossplane's message.
+        xrdState = xrds
+          .flatMap((x) => ['Established', 'Offered'].map((type) => [x.metadata.name, type, conditionOf(x, type)] as const))
+          .filter(([, , c]) => c?.status !== 'True')
+          .map(([name, type, c]) => `${name} ${type}=${c?.status ?? 'unset'}: ${c?.message ?? ''}`)
+          .join('; ');
+        return xrdState === '';
+      },
+      180_000,
+      1_000,
+    ).catch(async (e: Error) => {
       // A CRD the API server refuses shows in the XRD's Warning events only.
-      const events = await kubectl.run(['get', 'events', '-A', '--field-selector', 'involvedObject.kind=CompositeResourceDefinition,type=Warning', '-o', 'jsonpath={range .items[*]}{.message}{"\n"}{end}']);
+      const events = await kubectl.run([
+        'get',
+        'events',
+        '-A',
+        '--field-selector',
+        'involvedObject.kind=CompositeResourceDefinition,type=Warning',
+        '-o',
+        'jsonpath={range .items[*]}{.message}{"\n"}{end}',
+      ]);
       throw new Error(`${e.message}; ${xrdState}; ${[...new Set(events.stdout.split('\n'))].join('; ')}`);
     });
     await kubectl.applyFiles(filesIn('compositions'));
@@ -143,7 +164,7 @@ export async function startPlane(options: PlaneOptions = {}): Promise<Plane> {
       log(`${name}: ${seconds.toFixed(1)} s`);
     };
     if (nodesReady) beside(`kwok and ${nodes.length} fake Nodes Ready (beside Crossplane's start)`, await nodesReady);
-    if (velaReady) beside('vela-core up with its definitions and ours (beside Crossplane\'s start)', await velaReady);
+    if (velaReady) beside("vela-core up with its definitions and ours (beside Crossplane's start)", await velaReady);
     t = Date.now();
     if (options.simulations ?? true) {
       simulations = await startSimulations(kubectl, log);

@@ -55,7 +55,9 @@ export function describeSimulated(o: Live, all: StageSummary[] = stages()): stri
   const owner = o.metadata.ownerReferences?.find((r) => r.controller);
   const ownerStages = owner && stagesOf.get(kindKey(owner.apiVersion, owner.kind));
   if (!owner || !ownerStages) return `SIMULATED: ${o.kind} ${where(o)}, created by a kwok Stage`;
-  const keys = Object.keys(o.data ?? {}).sort().join(', ');
+  const keys = Object.keys(o.data ?? {})
+    .sort()
+    .join(', ');
   return `SIMULATED: ${o.kind} ${where(o)}${o.type ? ` (${o.type})` : ''} for ${owner.kind} ${owner.name}, keys ${keys || '(none)'} (placeholder values), ${as(ownerStages)}`;
 }
 

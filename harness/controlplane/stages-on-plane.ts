@@ -32,8 +32,7 @@ const resourceOf = (apiVersion: string, kind: string) => `${kind.toLowerCase()}.
  * health policies). An OCI HelmRepository keeps the empty status source-controller leaves it
  * (flux.yaml: migrationToStatic), so no Stage matches it.
  */
-const settled = (o: KubeObject) =>
-  (o.kind === 'HelmRepository' && (o.spec as { type?: string }).type === 'oci') || conditionTrue(o, o.kind === 'TFJob' ? 'Running' : 'Ready');
+const settled = (o: KubeObject) => (o.kind === 'HelmRepository' && (o.spec as { type?: string }).type === 'oci') || conditionTrue(o, o.kind === 'TFJob' ? 'Running' : 'Ready');
 
 async function main(): Promise<number> {
   // This script runs its own kwok with only these Stages and its own simulations log: none from the plane.
@@ -43,15 +42,22 @@ async function main(): Promise<number> {
   let ok = false;
   try {
     const t0 = Date.now();
-    const kwok = startProcess('kwok', join(BIN, 'kwok'), [
-      '--kubeconfig', kubectl.kubeconfig,
-      ...stageFiles().flatMap((f) => ['--config', f]),
-      // kwok refuses to run without managing some Nodes ("no nodes are managed"); none carry this
-      // annotation here, the Stages are for custom resources only.
-      '--manage-all-nodes=false',
-      '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
-      '--server-address', `127.0.0.1:${await freePort()}`,
-    ], { dir: plane.state });
+    const kwok = startProcess(
+      'kwok',
+      join(BIN, 'kwok'),
+      [
+        '--kubeconfig',
+        kubectl.kubeconfig,
+        ...stageFiles().flatMap((f) => ['--config', f]),
+        // kwok refuses to run without managing some Nodes ("no nodes are managed"); none carry this
+        // annotation here, the Stages are for custom resources only.
+        '--manage-all-nodes=false',
+        '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
+        '--server-address',
+        `127.0.0.1:${await freePort()}`,
+      ],
+      { dir: plane.state },
+    );
     log(`kwok started (log ${kwok.log})`);
     // Every wait ends early when kwok dies (until() retries on errors, so a flag would not stop it).
     const orKwokDies = <T>(p: Promise<T>): Promise<T> => Promise.race([p, kwok.exited]);
@@ -79,11 +85,18 @@ async function main(): Promise<number> {
     const resources = [...new Set(stages().map((s) => resourceOf(s.apiVersion, s.kind)))].join(',');
     let pending: string[] = [];
     let live: KubeObject[] = [];
-    await orKwokDies(until('every object of a staged kind settled', async () => {
-      live = await kubectl.list<KubeObject>([resources, '-A']);
-      pending = live.filter((o) => !settled(o)).map((o) => `${o.kind} ${o.metadata?.namespace ?? ''}/${o.metadata?.name}`);
-      return live.length > 0 && pending.length === 0;
-    }, WAIT_MS, 1_000)).catch((e: Error) => {
+    await orKwokDies(
+      until(
+        'every object of a staged kind settled',
+        async () => {
+          live = await kubectl.list<KubeObject>([resources, '-A']);
+          pending = live.filter((o) => !settled(o)).map((o) => `${o.kind} ${o.metadata?.namespace ?? ''}/${o.metadata?.name}`);
+          return live.length > 0 && pending.length === 0;
+        },
+        WAIT_MS,
+        1_000,
+      ),
+    ).catch((e: Error) => {
       throw new Error(`${e.message}; still pending: ${pending.join(', ')}`);
     });
     const kinds = [...new Set(live.map((o) => kindKey(o.apiVersion!, o.kind!)))].sort();
@@ -99,8 +112,14 @@ async function main(): Promise<number> {
 
     // A claim whose composition is all staged kinds becomes Ready on the Stages alone.
     const vclusters = await kubectl.list<KubeObject>(['vclusterenvironmentclaims.platform.example.org', '-A']);
-    await orKwokDies(until('the VClusterEnvironmentClaims Ready (their HelmReleases are staged)', async () =>
-      (await kubectl.list<KubeObject>(['vclusterenvironmentclaims.platform.example.org', '-A'])).every((c) => conditionTrue(c, 'Ready')), WAIT_MS, 1_000));
+    await orKwokDies(
+      until(
+        'the VClusterEnvironmentClaims Ready (their HelmReleases are staged)',
+        async () => (await kubectl.list<KubeObject>(['vclusterenvironmentclaims.platform.example.org', '-A'])).every((c) => conditionTrue(c, 'Ready')),
+        WAIT_MS,
+        1_000,
+      ),
+    );
     log(`${vclusters.length} VClusterEnvironmentClaims Ready`);
     ok = owned('ExternalSecret') === wanted.ExternalSecret && owned('Workspace') === wanted.Workspace && missing.length === 0;
     return ok ? 0 : 1;
@@ -117,4 +136,3 @@ main().then(
     process.exit(1);
   },
 );
-

@@ -34,10 +34,16 @@ export interface StageSummary {
 export const SIMULATES_ANNOTATION = 'platform.example.org/simulates';
 
 const yamlIn = (dir: string): string[] =>
-  readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(dir, f));
+  readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => join(dir, f));
 
 type Doc = { apiVersion?: string; kind?: string; metadata?: { name?: string; annotations?: Record<string, string> }; spec?: Record<string, unknown> };
-const docsOf = (file: string): Doc[] => parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJS() as Doc).filter((d) => d !== null);
+const docsOf = (file: string): Doc[] =>
+  parseAllDocuments(readFileSync(file, 'utf8'))
+    .map((d) => d.toJS() as Doc)
+    .filter((d) => d !== null);
 
 export function stageFiles(): string[] {
   return yamlIn(STAGES_DIR);
@@ -57,7 +63,7 @@ const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.s
 export const kindKey = (apiVersion: string, kind: string): string => (groupOf(apiVersion) ? `${kind}.${groupOf(apiVersion)}` : kind);
 
 /** Controllers of the plane (harness/controlplane/plane.ts, kube.ts and the kwok plane of issue 21). */
-const KUBE_CONTROLLERS = 'kube-controller-manager, kube-scheduler and kwok\'s pod and node stages on the plane';
+const KUBE_CONTROLLERS = "kube-controller-manager, kube-scheduler and kwok's pod and node stages on the plane";
 const NO_STATUS = 'no controller writes a status for it';
 const ISTIO =
   'istiod 1.23.2 writes no status on networking.istio.io objects unless PILOT_ENABLE_ANALYSIS is on ' +
@@ -80,16 +86,14 @@ export const NOT_STAGED: Record<string, string> = {
   'CronJob.batch': `${KUBE_CONTROLLERS}; no health check reads its status (the health policy has none)`,
   'NetworkPolicy.networking.k8s.io': NO_STATUS,
   'Ingress.networking.k8s.io': 'an ingress controller would write status.loadBalancer; nothing here reads it (the domain-route trait has no health policy)',
-  'HorizontalPodAutoscaler.autoscaling': 'kube-controller-manager\'s HPA controller; nothing here reads its status (the autoscaler trait has no health policy)',
+  'HorizontalPodAutoscaler.autoscaling': "kube-controller-manager's HPA controller; nothing here reads its status (the autoscaler trait has no health policy)",
   'Gateway.networking.istio.io': ISTIO,
   'VirtualService.networking.istio.io': ISTIO,
   'ClusterRole.rbac.authorization.k8s.io': NO_STATUS,
   'Function.pkg.crossplane.io': 'Crossplane on the plane (the harness serves the functions, harness/controlplane/crossplane.ts)',
-  'DeploymentRuntimeConfig.pkg.crossplane.io': 'Crossplane\'s package manager reads it when it runs a package (install/runtime-configs.yaml); it has no status',
-  'Provider.pkg.crossplane.io': 'Crossplane\'s package manager; providers cannot be pulled here, their managed resources have Stages',
-  ...Object.fromEntries(
-    FUNCTIONS.flatMap((f) => f.apis).map((a) => [kindKey(a.apiVersion, a.claimKind), 'Crossplane and this repository\'s composition functions on the plane']),
-  ),
+  'DeploymentRuntimeConfig.pkg.crossplane.io': "Crossplane's package manager reads it when it runs a package (install/runtime-configs.yaml); it has no status",
+  'Provider.pkg.crossplane.io': "Crossplane's package manager; providers cannot be pulled here, their managed resources have Stages",
+  ...Object.fromEntries(FUNCTIONS.flatMap((f) => f.apis).map((a) => [kindKey(a.apiVersion, a.claimKind), "Crossplane and this repository's composition functions on the plane"])),
 };
 
 /** Core and built-in resources the functions compose (FUNCTIONS[].composes), as kinds. */

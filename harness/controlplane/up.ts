@@ -41,7 +41,7 @@ function usage(kubeconfig: string): string {
   const k = relative(process.cwd(), kubeconfig) || kubeconfig;
   return [
     'The plane is up: etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok with fake Nodes,',
-    'Crossplane with this repository\'s functions, XRDs and Compositions, vela-core with the definitions.',
+    "Crossplane with this repository's functions, XRDs and Compositions, vela-core with the definitions.",
     `  export KUBECONFIG=${k} PATH=${join(ROOT, '.build/bin')}:$PATH   # and the pinned kubectl`,
     '  kubectl get nodes',
     '  kubectl apply -f examples/oam/simple-app.yaml',

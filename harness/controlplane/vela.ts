@@ -25,7 +25,10 @@ export function velaFiles(): string {
 }
 
 const yamlIn = (dir: string): string[] =>
-  readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(dir, f));
+  readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => join(dir, f));
 
 /** vela-core's CRDs (Application, the definitions, ResourceTracker, ...); the caller waits for them to be Established. */
 export async function applyVelaCrds(kubectl: Kubectl): Promise<void> {
@@ -48,23 +51,31 @@ export async function startVela(state: string, bin: string, kubeconfig: string, 
   step(`${builtIns.length} built-in and ${ours.length} platform definitions applied in ${VELA_NS}`);
 
   const [metrics, health] = [await freePort(), await freePort()];
-  const proc = startProcess('vela-core', join(bin, 'vela-core'), [
-    '--kubeconfig', kubeconfig,
-    // No admission webhook here (nothing would serve its certificate to the
-    // API server); definitions are validated by vela-core when it renders.
-    '--use-webhook=false',
-    '--enable-leader-election=false',
-    '--metrics-addr', `127.0.0.1:${metrics}`,
-    '--health-addr', `127.0.0.1:${health}`,
-    // vela-core re-checks an unhealthy Application on a backoff of 2^n x 0.05 s
-    // capped at this many seconds (github.com/kubevela/workflow
-    // pkg/executor/workflow.go getBackoffWaitTime; default 60, the flag is in
-    // cmd/core/app/options/options.go), not on its components' changes: a
-    // claim Ready at 20 s shows in the Application at ~51 s by default. 10 s
-    // bounds that lag for the suite's timings at a few status reads per
-    // unhealthy Application and minute.
-    '--max-workflow-wait-backoff-time=10',
-  ], { dir: state, env: { KUBECONFIG: kubeconfig } });
+  const proc = startProcess(
+    'vela-core',
+    join(bin, 'vela-core'),
+    [
+      '--kubeconfig',
+      kubeconfig,
+      // No admission webhook here (nothing would serve its certificate to the
+      // API server); definitions are validated by vela-core when it renders.
+      '--use-webhook=false',
+      '--enable-leader-election=false',
+      '--metrics-addr',
+      `127.0.0.1:${metrics}`,
+      '--health-addr',
+      `127.0.0.1:${health}`,
+      // vela-core re-checks an unhealthy Application on a backoff of 2^n x 0.05 s
+      // capped at this many seconds (github.com/kubevela/workflow
+      // pkg/executor/workflow.go getBackoffWaitTime; default 60, the flag is in
+      // cmd/core/app/options/options.go), not on its components' changes: a
+      // claim Ready at 20 s shows in the Application at ~51 s by default. 10 s
+      // bounds that lag for the suite's timings at a few status reads per
+      // unhealthy Application and minute.
+      '--max-workflow-wait-backoff-time=10',
+    ],
+    { dir: state, env: { KUBECONFIG: kubeconfig } },
+  );
 
   const names = ours.map((f) => {
     const d = parse(readFileSync(f, 'utf8')) as Definition;
@@ -73,12 +84,20 @@ export async function startVela(state: string, bin: string, kubeconfig: string, 
   let waiting: string[] = [];
   await Promise.race([
     proc.exited,
-    until('vela-core /readyz and a DefinitionRevision for each platform definition', async () => {
-      const ready = await fetch(`http://127.0.0.1:${health}/readyz`).then((r) => r.ok, () => false);
-      const live = await kubectl.list<Definition>(['-n', VELA_NS, 'componentdefinitions,traitdefinitions,policydefinitions']);
-      waiting = names.filter((n) => !live.some((d) => `${d.kind}/${d.metadata.name}` === n && d.status?.latestRevision?.name));
-      return ready && waiting.length === 0;
-    }, 180_000, 1_000),
+    until(
+      'vela-core /readyz and a DefinitionRevision for each platform definition',
+      async () => {
+        const ready = await fetch(`http://127.0.0.1:${health}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        );
+        const live = await kubectl.list<Definition>(['-n', VELA_NS, 'componentdefinitions,traitdefinitions,policydefinitions']);
+        waiting = names.filter((n) => !live.some((d) => `${d.kind}/${d.metadata.name}` === n && d.status?.latestRevision?.name));
+        return ready && waiting.length === 0;
+      },
+      180_000,
+      1_000,
+    ),
   ]).catch((e: Error) => {
     throw new Error(`${e.message}; without a revision: ${waiting.join(', ')}`);
   });

@@ -47,8 +47,7 @@ ${fields}
 }`;
 }
 
-const OPTIONAL_SPEC = (names: [string, string][]) =>
-  names.map(([param, field]) => `\t\tif parameter.${param} != _|_ {\n\t\t\t${field}: parameter.${param}\n\t\t}`).join('\n');
+const OPTIONAL_SPEC = (names: [string, string][]) => names.map(([param, field]) => `\t\tif parameter.${param} != _|_ {\n\t\t\t${field}: parameter.${param}\n\t\t}`).join('\n');
 
 export function webserviceDefinition() {
   const schema = toOpenApi(WebserviceParameters);
@@ -130,7 +129,9 @@ if parameter.scaling.minScale > parameter.scaling.maxScale {
 }`;
   const infrastructure = `// Only with a language: the ApplicationClaim sets up the repository and the data services.
 if parameter.language != _|_ {
-${claim('outputs: infrastructure', [
+${claim(
+  'outputs: infrastructure',
+  [
     '\t\tname:     _appName',
     '\t\tlanguage: parameter.language',
     OPTIONAL_SPEC([
@@ -141,15 +142,17 @@ ${claim('outputs: infrastructure', [
     ]),
     '\t\timage: parameter.image',
     '\t\tport:  parameter.port',
-  ].join('\n'), 'parameter.source')
-    .split('\n')
-    .map((l) => '\t' + l)
-    .join('\n')}
+  ].join('\n'),
+  'parameter.source',
+)
+  .split('\n')
+  .map((l) => '\t' + l)
+  .join('\n')}
 }`;
   return componentDefinition({
     name: WEBSERVICE_TYPE,
     description:
-      'A web service as a Knative Service (scales 0-10 by default). With language, an ApplicationClaim (source oam-driven) also sets up its repository, database and cache; with realtime, the realtime platform\'s Secrets become its environment.',
+      "A web service as a Knative Service (scales 0-10 by default). With language, an ApplicationClaim (source oam-driven) also sets up its repository, database and cache; with realtime, the realtime platform's Secrets become its environment.",
     template: cueTemplate([APP_NAME, FRAMEWORK_CHECK, env, output, infrastructure, cueParameter(schema)], schema, ['list']),
     healthPolicy: `${readyPrelude('context.output')}isHealth: _ready\n`,
     customStatus: `${readyPrelude('context.output')}message: [

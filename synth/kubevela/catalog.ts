@@ -66,10 +66,7 @@ export function emitCatalogEntry(e: CatalogEntry): OutputFile[] {
       outputs: e.outputs,
       health: e.health,
       example: readFileSync(join(root, e.example), 'utf8'),
-      notes: [
-        ...(e.appliesToWorkloads ? [`Applies to workloads: ${e.appliesToWorkloads.map((w) => `\`${w}\``).join(', ')}.`] : []),
-        ...(e.notes ? [e.notes] : []),
-      ].join('\n\n') || undefined,
+      notes: [...(e.appliesToWorkloads ? [`Applies to workloads: ${e.appliesToWorkloads.map((w) => `\`${w}\``).join(', ')}.`] : []), ...(e.notes ? [e.notes] : [])].join('\n\n') || undefined,
     }),
   ];
 }

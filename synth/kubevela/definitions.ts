@@ -22,10 +22,7 @@ export function cueImports(packages: string[]): string {
 
 /** Joins CUE template parts, importing `strings` when the parameter block uses it, and `imports`. */
 export function cueTemplate(parts: string[], parameterSchema?: SchemaNode, imports: string[] = []): string {
-  const all = [
-    ...imports,
-    ...(parameterSchema && needsStrings(parameterSchema) ? ['strings'] : []),
-  ];
+  const all = [...imports, ...(parameterSchema && needsStrings(parameterSchema) ? ['strings'] : [])];
   return cueImports(all) + parts.map((p) => p.trimEnd()).join('\n\n') + '\n';
 }
 

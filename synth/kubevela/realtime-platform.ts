@@ -77,10 +77,9 @@ outputs: service: {
     description: realtimePlatform.description,
     template: cueTemplate([output, service, cueParameter(schema)], schema, ['list']),
     healthPolicy: CLAIM_HEALTH_POLICY,
-    customStatus: claimCustomStatus(
-      '_status.endpoints != _|_',
-      '"platform ready" + strings.Join([for k, v in _status.endpoints {" \\(k): \\(v)"}], ";")',
-      realtimePlatform.claimKind,
-    ).replace(/^/, cueImports(['strings'])),
+    customStatus: claimCustomStatus('_status.endpoints != _|_', '"platform ready" + strings.Join([for k, v in _status.endpoints {" \\(k): \\(v)"}], ";")', realtimePlatform.claimKind).replace(
+      /^/,
+      cueImports(['strings']),
+    ),
   });
 }

@@ -113,7 +113,9 @@ function sharedRefs(stdout: string): string[] {
   return shared;
 }
 
-beforeAll(async () => { servers = await startAll(); });
+beforeAll(async () => {
+  servers = await startAll();
+});
 afterAll(() => stopAll(servers));
 
 describe('every API', () => {

@@ -23,7 +23,9 @@ import { docs, readYaml } from '../support/yaml.js';
 const EX = join(ROOT, 'examples/application');
 const REQUIRED = join(EX, 'required.yaml');
 let servers: ChildProcess[] = [];
-beforeAll(async () => { servers = await startAll(); });
+beforeAll(async () => {
+  servers = await startAll();
+});
 afterAll(() => stopAll(servers));
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -39,12 +41,14 @@ function render(claim: string, observed?: string) {
 
 /** The cluster after applying a render: workloads and managed resources ready. */
 function observedFile(rendered: KubeObject[]): string {
-  const objects = rendered.filter((o) => o.kind !== 'XApplication' && o.kind !== 'Result').map((o) => {
-    const obj = structuredClone(o);
-    if (obj.kind === 'StatefulSet') obj.status = { replicas: 1, readyReplicas: 1 };
-    if (obj.apiVersion?.startsWith('repo.github.upbound.io/')) obj.status = { conditions: [{ type: 'Ready', status: 'True' }] };
-    return obj;
-  });
+  const objects = rendered
+    .filter((o) => o.kind !== 'XApplication' && o.kind !== 'Result')
+    .map((o) => {
+      const obj = structuredClone(o);
+      if (obj.kind === 'StatefulSet') obj.status = { replicas: 1, readyReplicas: 1 };
+      if (obj.apiVersion?.startsWith('repo.github.upbound.io/')) obj.status = { conditions: [{ type: 'Ready', status: 'True' }] };
+      return obj;
+    });
   const file = join(mkdtempSync(join(tmpdir(), 'observed-')), 'observed.yaml');
   writeFileSync(file, objects.map((o) => stringify(o)).join('---\n'));
   return file;
@@ -111,9 +115,7 @@ describe('crossplane render: application', () => {
 });
 
 describe('knative-webservice and application-infrastructure ComponentDefinitions (cue)', () => {
-  const defs = Object.fromEntries(
-    readdirSync(join(ROOT, 'definitions/components')).map((f) => [f.replace(/\.yaml$/, ''), loadDefinition(join(ROOT, 'definitions/components', f))]),
-  );
+  const defs = Object.fromEntries(readdirSync(join(ROOT, 'definitions/components')).map((f) => [f.replace(/\.yaml$/, ''), loadDefinition(join(ROOT, 'definitions/components', f))]));
   const components = (file: string) => (readYaml(file).spec as { components: { name: string; type: string; properties: object }[] }).components;
 
   it('simple-app: a Knative Service only, scaling 0-10, restricted, with probes and resources', () => {
@@ -133,7 +135,10 @@ describe('knative-webservice and application-infrastructure ComponentDefinitions
               {
                 image: 'nginx:alpine',
                 ports: [{ containerPort: 80 }],
-                env: [{ name: 'AGENT_TYPE', value: 'hello-api' }, { name: 'LOG_LEVEL', value: 'INFO' }],
+                env: [
+                  { name: 'AGENT_TYPE', value: 'hello-api' },
+                  { name: 'LOG_LEVEL', value: 'INFO' },
+                ],
                 envFrom: [],
                 readinessProbe: { tcpSocket: { port: 80 } },
                 livenessProbe: { tcpSocket: { port: 80 } },
@@ -208,7 +213,8 @@ describe('knative-webservice and application-infrastructure ComponentDefinitions
     expect(r.outputs).toEqual({});
     expect((r.output as Any).spec.template.spec.containers[0].envFrom.map((e: Any) => e.secretRef.name)).toEqual([
       ...['kafka', 'db', 'metabase', 'mqtt', 'lenses'].map((k) => `health-streaming-${k}-secret`),
-      'my-health-service-db-secret', 'my-health-service-cache-secret',
+      'my-health-service-db-secret',
+      'my-health-service-cache-secret',
     ]);
   });
 

@@ -66,31 +66,47 @@ const cases: Case[] = [
       want: { status: 'Degraded', message: 'cannot compose resources' },
     },
   ]),
-  ...([
-    [{}, 'Progressing', 'rendering'],
-    [{ status: 'runningWorkflow' }, 'Progressing', 'runningWorkflow'],
-    [{ status: 'running' }, 'Healthy', 'running'],
-    [{ status: 'workflowFailed' }, 'Degraded', 'workflowFailed'],
-    // Applied, but a component or trait reports unhealthy (vela-core ApplicationUnhealthy).
-    [{ status: 'unhealthy' }, 'Degraded', 'unhealthy'],
-    [{ status: 'workflowTerminated' }, 'Degraded', 'workflowTerminated'],
-    [{ status: 'workflowSuspending' }, 'Suspended', 'workflowSuspending'],
-  ] as const).map(([status, health, message]) => ({
+  ...(
+    [
+      [{}, 'Progressing', 'rendering'],
+      [{ status: 'runningWorkflow' }, 'Progressing', 'runningWorkflow'],
+      [{ status: 'running' }, 'Healthy', 'running'],
+      [{ status: 'workflowFailed' }, 'Degraded', 'workflowFailed'],
+      // Applied, but a component or trait reports unhealthy (vela-core ApplicationUnhealthy).
+      [{ status: 'unhealthy' }, 'Degraded', 'unhealthy'],
+      [{ status: 'workflowTerminated' }, 'Degraded', 'workflowTerminated'],
+      [{ status: 'workflowSuspending' }, 'Suspended', 'workflowSuspending'],
+    ] as const
+  ).map(([status, health, message]) => ({
     name: `KubeVela Application ${JSON.stringify(status)}`,
     obj: { apiVersion: 'core.oam.dev/v1beta1', kind: 'Application', ...(Object.keys(status).length ? { status } : {}) },
     want: { status: health, message },
   })),
   // An app-of-apps waits for a wave only if an Application has a health (ArgoCD removed its built-in one in 1.8).
-  ...([
-    ['Synced and Healthy', { sync: { status: 'Synced' }, health: { status: 'Healthy' } }, undefined, 'Healthy', ''],
-    ['Synced and Degraded', { sync: { status: 'Synced' }, health: { status: 'Degraded', message: 'Deployment x failed' } }, undefined, 'Degraded', 'Deployment x failed'],
-    ['new', undefined, undefined, 'Progressing', ''],
-    // Seen on the local plane: Healthy for a second during the first sync, before the Deployments existed.
-    ['Healthy while its sync runs', { sync: { status: 'OutOfSync' }, health: { status: 'Healthy' }, operationState: { phase: 'Running', message: 'one or more tasks are running' } }, undefined, 'Progressing', 'one or more tasks are running'],
-    ['Healthy with a sync requested', { sync: { status: 'Synced' }, health: { status: 'Healthy' } }, { sync: { revision: 'main' } }, 'Progressing', 'sync requested'],
-    ['Healthy, sync finished, not Synced yet', { sync: { status: 'OutOfSync' }, health: { status: 'Healthy' }, operationState: { phase: 'Succeeded' } }, undefined, 'Progressing', 'not Synced yet'],
-    ['sync failed', { sync: { status: 'OutOfSync' }, health: { status: 'Healthy' }, operationState: { phase: 'Failed', message: 'one or more objects failed to apply' } }, undefined, 'Degraded', 'one or more objects failed to apply'],
-  ] as const).map(([name, status, operation, health, message]) => ({
+  ...(
+    [
+      ['Synced and Healthy', { sync: { status: 'Synced' }, health: { status: 'Healthy' } }, undefined, 'Healthy', ''],
+      ['Synced and Degraded', { sync: { status: 'Synced' }, health: { status: 'Degraded', message: 'Deployment x failed' } }, undefined, 'Degraded', 'Deployment x failed'],
+      ['new', undefined, undefined, 'Progressing', ''],
+      // Seen on the local plane: Healthy for a second during the first sync, before the Deployments existed.
+      [
+        'Healthy while its sync runs',
+        { sync: { status: 'OutOfSync' }, health: { status: 'Healthy' }, operationState: { phase: 'Running', message: 'one or more tasks are running' } },
+        undefined,
+        'Progressing',
+        'one or more tasks are running',
+      ],
+      ['Healthy with a sync requested', { sync: { status: 'Synced' }, health: { status: 'Healthy' } }, { sync: { revision: 'main' } }, 'Progressing', 'sync requested'],
+      ['Healthy, sync finished, not Synced yet', { sync: { status: 'OutOfSync' }, health: { status: 'Healthy' }, operationState: { phase: 'Succeeded' } }, undefined, 'Progressing', 'not Synced yet'],
+      [
+        'sync failed',
+        { sync: { status: 'OutOfSync' }, health: { status: 'Healthy' }, operationState: { phase: 'Failed', message: 'one or more objects failed to apply' } },
+        undefined,
+        'Degraded',
+        'one or more objects failed to apply',
+      ],
+    ] as const
+  ).map(([name, status, operation, health, message]) => ({
     name: `ArgoCD Application ${name}`,
     obj: { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', ...(status ? { status } : {}), ...(operation ? { operation } : {}) },
     want: { status: health, message },
@@ -133,13 +149,19 @@ describe('ArgoCD v3.6.2 evaluates gitops/argocd/argocd-cm.yaml', () => {
     expect({ status: got.status, message: got.message ?? '' }).toEqual({ status: want.status, message: want.message ?? '' });
   });
 
-  it('a script ArgoCD cannot run is an error, not a health (the driver really runs ArgoCD\'s Lua)', () => {
+  it("a script ArgoCD cannot run is an error, not a health (the driver really runs ArgoCD's Lua)", () => {
     const broken = join(ROOT, '.build/argocd-cm-broken.yaml');
     const bad = { ...parse(readFileSync(CM, 'utf8')), data: { 'resource.customizations.health.core.oam.dev_Application': 'return obj.status.status.nope' } };
     // ArgoCD's own result check: a status it does not know is Unknown, not the script's word.
     bad.data['resource.customizations.health.argoproj.io_Application'] = 'return {status = "Fine"}';
     writeYaml(broken, bad);
-    const [error, unknown] = argocdHealth([{ apiVersion: 'core.oam.dev/v1beta1', kind: 'Application' }, { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application' }], broken);
+    const [error, unknown] = argocdHealth(
+      [
+        { apiVersion: 'core.oam.dev/v1beta1', kind: 'Application' },
+        { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application' },
+      ],
+      broken,
+    );
     expect(error.error).toMatch(/attempt to index a non-table object\(nil\)/);
     expect(unknown).toEqual({ status: 'Unknown', message: 'Lua returned an invalid health status' });
   });
@@ -166,9 +188,16 @@ describe('the app-of-apps (gitops/apps, rendered by Helm)', () => {
   it('installs in order: controllers, packages, APIs, compositions, definitions, samples', () => {
     const order = apps.map((a) => [a.metadata!.name, Number(a.metadata!.annotations!['argocd.argoproj.io/sync-wave'])] as const);
     expect(order).toEqual([
-      ['crossplane', -4], ['kubevela', -4], ['flux', -4], ['keda', -4],
-      ['platform-packages', -3], ['platform-apis', -2], ['platform-compositions', -1], ['platform-definitions', 0],
-      ['sample-claims', 1], ['sample-applications', 2],
+      ['crossplane', -4],
+      ['kubevela', -4],
+      ['flux', -4],
+      ['keda', -4],
+      ['platform-packages', -3],
+      ['platform-apis', -2],
+      ['platform-compositions', -1],
+      ['platform-definitions', 0],
+      ['sample-claims', 1],
+      ['sample-applications', 2],
     ]);
   });
 
@@ -188,7 +217,7 @@ describe('the app-of-apps (gitops/apps, rendered by Helm)', () => {
     }
   });
 
-  it('the root passes its own repoURL and revision (ArgoCD\'s build environment), so overriding it points every child at a fork', () => {
+  it("the root passes its own repoURL and revision (ArgoCD's build environment), so overriding it points every child at a fork", () => {
     const root = parse(readFileSync(join(ROOT, 'gitops/root.yaml'), 'utf8')) as App;
     expect(root.spec.source.path).toBe(APPS_CHART);
     expect((root.spec.source.helm as { parameters: object[] }).parameters).toEqual([
@@ -202,7 +231,10 @@ describe('the app-of-apps (gitops/apps, rendered by Helm)', () => {
   });
 
   it('charts.mirror, charts.values and platformPackages.exclude: every controller chart from a mirror, values for one, install/ without a file', () => {
-    const mirrored = renderApps({ charts: { mirror: 'registry.example:5000/charts', values: { kubevela: { multicluster: { enabled: false } } } }, platformPackages: { exclude: 'providers.yaml' } }) as App[];
+    const mirrored = renderApps({
+      charts: { mirror: 'registry.example:5000/charts', values: { kubevela: { multicluster: { enabled: false } } } },
+      platformPackages: { exclude: 'providers.yaml' },
+    }) as App[];
     expect(byName(mirrored, 'platform-packages').spec.source).toMatchObject({ path: 'install', directory: { recurse: true, exclude: 'providers.yaml' } });
     expect(byName(apps, 'platform-packages').spec.source).toMatchObject({ directory: { recurse: true } });
     expect(byName(apps, 'platform-packages').spec.source).not.toHaveProperty('directory.exclude');

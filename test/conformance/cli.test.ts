@@ -67,8 +67,24 @@ describe('platform render: the seed Slack examples through KubeVela and the func
     const g = buildGraph(r);
     const named = (id: string) => (id.startsWith('namespace:') ? id : g.nodes.find((n) => n.id === id)!.name);
     const edges = g.edges.map((e) => `${named(e.from)} -${e.label}-> ${named(e.to)}`);
-    expect(edges).toEqual(expect.arrayContaining(['health-platform -renders-> health-pipeline', 'health-pipeline -binds-> health-pipeline-' + r.nodes.find((n) => n.object.kind === 'XRealtimePlatform')!.object.metadata!.name!.split('-').at(-1)]));
-    expect(edges).toContain('health-pipeline-' + r.nodes.find((n) => n.object.kind === 'XRealtimePlatform')!.object.metadata!.name!.split('-').at(-1) + ' -composes-> namespace:health-data-realtime');
+    expect(edges).toEqual(
+      expect.arrayContaining([
+        'health-platform -renders-> health-pipeline',
+        'health-pipeline -binds-> health-pipeline-' +
+          r.nodes
+            .find((n) => n.object.kind === 'XRealtimePlatform')!
+            .object.metadata!.name!.split('-')
+            .at(-1),
+      ]),
+    );
+    expect(edges).toContain(
+      'health-pipeline-' +
+        r.nodes
+          .find((n) => n.object.kind === 'XRealtimePlatform')!
+          .object.metadata!.name!.split('-')
+          .at(-1) +
+        ' -composes-> namespace:health-data-realtime',
+    );
     expect(new Set(g.nodes.map((n) => n.namespace ?? ''))).toEqual(new Set(['', 'health', 'health-data-realtime']));
     const result = await platform('graph', join(ROOT, file), '--format', 'svg', '-e', join(ROOT, 'examples/realtime-platform/required.yaml'));
     expect(result.code).toBe(0);

@@ -22,7 +22,10 @@ import { apiserverBinaries, startApiServer, type ApiServer } from '../support/ap
 import { platform } from '../support/cli.js';
 
 const bins = apiserverBinaries();
-if (!bins) console.warn('doctor against a real API server SKIPPED: no etcd/kube-apiserver/kube-controller-manager/kubectl in .build/bin (`make controlplane-tools` builds them; `make conformance` does it first)');
+if (!bins)
+  console.warn(
+    'doctor against a real API server SKIPPED: no etcd/kube-apiserver/kube-controller-manager/kubectl in .build/bin (`make controlplane-tools` builds them; `make conformance` does it first)',
+  );
 
 /** Kind and version of each operator CRD doctor requires (Crossplane's come from its module). */
 const STAND_INS: Record<string, [kind: string, version: string, scope: 'Namespaced' | 'Cluster']> = {
@@ -71,7 +74,12 @@ describe.skipIf(!bins)('platform doctor against a real kube-apiserver', () => {
   /** Status conditions as Crossplane writes them. */
   const setConditions = (resource: string, name: string, types: string[]) =>
     api.kubectl([
-      'patch', resource, name, '--subresource=status', '--type=merge', '-p',
+      'patch',
+      resource,
+      name,
+      '--subresource=status',
+      '--type=merge',
+      '-p',
       JSON.stringify({ status: { conditions: types.map((type) => ({ type, status: 'True', reason: 'Available', lastTransitionTime: '2026-01-01T00:00:00Z' })) } }),
     ]);
 
@@ -95,7 +103,12 @@ describe.skipIf(!bins)('platform doctor against a real kube-apiserver', () => {
 
   it('with everything applied but nothing reconciled: XRDs not Established, packages not Healthy, each with its fix', async () => {
     api.kubectl(['apply', '--server-side', '-f', CROSSPLANE_CRDS]);
-    api.kubectl(['apply', '-f', '-'], Object.entries(STAND_INS).map(([n, s]) => stringify(crd(n, s))).join('---\n'));
+    api.kubectl(
+      ['apply', '-f', '-'],
+      Object.entries(STAND_INS)
+        .map(([n, s]) => stringify(crd(n, s)))
+        .join('---\n'),
+    );
     api.kubectl(['wait', '--for=condition=Established', 'crd', '--all', '--timeout=60s']);
     api.kubectl(['create', 'namespace', 'vela-system']);
     for (const path of ['xrds', 'compositions', 'install/functions.yaml', 'install/providers.yaml', 'definitions']) {
@@ -104,7 +117,9 @@ describe.skipIf(!bins)('platform doctor against a real kube-apiserver', () => {
     const r = await doctor();
     expect(r.code).toBe(1);
     for (const name of requiredCrds()) expect(r.out).toMatch(new RegExp(`✓ CRD ${name.replace(/\./g, '\\.')} `));
-    expect(r.out).toMatch(/✗ CompositeResourceDefinition xapplications\.platform\.example\.org\s+Established=missing, Offered=missing\n {4}fix: kubectl describe xrd xapplications\.platform\.example\.org \(from xrds\/xapplications\.platform\.example\.org\.yaml\); Crossplane must run/);
+    expect(r.out).toMatch(
+      /✗ CompositeResourceDefinition xapplications\.platform\.example\.org\s+Established=missing, Offered=missing\n {4}fix: kubectl describe xrd xapplications\.platform\.example\.org \(from xrds\/xapplications\.platform\.example\.org\.yaml\); Crossplane must run/,
+    );
     expect(r.out).toMatch(/✗ Function function-platform-vcluster\s+Installed=missing, Healthy=missing/);
     expect(r.out).toMatch(/✓ Composition xrealtimeplatforms\.platform\.example\.org\s+present/);
     expect(r.out).toMatch(/✓ ComponentDefinition vela-system\/knative-webservice\s+present/);
@@ -131,7 +146,9 @@ describe.skipIf(!bins)('platform doctor against a real kube-apiserver', () => {
 
     api.kubectl(['delete', 'composition', 'xvclusterenvironments.platform.example.org']);
     const noComposition = await doctor();
-    expect(noComposition.out).toMatch(/✗ Composition xvclusterenvironments\.platform\.example\.org\s+missing\n {4}fix: kubectl apply -f compositions\/xvclusterenvironments\.platform\.example\.org\.yaml/);
+    expect(noComposition.out).toMatch(
+      /✗ Composition xvclusterenvironments\.platform\.example\.org\s+missing\n {4}fix: kubectl apply -f compositions\/xvclusterenvironments\.platform\.example\.org\.yaml/,
+    );
     api.kubectl(['apply', '-f', join(ROOT, 'compositions/xvclusterenvironments.platform.example.org.yaml')]);
 
     api.kubectl(['apply', '-f', join(ROOT, 'examples/realtime-platform/required.yaml')]);

@@ -13,7 +13,9 @@ import { docs } from '../support/yaml.js';
 
 const EX = join(ROOT, 'examples/event-driven-service');
 let servers: ChildProcess[] = [];
-beforeAll(async () => { servers = await startAll(); });
+beforeAll(async () => {
+  servers = await startAll();
+});
 afterAll(() => stopAll(servers));
 
 function byKind(objects: ReturnType<typeof docs>) {

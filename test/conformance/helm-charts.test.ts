@@ -53,16 +53,19 @@ const secretKeys = (o: KubeObject | undefined) => Object.keys({ ...((o?.data as 
 const VARIANTS: Record<Bitnami, Obj[]> = {
   kafka: [{}, { replicas: 3, topics: [{ name: 'orders', partitions: 6, replicationFactor: 3 }], metrics: true }],
   redis: [{}, { replicas: 2, metrics: true }, { password: { secretName: 'redis-auth' }, persistence: false }],
-  mongodb: [
-    { database: 'catalog' },
-    { database: 'catalog', replicas: 2, metrics: true },
-    { database: 'catalog', replicas: 3, backup: { enabled: true }, auth: { existingSecret: 'mongo-auth' } },
-  ],
+  mongodb: [{ database: 'catalog' }, { database: 'catalog', replicas: 2, metrics: true }, { database: 'catalog', replicas: 3, backup: { enabled: true }, auth: { existingSecret: 'mongo-auth' } }],
 };
 
 /** What the reference pages and the definitions' help say about a chart: its own page and those of the traits that connect to it. */
 const PAGES: Record<Bitnami, string[]> = {
-  kafka: ['docs/reference/kafka.md', 'docs/reference/kafka-producer.md', 'docs/reference/kafka-consumer.md', 'definitions/components/kafka.yaml', 'definitions/traits/kafka-producer.yaml', 'definitions/traits/kafka-consumer.yaml'],
+  kafka: [
+    'docs/reference/kafka.md',
+    'docs/reference/kafka-producer.md',
+    'docs/reference/kafka-consumer.md',
+    'definitions/components/kafka.yaml',
+    'definitions/traits/kafka-producer.yaml',
+    'definitions/traits/kafka-consumer.yaml',
+  ],
   redis: ['docs/reference/redis.md', 'definitions/components/redis.yaml'],
   mongodb: ['docs/reference/mongodb.md', 'definitions/components/mongodb.yaml'],
 };
@@ -81,7 +84,7 @@ function promises(t: string) {
 }
 
 describe('Helm renders the pinned charts with our values', () => {
-  it('the committed sources are the pinned releases; each Bitnami chart\'s locked bitnami/common is committed beside it', () => {
+  it("the committed sources are the pinned releases; each Bitnami chart's locked bitnami/common is committed beside it", () => {
     const chartYaml = (dir: string) => parse(readFileSync(join(dir, 'Chart.yaml'), 'utf8')) as { name: string; version: string };
     for (const c of Object.keys(VARIANTS) as Bitnami[]) {
       expect(chartYaml(chartSource(c))).toMatchObject({ name: CHARTS[c].chart, version: CHARTS[c].version });
@@ -91,11 +94,16 @@ describe('Helm renders the pinned charts with our values', () => {
     }
     // vCluster's Chart.yaml carries a placeholder version; the release workflow sets it when publishing.
     expect(chartYaml(chartSource('vcluster')).name).toBe(CHARTS.vcluster.chart);
-    expect(readFileSync(join(chartSource('vcluster'), '../.github/workflows/release.yaml'), 'utf8')).toMatch(/helm cm-push --force --version="\$RELEASE_VERSION" --app-version="\$RELEASE_VERSION" chart/);
+    expect(readFileSync(join(chartSource('vcluster'), '../.github/workflows/release.yaml'), 'utf8')).toMatch(
+      /helm cm-push --force --version="\$RELEASE_VERSION" --app-version="\$RELEASE_VERSION" chart/,
+    );
   });
 
   it('the Helms are the pinned ones: the module tools/helm*/go.mod requires and the version the binary reports', () => {
-    for (const [helm, dir, pin] of [['helm-flux', 'tools/helm/flux', HELM_PINS.flux], ['helm', 'tools/helm', HELM_PINS.argocd]] as const) {
+    for (const [helm, dir, pin] of [
+      ['helm-flux', 'tools/helm/flux', HELM_PINS.flux],
+      ['helm', 'tools/helm', HELM_PINS.argocd],
+    ] as const) {
       expect(readFileSync(join(ROOT, dir, 'go.mod'), 'utf8')).toMatch(new RegExp(`^require ${pin.module.replaceAll('.', '\\.')} ${pin.version}$`, 'm'));
       expect(runTool(helm, ['version', '--template', '{{.Version}}']).stdout).toBe(pin.version);
     }
@@ -126,7 +134,9 @@ describe('Helm renders the pinned charts with our values', () => {
           const service = rest.join('.');
           expect(servicePorts(find(all, 'Service', service)), `${a}: Service ${service} with port ${port}`).toContain(Number(port));
           const sts = first.replace(/-<i>$/, '');
-          expect(podSpec(find(all, 'StatefulSet', sts) ?? {}) && (find(all, 'StatefulSet', sts)?.spec as { serviceName?: string }).serviceName, `${a}: StatefulSet ${sts} behind ${service}`).toBe(service);
+          expect(podSpec(find(all, 'StatefulSet', sts) ?? {}) && (find(all, 'StatefulSet', sts)?.spec as { serviceName?: string }).serviceName, `${a}: StatefulSet ${sts} behind ${service}`).toBe(
+            service,
+          );
         }
         for (const s of secrets) {
           const name = s.name.replaceAll('<component>', COMPONENT);
@@ -194,7 +204,7 @@ describe('Helm renders the pinned charts with our values', () => {
       ['redis', { architecture: 3 }, /architecture/],
       ['mongodb', { replicaCount: 'three' }, /replicaCount/],
       ['vcluster', { controlPlane: { distro: { k8s: { versions: 'v1.31.1' } } } }, /versions|additional/i],
-    ] as const)('%s: Helm checks values against the chart\'s values.schema.json (a wrong type or key fails the render)', (chart, values, message) => {
+    ] as const)("%s: Helm checks values against the chart's values.schema.json (a wrong type or key fails the render)", (chart, values, message) => {
       const r = helmTemplate(helm, charts.path(chart), 'x', NS, values);
       expect(r.code).not.toBe(0);
       expect(r.stderr).toMatch(/schema/i);

@@ -22,8 +22,7 @@ function essence(o: Obj) {
   delete rest.status;
   return { ...rest, name: (o.metadata as { name?: string } | undefined)?.name };
 }
-const byKindAndName = (a: { kind?: unknown; name?: string }, b: { kind?: unknown; name?: string }) =>
-  `${String(a.kind)}/${a.name}`.localeCompare(`${String(b.kind)}/${b.name}`);
+const byKindAndName = (a: { kind?: unknown; name?: string }, b: { kind?: unknown; name?: string }) => `${String(a.kind)}/${a.name}`.localeCompare(`${String(b.kind)}/${b.name}`);
 
 const EXAMPLES = readdirSync(join(ROOT, 'examples/oam')).filter((f) => f.endsWith('.yaml'));
 
@@ -33,7 +32,7 @@ describe('vela dry-run --offline and the suite render every OAM example alike', 
     defs = definitionsDir();
   });
 
-  it('covers every example: the seed\'s five and the PRD\'s', () => {
+  it("covers every example: the seed's five and the PRD's", () => {
     expect(EXAMPLES).toHaveLength(10);
   });
 
@@ -49,8 +48,14 @@ describe('vela dry-run --offline and the suite render every OAM example alike', 
     for (const c of ours.components) {
       const section = components.find((s) => s.name === c.name)!;
       const workload = section.objects.filter((o) => o.from === 'workload');
-      expect(workload.map((o) => essence(o.object)), `${f} ${c.name}: workload`).toEqual([essence(c.output)]);
-      const velaAux = section.objects.filter((o) => o.from !== 'workload').map((o) => essence(o.object)).sort(byKindAndName);
+      expect(
+        workload.map((o) => essence(o.object)),
+        `${f} ${c.name}: workload`,
+      ).toEqual([essence(c.output)]);
+      const velaAux = section.objects
+        .filter((o) => o.from !== 'workload')
+        .map((o) => essence(o.object))
+        .sort(byKindAndName);
       const ourAux = Object.values(c.outputs).map(essence).sort(byKindAndName);
       expect(velaAux, `${f} ${c.name}: outputs`).toEqual(ourAux);
     }

@@ -79,14 +79,22 @@ describe('event-driven-service ComponentDefinition (cue)', () => {
     expect(none.message).toEqual({ ok: true, value: 'waiting for the EventDrivenService to become Ready' });
 
     const failing = healthOf(def, {
-      status: { conditions: [{ type: 'Synced', status: 'False', message: 'cannot compose resources' }, { type: 'Ready', status: 'False' }] },
+      status: {
+        conditions: [
+          { type: 'Synced', status: 'False', message: 'cannot compose resources' },
+          { type: 'Ready', status: 'False' },
+        ],
+      },
     });
     expect(failing.isHealth).toEqual({ ok: true, value: false });
     expect(failing.message).toEqual({ ok: true, value: 'not synced: cannot compose resources' });
 
     const ready = healthOf(def, {
       status: {
-        conditions: [{ type: 'Synced', status: 'True' }, { type: 'Ready', status: 'True' }],
+        conditions: [
+          { type: 'Synced', status: 'True' },
+          { type: 'Ready', status: 'True' },
+        ],
         replicas: { desired: 3, ready: 3 },
         trigger: 'nats-jetstream stream S consumer c',
       },
@@ -98,7 +106,9 @@ describe('event-driven-service ComponentDefinition (cue)', () => {
 
 describe('KubeVela output → crossplane render', () => {
   let servers: ChildProcess[] = [];
-  beforeAll(async () => { servers = await startAll(); });
+  beforeAll(async () => {
+    servers = await startAll();
+  });
   afterAll(() => stopAll(servers));
 
   it('the claim the definition emits renders into the four resources', () => {
@@ -111,7 +121,11 @@ describe('KubeVela output → crossplane render', () => {
     const r = renderClaim(file);
     expect(r.code).toBe(0);
     expect(docs(r.stdout).map((d) => `${d.kind}/${d.metadata?.namespace ?? ''}`)).toEqual([
-      'XEventDrivenService/', 'Deployment/team-b', 'ScaledObject/team-b', 'Service/team-b', 'ServiceAccount/team-b',
+      'XEventDrivenService/',
+      'Deployment/team-b',
+      'ScaledObject/team-b',
+      'Service/team-b',
+      'ServiceAccount/team-b',
     ]);
   });
 });

@@ -23,10 +23,14 @@ beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mosquitto-'));
   // Run as root, mosquitto drops to its own user: let it read and write here.
   chmodSync(dir, 0o777);
-  writeFileSync(join(dir, 'passwords'), passwordFile([
-    { username: 'platform', password: 'platform-secret-1' },
-    { username: 'device1', password: 'device-secret-2' },
-  ]), { mode: 0o644 });
+  writeFileSync(
+    join(dir, 'passwords'),
+    passwordFile([
+      { username: 'platform', password: 'platform-secret-1' },
+      { username: 'device1', password: 'device-secret-2' },
+    ]),
+    { mode: 0o644 },
+  );
   // The generated configuration, pointed at a loopback test port and this folder.
   const conf = mosquittoConf({ websockets: false, persistence: true })
     .replace(`listener ${MQTT_PORT}`, `listener ${PORT} 127.0.0.1`)

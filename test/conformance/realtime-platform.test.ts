@@ -22,18 +22,22 @@ import { docs } from '../support/yaml.js';
 const EX = join(ROOT, 'examples/realtime-platform');
 const REQUIRED = join(EX, 'required.yaml');
 let servers: ChildProcess[] = [];
-beforeAll(async () => { servers = await startAll(); });
+beforeAll(async () => {
+  servers = await startAll();
+});
 afterAll(() => stopAll(servers));
 
 /** What the cluster would report after applying a render's output, every workload ready. */
 function observedFile(rendered: KubeObject[]): string {
-  const objects = rendered.filter((o) => o.kind !== 'XRealtimePlatform' && o.kind !== 'Result').map((o) => {
-    const obj = structuredClone(o);
-    if (obj.kind === 'StatefulSet') obj.status = { replicas: 1, readyReplicas: 1 };
-    if (obj.kind === 'Deployment') obj.status = { conditions: [{ type: 'Available', status: 'True' }] };
-    if (obj.kind === 'Job') obj.status = { conditions: [{ type: 'Complete', status: 'True' }] };
-    return obj;
-  });
+  const objects = rendered
+    .filter((o) => o.kind !== 'XRealtimePlatform' && o.kind !== 'Result')
+    .map((o) => {
+      const obj = structuredClone(o);
+      if (obj.kind === 'StatefulSet') obj.status = { replicas: 1, readyReplicas: 1 };
+      if (obj.kind === 'Deployment') obj.status = { conditions: [{ type: 'Available', status: 'True' }] };
+      if (obj.kind === 'Job') obj.status = { conditions: [{ type: 'Complete', status: 'True' }] };
+      return obj;
+    });
   const file = join(mkdtempSync(join(tmpdir(), 'observed-')), 'observed.yaml');
   writeFileSync(file, objects.map((o) => stringify(o)).join('---\n'));
   return file;
@@ -48,10 +52,19 @@ describe('crossplane render: realtime-platform', () => {
     expect(r.stderr).toBe('');
     const out = docs(r.stdout);
     const names = out.map((o) => `${o.kind}/${o.metadata?.name}`);
-    expect(names).toEqual(expect.arrayContaining([
-      'Namespace/health-data-realtime', 'StatefulSet/postgres', 'StatefulSet/kafka', 'StatefulSet/mqtt', 'Deployment/lenses-hq',
-      'Deployment/lenses-agent', 'Deployment/metabase', 'Gateway/health-data-gateway', 'Secret/health-data-lenses-secret',
-    ]));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'Namespace/health-data-realtime',
+        'StatefulSet/postgres',
+        'StatefulSet/kafka',
+        'StatefulSet/mqtt',
+        'Deployment/lenses-hq',
+        'Deployment/lenses-agent',
+        'Deployment/metabase',
+        'Gateway/health-data-gateway',
+        'Secret/health-data-lenses-secret',
+      ]),
+    );
     const connection = (pattern: RegExp, ns: string) => out.filter((o) => o.kind === 'Secret' && pattern.test(o.metadata!.name!) && o.metadata!.namespace === ns);
     expect(connection(/^health-data-(mqtt|kafka|db|metabase|lenses)-secret$/, 'health')).toHaveLength(5);
     expect(connection(/^health-data-(mqtt|kafka|db|metabase|lenses)-connection$/, 'health-data-realtime')).toHaveLength(5);
@@ -94,7 +107,10 @@ describe('realtime-platform ComponentDefinition (cue)', () => {
   });
 
   it('runs the real-time service as a Knative Service wired to the platform Secrets', () => {
-    const svc = cueExport([def.template, vcontext('health-pipeline', 'health'), 'parameter: {name: "health-data", lenses: enabled: false, scaling: {minReplicas: 2, maxReplicas: 4}}'], 'outputs.service');
+    const svc = cueExport(
+      [def.template, vcontext('health-pipeline', 'health'), 'parameter: {name: "health-data", lenses: enabled: false, scaling: {minReplicas: 2, maxReplicas: 4}}'],
+      'outputs.service',
+    );
     if (!svc.ok) throw new Error(svc.error);
     expect(svc.value).toMatchObject({
       apiVersion: 'serving.knative.dev/v1',
@@ -136,4 +152,3 @@ describe('realtime-platform ComponentDefinition (cue)', () => {
     expect(healthOf(def, {}).isHealth).toEqual({ ok: true, value: false });
   });
 });
-

@@ -68,25 +68,28 @@ const call = (client: grpc.Client, req: RunFunctionRequest) => runFunction(clien
 
 const pem = (name: string) => readFileSync(join(certs, name));
 /** Client credentials trusting the function's CA, presenting `name`.crt/.key when given (as Crossplane does). */
-const clientTls = (name?: string) =>
-  name ? grpc.credentials.createSsl(pem('ca.crt'), pem(`${name}.key`), pem(`${name}.crt`)) : grpc.credentials.createSsl(pem('ca.crt'));
+const clientTls = (name?: string) => (name ? grpc.credentials.createSsl(pem('ca.crt'), pem(`${name}.key`), pem(`${name}.crt`)) : grpc.credentials.createSsl(pem('ca.crt')));
 
 const example = (path: string) => requestFor(parse(readFileSync(join(ROOT, path), 'utf8')) as KubeObject);
 
 describe('mutual TLS with the certificates Crossplane mounts', () => {
   let server: Awaited<ReturnType<typeof startTls>>;
-  beforeAll(async () => { server = await startTls('event-driven-service', 19461); });
-  afterAll(() => { server.child.kill('SIGTERM'); });
+  beforeAll(async () => {
+    server = await startTls('event-driven-service', 19461);
+  });
+  afterAll(() => {
+    server.child.kill('SIGTERM');
+  });
   const claim = 'examples/event-driven-service/claim.yaml';
   const refused = (reason: string) => ({ code: grpc.status.UNAUTHENTICATED, details: `client certificate refused: ${reason}` });
 
-  it('precondition: OpenSSL itself refuses the certificate like Crossplane v2.2.1\'s as self-signed (error 18)', () => {
+  it("precondition: OpenSSL itself refuses the certificate like Crossplane v2.2.1's as self-signed (error 18)", () => {
     const r = spawnSync('openssl', ['verify', '-CAfile', 'ca.crt', 'client.crt'], { cwd: certs, encoding: 'utf8' });
     expect(r.status).not.toBe(0);
     expect(r.stdout + r.stderr).toContain('error 18 at 0 depth lookup: self-signed certificate');
   });
 
-  it('a client presenting a certificate like Crossplane v2.2.1\'s (the CA\'s subject, no key identifiers) gets a response', async () => {
+  it("a client presenting a certificate like Crossplane v2.2.1's (the CA's subject, no key identifiers) gets a response", async () => {
     const client = functionClient('localhost:19461', clientTls('client'));
     const rsp = await call(client, example(claim));
     expect(Object.keys(rsp.desired?.resources ?? {}).sort()).toEqual(['deployment', 'scaledobject', 'service', 'serviceaccount']);
@@ -165,7 +168,10 @@ describe('graceful shutdown on SIGTERM', () => {
     const calls = Array.from({ length: 40 }, () =>
       call(client, req).then((r) => {
         if (signalled) afterSignal++;
-        else { signalled = true; child.kill('SIGTERM'); }
+        else {
+          signalled = true;
+          child.kill('SIGTERM');
+        }
         return r;
       }),
     );

@@ -51,7 +51,11 @@ const EXAMPLES = join(ROOT, 'examples');
 async function renderedExamples(): Promise<{ file: string; nodes: Node[] }[]> {
   const files = readdirSync(join(EXAMPLES, 'oam')).map((f) => join(EXAMPLES, 'oam', f));
   for (const dir of readdirSync(EXAMPLES, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== 'oam')) {
-    files.push(...readdirSync(join(EXAMPLES, dir.name)).filter((f) => /^claim.*\.yaml$/.test(f)).map((f) => join(EXAMPLES, dir.name, f)));
+    files.push(
+      ...readdirSync(join(EXAMPLES, dir.name))
+        .filter((f) => /^claim.*\.yaml$/.test(f))
+        .map((f) => join(EXAMPLES, dir.name, f)),
+    );
   }
   const out = [];
   for (const file of files.sort()) {
@@ -64,7 +68,7 @@ async function renderedExamples(): Promise<{ file: string; nodes: Node[] }[]> {
 }
 
 describe('kwok Stages (harness/controlplane/stages)', () => {
-  it('every file holds only kwok v1alpha1 Stages, read by kwok\'s own loader (unknown fields refused)', () => {
+  it("every file holds only kwok v1alpha1 Stages, read by kwok's own loader (unknown fields refused)", () => {
     expect(stageFiles().length).toBeGreaterThan(0);
     expect(stagecheck([])).toEqual([]);
     // The check itself refuses what kwok would silently drop.
@@ -80,7 +84,7 @@ describe('kwok Stages (harness/controlplane/stages)', () => {
     }
   });
 
-  it('every Stage validates against kwok\'s Stage CRD (sigs.k8s.io/kwok v0.8.0 kustomize/crd/bases)', () => {
+  it("every Stage validates against kwok's Stage CRD (sigs.k8s.io/kwok v0.8.0 kustomize/crd/bases)", () => {
     const mod = spawnSync('go', ['list', '-m', '-f', '{{.Dir}}', 'sigs.k8s.io/kwok'], { cwd: join(ROOT, 'tools/kwok'), encoding: 'utf8' });
     expect(mod.status, mod.stderr).toBe(0);
     const crd = join(mod.stdout.trim(), 'kustomize/crd/bases/kwok.x-k8s.io_stages.yaml');
@@ -101,7 +105,7 @@ describe('kwok Stages (harness/controlplane/stages)', () => {
     expect([...staged, ...Object.keys(NOT_STAGED)].filter((k) => !kinds.has(k))).toEqual([]);
   });
 
-  it('every Stage\'s resourceRef is served by a CRD the plane installs (kwok refuses to start otherwise)', () => {
+  it("every Stage's resourceRef is served by a CRD the plane installs (kwok refuses to start otherwise)", () => {
     const crds = planeCrds();
     for (const s of stages()) {
       const [group, version] = s.apiVersion.split('/');
@@ -111,7 +115,7 @@ describe('kwok Stages (harness/controlplane/stages)', () => {
     expect(new Set(stages().map((s) => s.name)).size).toBe(stages().length);
   });
 
-  it('the examples\' objects of staged kinds reach the status their readers wait for, once, through kwok\'s Stage code', async () => {
+  it("the examples' objects of staged kinds reach the status their readers wait for, once, through kwok's Stage code", async () => {
     const objects = (await renderedExamples()).flatMap((e) => e.nodes.map((n) => ({ file: e.file, object: n.object }))).filter((x) => isStaged(x.object));
     const results = stagecheck(objects.map((x, i) => asCreated(x.object, i)));
     const seen = new Set<string>();
@@ -159,7 +163,7 @@ describe('kwok Stages (harness/controlplane/stages)', () => {
     for (const [k, v] of Object.entries(outputs)) expect(Buffer.from(conn.data[k], 'base64').toString(), k).toBe(v);
   });
 
-  it('the OAM components whose objects are staged are healthy by their own health policy (vela-core\'s code)', () => {
+  it("the OAM components whose objects are staged are healthy by their own health policy (vela-core's code)", () => {
     const checked: string[] = [];
     for (const f of readdirSync(join(EXAMPLES, 'oam'))) {
       const app = parseDocuments(readFileSync(join(EXAMPLES, 'oam', f), 'utf8'), f)[0] as unknown as AppFile & { spec: { components: { name: string; properties?: unknown }[] } };
@@ -179,6 +183,8 @@ describe('kwok Stages (harness/controlplane/stages)', () => {
         checked.push(c.type);
       }
     }
-    expect(new Set(checked)).toEqual(new Set(['auth0-idp', 'aws-apigateway', 'kafka', 'karpenter-nodepool', 'knative-webservice', 'mongodb', 'neon-postgres', 'rasa-chatbot', 'redis', 'snowflake-datawarehouse', 'tfjob']));
+    expect(new Set(checked)).toEqual(
+      new Set(['auth0-idp', 'aws-apigateway', 'kafka', 'karpenter-nodepool', 'knative-webservice', 'mongodb', 'neon-postgres', 'rasa-chatbot', 'redis', 'snowflake-datawarehouse', 'tfjob']),
+    );
   });
 });

@@ -44,7 +44,11 @@ function names(exprs: string[], bound: Record<string, string>): string[] {
     return parts.every((p) => p !== undefined) ? [parts.join('')] : [];
   });
 }
-const listItems = (body: string) => body.split(',').map((s) => s.trim()).filter(Boolean);
+const listItems = (body: string) =>
+  body
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /** The DNS names the pinned vCluster puts in its serving certificate, for a release in a namespace, with the values' extra SANs. */
 function servingCertificateNames(release: string, namespace: string, extraSANs: string[]): string[] {
@@ -67,7 +71,7 @@ async function vclusterValues(spec: object) {
 }
 
 describe(`vCluster ${CHARTS.vcluster.version}: facts from its source`, () => {
-  it('the serving certificate covers the host name of the exported kubeconfig\'s server', async () => {
+  it("the serving certificate covers the host name of the exported kubeconfig's server", async () => {
     const hr = (await vclusterValues({})).vcluster;
     const ns = hr.metadata.namespace;
     const host = new URL(hr.spec.values.exportKubeConfig.server as string).hostname;
@@ -83,7 +87,9 @@ describe(`vCluster ${CHARTS.vcluster.version}: facts from its source`, () => {
     expect(source('cmd/vcluster/cmd/start.go')).toMatch(/config\.ParseConfig\(options\.Config, os\.Getenv\("VCLUSTER_NAME"\)/);
     expect(source('pkg/config/parse.go')).toMatch(/ControlPlaneService: name,/);
     // GetRemoteClient returns (…, ControlPlaneService) as the workload service.
-    expect(goFunc(source('pkg/pro/remote.go'), /var GetRemoteClient = func/)).toMatch(/return inClusterConfig, currentNamespace, vConfig\.ControlPlaneService, inClusterConfig, currentNamespace, vConfig\.ControlPlaneService, nil/);
+    expect(goFunc(source('pkg/pro/remote.go'), /var GetRemoteClient = func/)).toMatch(
+      /return inClusterConfig, currentNamespace, vConfig\.ControlPlaneService, inClusterConfig, currentNamespace, vConfig\.ControlPlaneService, nil/,
+    );
     expect(source('pkg/server/cert/syncer.go')).toMatch(/serviceName:\s+ctx\.Config\.WorkloadService,/);
     expect(source('chart/templates/statefulset.yaml')).toMatch(/- name: VCLUSTER_NAME\s+value: "\{\{ \.Release\.Name \}\}"/);
     expect(source('chart/templates/service.yaml')).toMatch(/name: \{\{ \.Release\.Name \}\}/);
@@ -101,7 +107,10 @@ describe(`vCluster ${CHARTS.vcluster.version}: facts from its source`, () => {
     expect(mapKeys('K8SSchedulerVersionMap')).toEqual(supported);
     expect(supported).toEqual([...VCLUSTER_FACTS.kubernetesVersions.versions].sort());
     const offered = [...K8S_VERSIONS];
-    expect(offered.filter((v) => !supported.includes(v)), `offered ${offered.join(', ')}; ${CHARTS.vcluster.version} supports ${supported.join(', ')}`).toEqual([]);
+    expect(
+      offered.filter((v) => !supported.includes(v)),
+      `offered ${offered.join(', ')}; ${CHARTS.vcluster.version} supports ${supported.join(', ')}`,
+    ).toEqual([]);
     const dflt = VClusterSpec.properties.kubernetes.properties.version.default as string;
     expect(supported).toContain(dflt);
     // The image run for each version is of that minor.
@@ -118,7 +127,7 @@ describe(`vCluster ${CHARTS.vcluster.version}: facts from its source`, () => {
   it('the chart keeps its own default tag unless controlPlane.distro.k8s.version is set, so the function sets that key', async () => {
     const tpl = source('chart/templates/_init-containers.tpl');
     const dflt = /\{\{- \$defaultTag := "(v[0-9.]+)" -\}\}/.exec(tpl)?.[1];
-    expect(dflt, 'the chart\'s default tag').toBeDefined();
+    expect(dflt, "the chart's default tag").toBeDefined();
     // A tag equal to the default is replaced by the host's version (Capabilities.KubeVersion) unless `version` is set.
     expect(tpl).toMatch(/include "vcluster\.k8s\.capabilities\.version"/);
     const values = (await vclusterValues({ kubernetes: { version: '1.31' } })).vcluster.spec.values;

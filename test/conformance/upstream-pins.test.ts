@@ -35,9 +35,7 @@ function unknownKeys(ours: unknown, theirs: unknown, path = ''): string[] {
   if (isObj(ours)) {
     if (!isObj(theirs)) return theirs === undefined || theirs === null ? [] : [`${path}: an object where the chart has ${typeof theirs}`];
     if (Object.keys(theirs).length === 0) return [];
-    return Object.entries(ours).flatMap(([k, v]) =>
-      k in theirs ? unknownKeys(v, theirs[k], path ? `${path}.${k}` : k) : [`${path ? `${path}.` : ''}${k}: not in the chart's values.yaml`],
-    );
+    return Object.entries(ours).flatMap(([k, v]) => (k in theirs ? unknownKeys(v, theirs[k], path ? `${path}.${k}` : k) : [`${path ? `${path}.` : ''}${k}: not in the chart's values.yaml`]));
   }
   if (Array.isArray(ours)) {
     if (!Array.isArray(theirs)) return theirs === undefined || theirs === null ? [] : [`${path}: a list where the chart has ${typeof theirs}`];
@@ -51,7 +49,10 @@ const at = (o: unknown, path: string): unknown => path.split('.').reduce<unknown
 
 /** Minimal and full parameters of the Bitnami-based definitions (each option on). */
 const BITNAMI_PARAMS: Record<keyof typeof BITNAMI_LEGACY_IMAGES, Obj[]> = {
-  kafka: [{}, { replicas: 3, storageSize: '20Gi', topics: [{ name: 'orders', partitions: 6, replicationFactor: 3 }], metrics: true, resources: { cpu: '1', memory: '2Gi', cpuLimit: '2', memoryLimit: '4Gi' } }],
+  kafka: [
+    {},
+    { replicas: 3, storageSize: '20Gi', topics: [{ name: 'orders', partitions: 6, replicationFactor: 3 }], metrics: true, resources: { cpu: '1', memory: '2Gi', cpuLimit: '2', memoryLimit: '4Gi' } },
+  ],
   redis: [{}, { replicas: 2, storageSize: '4Gi', persistence: false, password: { secretName: 'redis-auth', key: 'pw' }, metrics: true }],
   mongodb: [
     { database: 'catalog' },
@@ -72,7 +73,7 @@ describe('Bitnami charts: every values key the definitions set exists at the pin
       expect(at(out, 'spec.chart.spec')).toMatchObject({ chart: pin.chart, version: pin.version, sourceRef: { kind: 'HelmRepository', name: pin.repository } });
     });
 
-    it.each(BITNAMI_PARAMS[chart].map((p, i) => [i ? 'full' : 'minimal', p] as const))('%s parameters: known keys, the chart\'s types, its values.schema.json', (_l, params) => {
+    it.each(BITNAMI_PARAMS[chart].map((p, i) => [i ? 'full' : 'minimal', p] as const))("%s parameters: known keys, the chart's types, its values.schema.json", (_l, params) => {
       const values = at(evaluate(definition('component', chart), params, vcontext('c', 'ns', 'app')).output, 'spec.values') as Obj;
       expect(unknownKeys(values, upstream())).toEqual([]);
       const schemaFile = join(dir, 'values.schema.json');
@@ -83,7 +84,7 @@ describe('Bitnami charts: every values key the definitions set exists at the pin
       }
     });
 
-    it('every image is the chart\'s own image and tag, from bitnamilegacy, with the charts\' insecure-images switch', () => {
+    it("every image is the chart's own image and tag, from bitnamilegacy, with the charts' insecure-images switch", () => {
       const values = at(evaluate(definition('component', chart), BITNAMI_PARAMS[chart][0], vcontext('c', 'ns', 'app')).output, 'spec.values') as Obj;
       expect(at(values, 'global.security.allowInsecureImages')).toBe(true);
       expect(at(upstream(), 'global.security.allowInsecureImages')).toBe(false); // the key exists at this version
@@ -104,9 +105,11 @@ describe('Bitnami charts: every values key the definitions set exists at the pin
     });
   });
 
-  it('the charts come from Bitnami\'s OCI registry through a Flux HelmRepository of type oci', () => {
+  it("the charts come from Bitnami's OCI registry through a Flux HelmRepository of type oci", () => {
     expect(CHART_REPOSITORIES.bitnami).toMatchObject({ url: 'oci://registry-1.docker.io/bitnamicharts', type: 'oci' });
-    const sources = readFileSync(join(ROOT, 'install/flux-sources.yaml'), 'utf8').split(/^---$/m).map((d) => parse(d) as Obj);
+    const sources = readFileSync(join(ROOT, 'install/flux-sources.yaml'), 'utf8')
+      .split(/^---$/m)
+      .map((d) => parse(d) as Obj);
     expect(sources.find((s) => at(s, 'metadata.name') === 'bitnami')?.spec).toEqual({ interval: '1h', type: 'oci', url: 'oci://registry-1.docker.io/bitnamicharts' });
   });
 });
@@ -218,7 +221,7 @@ describe('packages and images', () => {
 });
 
 describe('Lenses (release 6.1)', () => {
-  it('the agent\'s storage settings are the documented lenses.storage.postgres keys', async () => {
+  it("the agent's storage settings are the documented lenses.storage.postgres keys", async () => {
     const claim = parse(readFileSync(join(ROOT, 'examples/realtime-platform/claim.yaml'), 'utf8')) as KubeObject;
     const cluster = parseAllDocuments(readFileSync(join(ROOT, 'examples/realtime-platform/required.yaml'), 'utf8')).map((d) => d.toJS() as KubeObject);
     const agent = desired((await settle(realtimePlatform, claim, cluster)).rsp)['lenses-agent'] as { spec: { template: { spec: { containers: { image: string; env: { name: string }[] }[] } } } };
@@ -230,7 +233,10 @@ describe('Lenses (release 6.1)', () => {
     // docs.lenses.io/latest/devx/6.2/deployment/configuration/agent/database (host, port,
     // username, password, database; schema optional).
     const POSTGRES_KEYS = ['host', 'port', 'username', 'password', 'database', 'schema'];
-    const storage = c.env.map((e) => e.name).filter((n) => n.startsWith('LENSES_STORAGE_')).map((n) => n.toLowerCase().replace(/_/g, '.'));
+    const storage = c.env
+      .map((e) => e.name)
+      .filter((n) => n.startsWith('LENSES_STORAGE_'))
+      .map((n) => n.toLowerCase().replace(/_/g, '.'));
     expect(storage.sort()).toEqual(['host', 'port', 'username', 'password', 'database'].map((k) => `lenses.storage.postgres.${k}`).sort());
     for (const key of storage) expect(POSTGRES_KEYS).toContain(key.replace('lenses.storage.postgres.', ''));
   });

@@ -11,7 +11,9 @@ import { docs, readYaml } from '../support/yaml.js';
 
 const EX = join(ROOT, 'examples/vcluster');
 let servers: ChildProcess[] = [];
-beforeAll(async () => { servers = await startAll(); });
+beforeAll(async () => {
+  servers = await startAll();
+});
 afterAll(() => stopAll(servers));
 
 describe('crossplane render: vcluster', () => {
@@ -19,9 +21,16 @@ describe('crossplane render: vcluster', () => {
     const r = renderClaim(join(EX, 'claim.yaml'));
     expect(r.stderr).toBe('');
     const names = docs(r.stdout).map((o) => `${o.kind}/${o.metadata?.name}`);
-    expect(names).toEqual(expect.arrayContaining([
-      'Namespace/vcluster-team-viz-architecture-visualization', 'HelmRelease/vcluster', 'HelmRelease/istio-base', 'HelmRelease/istiod', 'HelmRelease/knative-operator', 'HelmRelease/observability',
-    ]));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'Namespace/vcluster-team-viz-architecture-visualization',
+        'HelmRelease/vcluster',
+        'HelmRelease/istio-base',
+        'HelmRelease/istiod',
+        'HelmRelease/knative-operator',
+        'HelmRelease/observability',
+      ]),
+    );
     expect(names).not.toContain('HelmRelease/argocd');
   });
 });

@@ -41,7 +41,9 @@ export function render(claim: KubeObject, required?: string, observed?: KubeObje
   }
   const r = renderClaim(file, { required, observed: observedFile });
   if (r.code !== 0) return { objects: [], statusFields: [], fatal: r.stderr.trim() };
-  const docs = parseAllDocuments(r.stdout).map((d) => d.toJSON() as KubeObject).filter(Boolean);
+  const docs = parseAllDocuments(r.stdout)
+    .map((d) => d.toJSON() as KubeObject)
+    .filter(Boolean);
   const [xr, ...rest] = docs;
   const composed = rest.filter((d) => d.metadata?.annotations?.['crossplane.io/composition-resource-name']);
   return {
@@ -52,7 +54,9 @@ export function render(claim: KubeObject, required?: string, observed?: KubeObje
       name: d.metadata!.name!,
       resource: d.metadata!.annotations!['crossplane.io/composition-resource-name'],
     })),
-    statusFields: Object.keys((xr.status as object | undefined) ?? {}).filter((k) => k !== 'conditions').sort(),
+    statusFields: Object.keys((xr.status as object | undefined) ?? {})
+      .filter((k) => k !== 'conditions')
+      .sort(),
   };
 }
 

@@ -49,20 +49,27 @@ const summary = (a: ArgoApp) =>
 
 /** The named Applications that are not Synced and Healthy (at `revision` when given), with their state; '' when all are. */
 function notYet(apps: ArgoApp[], names: string[], revision?: string): string {
-  return names.flatMap((n) => {
-    const a = apps.find((x) => x.metadata.name === n);
-    if (!a) return [`${n}: not created`];
-    const ok = a.status?.sync?.status === 'Synced' && a.status?.health?.status === 'Healthy' && (!revision || !a.spec.source.path || a.status.sync.revision === revision);
-    return ok ? [] : [summary(a)];
-  }).join('; ');
+  return names
+    .flatMap((n) => {
+      const a = apps.find((x) => x.metadata.name === n);
+      if (!a) return [`${n}: not created`];
+      const ok = a.status?.sync?.status === 'Synced' && a.status?.health?.status === 'Healthy' && (!revision || !a.spec.source.path || a.status.sync.revision === revision);
+      return ok ? [] : [summary(a)];
+    })
+    .join('; ');
 }
 
 /** Wait until every named Application is Synced and Healthy (at `revision` when given); what is not, in the error. */
 async function untilSyncedHealthy(names: string[], what: string, revision?: string, timeoutMs = CONVERGE): Promise<void> {
-  await waitFor(what, async () => {
-    const seen = notYet(await argo.applications(), names, revision);
-    return { done: seen === '', seen };
-  }, timeoutMs, 1_000);
+  await waitFor(
+    what,
+    async () => {
+      const seen = notYet(await argo.applications(), names, revision);
+      return { done: seen === '', seen };
+    },
+    timeoutMs,
+    1_000,
+  );
 }
 
 /** Push a commit, then do what ArgoCD's Git webhook handler does: a normal refresh of every Application of that repository. */
@@ -76,8 +83,15 @@ async function commit(message: string, change: (dir: string) => void): Promise<{
 
 const edit = (dir: string, file: string, fn: (docs: KubeObject[]) => KubeObject[]) => {
   const path = join(dir, file);
-  const docs = parseAllDocuments(readFileSync(path, 'utf8')).map((d) => d.toJSON() as KubeObject).filter(Boolean);
-  writeFileSync(path, fn(docs).map((d) => stringify(d)).join('---\n'));
+  const docs = parseAllDocuments(readFileSync(path, 'utf8'))
+    .map((d) => d.toJSON() as KubeObject)
+    .filter(Boolean);
+  writeFileSync(
+    path,
+    fn(docs)
+      .map((d) => stringify(d))
+      .join('---\n'),
+  );
 };
 
 /** A Kubernetes quantity as a number: the API server stores 4000m as 4 (canonical form). */
@@ -124,7 +138,9 @@ beforeAll(async () => {
   for (const c of CHILDREN.filter((x) => x.source?.path.startsWith('examples/'))) {
     const file = join(ROOT, c.source!.path, 'required.yaml');
     if (!existsSync(file)) continue;
-    const docs = parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJSON() as KubeObject).filter(Boolean);
+    const docs = parseAllDocuments(readFileSync(file, 'utf8'))
+      .map((d) => d.toJSON() as KubeObject)
+      .filter(Boolean);
     const namespaces = [...new Set(docs.map((d) => d.metadata?.namespace).filter((n): n is string => !!n))];
     await plane.kubectl.apply([...namespaces.map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })), ...docs]);
     log(`as the operator would: ${docs.map((d) => `${d.kind} ${d.metadata?.namespace}/${d.metadata?.name}`).join(', ')} (${c.source!.path}/required.yaml)`);
@@ -143,38 +159,51 @@ afterAll(async () => {
 }, 120_000);
 
 describe('e2e-local: ArgoCD syncs this repository into the plane', () => {
-  step('the app-of-apps: every Application Synced and Healthy, each wave created only after the one before is Healthy', async () => {
-    // Watch the bring-up: when each child appears, is Synced, is Healthy (1 s resolution).
-    await waitFor('every Application of the app-of-apps Synced and Healthy', async () => {
-      const apps = await argo.applications();
-      const now = (Date.now() - t0) / 1000;
-      for (const a of apps) {
-        const b = bringUp[a.metadata.name];
-        if (!b) continue;
-        const at = (ts?: string) => (ts ? (Date.parse(ts) - t0) / 1000 : 0);
-        b.created ??= at(a.metadata.creationTimestamp);
-        if (a.status?.sync?.status === 'Synced') b.synced ??= now;
-        if (a.status?.health?.status === 'Healthy' && a.status?.sync?.status === 'Synced' && !a.status.operationState?.phase?.startsWith('Running')) {
-          b.healthy ??= now;
-          // When the controller itself wrote it: the later of its health turning Healthy and its sync finishing.
-          b.ready ??= Math.max(at(a.status.health.lastTransitionTime), at(a.status.operationState?.finishedAt));
+  step(
+    'the app-of-apps: every Application Synced and Healthy, each wave created only after the one before is Healthy',
+    async () => {
+      // Watch the bring-up: when each child appears, is Synced, is Healthy (1 s resolution).
+      await waitFor(
+        'every Application of the app-of-apps Synced and Healthy',
+        async () => {
+          const apps = await argo.applications();
+          const now = (Date.now() - t0) / 1000;
+          for (const a of apps) {
+            const b = bringUp[a.metadata.name];
+            if (!b) continue;
+            const at = (ts?: string) => (ts ? (Date.parse(ts) - t0) / 1000 : 0);
+            b.created ??= at(a.metadata.creationTimestamp);
+            if (a.status?.sync?.status === 'Synced') b.synced ??= now;
+            if (a.status?.health?.status === 'Healthy' && a.status?.sync?.status === 'Synced' && !a.status.operationState?.phase?.startsWith('Running')) {
+              b.healthy ??= now;
+              // When the controller itself wrote it: the later of its health turning Healthy and its sync finishing.
+              b.ready ??= Math.max(at(a.status.health.lastTransitionTime), at(a.status.operationState?.finishedAt));
+            }
+          }
+          const seen = notYet(apps, allApps());
+          return { done: seen === '', seen };
+        },
+        2 * CONVERGE,
+        1_000,
+      ).finally(() => log(`waves as ArgoCD applied them (seconds after the root Application was applied):\n${waveTable()}`));
+      // All from the API server's timestamps (1 s resolution): a wave's Applications were created no
+      // earlier than the last of the previous wave turned Healthy with its sync finished.
+      const waves = [...new Set(CHILDREN.map((c) => c.wave))].sort((a, b) => a - b);
+      for (let i = 1; i < waves.length; i++) {
+        const prevReady = Math.max(
+          ...Object.values(bringUp)
+            .filter((b) => b.wave === waves[i - 1])
+            .map((b) => b.ready!),
+        );
+        for (const [n, b] of Object.entries(bringUp).filter(([, b]) => b.wave === waves[i])) {
+          expect(b.created!, `${n} (wave ${waves[i]}) created before wave ${waves[i - 1]} was Healthy and synced (${prevReady} s)`).toBeGreaterThanOrEqual(prevReady);
         }
       }
-      const seen = notYet(apps, allApps());
-      return { done: seen === '', seen };
-    }, 2 * CONVERGE, 1_000).finally(() => log(`waves as ArgoCD applied them (seconds after the root Application was applied):\n${waveTable()}`));
-    // All from the API server's timestamps (1 s resolution): a wave's Applications were created no
-    // earlier than the last of the previous wave turned Healthy with its sync finished.
-    const waves = [...new Set(CHILDREN.map((c) => c.wave))].sort((a, b) => a - b);
-    for (let i = 1; i < waves.length; i++) {
-      const prevReady = Math.max(...Object.values(bringUp).filter((b) => b.wave === waves[i - 1]).map((b) => b.ready!));
-      for (const [n, b] of Object.entries(bringUp).filter(([, b]) => b.wave === waves[i])) {
-        expect(b.created!, `${n} (wave ${waves[i]}) created before wave ${waves[i - 1]} was Healthy and synced (${prevReady} s)`).toBeGreaterThanOrEqual(prevReady);
-      }
-    }
-  }, 2 * CONVERGE + 60_000);
+    },
+    2 * CONVERGE + 60_000,
+  );
 
-  step('the children follow the root\'s repoURL; the controller charts come from the mirror', async () => {
+  step("the children follow the root's repoURL; the controller charts come from the mirror", async () => {
     const apps = await argo.applications();
     for (const c of CHILDREN) {
       const a = apps.find((x) => x.metadata.name === c.name)!;
@@ -182,37 +211,58 @@ describe('e2e-local: ArgoCD syncs this repository into the plane', () => {
     }
   });
 
-  step('no perpetual diff: three hard refreshes, every Application stays Synced', async () => {
-    for (let round = 1; round <= 3; round++) {
-      const before = new Map((await argo.applications()).map((a) => [a.metadata.name, a.status?.reconciledAt ?? '']));
-      for (const n of allApps()) await argo.refresh(n, 'hard');
-      await waitFor(`hard refresh ${round} of every Application`, async () => {
-        // The controller removes the annotation once it has compared again.
-        const pending = (await argo.applications()).filter((a) => a.metadata.annotations?.['argocd.argoproj.io/refresh'] || a.status?.reconciledAt === before.get(a.metadata.name));
-        return { done: pending.length === 0, seen: `still refreshing: ${pending.map((a) => a.metadata.name).join(', ')}` };
-      }, CONVERGE, 1_000);
-      const apps = await argo.applications();
-      for (const a of apps) {
-        expect(a.status?.sync?.status, `round ${round}: ${summary(a)}; out of sync: ${(a.status?.resources ?? []).filter((r) => r.status !== 'Synced').map((r) => `${r.kind} ${r.namespace ?? ''}/${r.name}`).join(', ')}`).toBe('Synced');
+  step(
+    'no perpetual diff: three hard refreshes, every Application stays Synced',
+    async () => {
+      for (let round = 1; round <= 3; round++) {
+        const before = new Map((await argo.applications()).map((a) => [a.metadata.name, a.status?.reconciledAt ?? '']));
+        for (const n of allApps()) await argo.refresh(n, 'hard');
+        await waitFor(
+          `hard refresh ${round} of every Application`,
+          async () => {
+            // The controller removes the annotation once it has compared again.
+            const pending = (await argo.applications()).filter((a) => a.metadata.annotations?.['argocd.argoproj.io/refresh'] || a.status?.reconciledAt === before.get(a.metadata.name));
+            return { done: pending.length === 0, seen: `still refreshing: ${pending.map((a) => a.metadata.name).join(', ')}` };
+          },
+          CONVERGE,
+          1_000,
+        );
+        const apps = await argo.applications();
+        for (const a of apps) {
+          expect(
+            a.status?.sync?.status,
+            `round ${round}: ${summary(a)}; out of sync: ${(a.status?.resources ?? [])
+              .filter((r) => r.status !== 'Synced')
+              .map((r) => `${r.kind} ${r.namespace ?? ''}/${r.name}`)
+              .join(', ')}`,
+          ).toBe('Synced');
+        }
+        log(`hard refresh ${round}: all ${apps.length} Applications Synced`);
       }
-      log(`hard refresh ${round}: all ${apps.length} Applications Synced`);
-    }
-  }, 3 * CONVERGE);
+    },
+    3 * CONVERGE,
+  );
 
   step('a commit that changes the example claim converges: size and maxReplicas reach the Deployment and the ScaledObject', async () => {
     const claim = parse(readFileSync(join(ROOT, CLAIM_FILE), 'utf8')) as KubeObject & { spec: { size: keyof typeof SIZES; scaling: { maxReplicas: number } } };
     const size = claim.spec.size === 'large' ? 'small' : 'large';
     const maxReplicas = claim.spec.scaling.maxReplicas + 5;
     const { sha, at } = await commit(`${CLAIM_FILE}: size ${size}, maxReplicas ${maxReplicas}`, (dir) =>
-      edit(dir, CLAIM_FILE, ([c]) => [{ ...c, spec: { ...(c.spec as object), size, scaling: { ...(c.spec as { scaling: object }).scaling, maxReplicas } } }]));
+      edit(dir, CLAIM_FILE, ([c]) => [{ ...c, spec: { ...(c.spec as object), size, scaling: { ...(c.spec as { scaling: object }).scaling, maxReplicas } } }]),
+    );
     await untilSyncedHealthy(['sample-claims'], `sample-claims Synced and Healthy at ${sha.slice(0, 7)}`, sha);
-    await waitFor('the composed Deployment and ScaledObject to follow the claim', async () => {
-      const { composed } = await composition(claim);
-      const deploy = composed.find((o) => o.kind === 'Deployment') as { spec: { template: { spec: { containers: { resources: object }[] } } } } | undefined;
-      const scaler = composed.find((o) => o.kind === 'ScaledObject') as { spec: { maxReplicaCount: number } } | undefined;
-      const resources = deploy?.spec.template.spec.containers[0].resources;
-      return { done: sameQuantities(resources, SIZES[size]) && scaler?.spec.maxReplicaCount === maxReplicas, seen: JSON.stringify({ resources, maxReplicaCount: scaler?.spec.maxReplicaCount }) };
-    }, CONVERGE, 1_000);
+    await waitFor(
+      'the composed Deployment and ScaledObject to follow the claim',
+      async () => {
+        const { composed } = await composition(claim);
+        const deploy = composed.find((o) => o.kind === 'Deployment') as { spec: { template: { spec: { containers: { resources: object }[] } } } } | undefined;
+        const scaler = composed.find((o) => o.kind === 'ScaledObject') as { spec: { maxReplicaCount: number } } | undefined;
+        const resources = deploy?.spec.template.spec.containers[0].resources;
+        return { done: sameQuantities(resources, SIZES[size]) && scaler?.spec.maxReplicaCount === maxReplicas, seen: JSON.stringify({ resources, maxReplicaCount: scaler?.spec.maxReplicaCount }) };
+      },
+      CONVERGE,
+      1_000,
+    );
     converge['claim changed: commit → sample-claims Synced+Healthy, composed objects changed'] = (Date.now() - at) / 1000;
   });
 
@@ -228,10 +278,15 @@ describe('e2e-local: ArgoCD syncs this repository into the plane', () => {
     expect(before.composed.length, 'objects composed for the added claim').toBeGreaterThan(0);
     const removed = await commit(`${CLAIM_FILE}: remove ${addedClaim.name}`, (dir) => edit(dir, CLAIM_FILE, (docs) => docs.filter((d) => d.metadata?.name !== addedClaim.name)));
     const gone = [before.claim!, before.xr!, ...before.composed].map(refOf);
-    await waitFor(`${addedClaim.name}, its XR and its ${before.composed.length} composed objects to be deleted`, async () => {
-      const left = await stillThere(gone);
-      return { done: left === '', seen: `left: ${left}` };
-    }, CONVERGE, 1_000);
+    await waitFor(
+      `${addedClaim.name}, its XR and its ${before.composed.length} composed objects to be deleted`,
+      async () => {
+        const left = await stillThere(gone);
+        return { done: left === '', seen: `left: ${left}` };
+      },
+      CONVERGE,
+      1_000,
+    );
     await untilSyncedHealthy(['sample-claims'], 'sample-claims Synced after the prune', removed.sha);
     converge['claim removed: commit → claim, XR and composed objects gone'] = (Date.now() - removed.at) / 1000;
     const app = (await argo.applications()).find((a) => a.metadata.name === 'sample-claims')!;
@@ -244,26 +299,36 @@ describe('e2e-local: ArgoCD syncs this repository into the plane', () => {
     expect(before.claim).toBeDefined();
     // nats.stream is required by the XRD (examples/event-driven-service/invalid-claim.yaml is the same mistake).
     const bad = await commit(`${CLAIM_FILE}: without spec.nats.stream`, (dir) =>
-      edit(dir, CLAIM_FILE, (docs) => docs.map((c) => {
-        if (c.metadata?.name !== claim.metadata!.name) return c;
-        const spec = structuredClone(c.spec) as { nats: Record<string, unknown> };
-        delete spec.nats.stream;
-        return { ...c, spec };
-      })));
+      edit(dir, CLAIM_FILE, (docs) =>
+        docs.map((c) => {
+          if (c.metadata?.name !== claim.metadata!.name) return c;
+          const spec = structuredClone(c.spec) as { nats: Record<string, unknown> };
+          delete spec.nats.stream;
+          return { ...c, spec };
+        }),
+      ),
+    );
     let msg = '';
-    await waitFor('sample-claims to report the failed sync', async () => {
-      const a = (await argo.applications()).find((x) => x.metadata.name === 'sample-claims')!;
-      const op = a.status?.operationState;
-      msg = `${summary(a)}; ${JSON.stringify(op?.syncResult?.resources?.filter((r) => r.status !== 'Synced') ?? [])}`;
-      const done = a.status?.sync?.status === 'OutOfSync' && a.status?.sync?.revision === bad.sha && !!op && op.syncResult?.revision === bad.sha && /spec\.nats\.stream/.test(JSON.stringify(op));
-      return { done, seen: msg };
-    }, CONVERGE, 1_000);
+    await waitFor(
+      'sample-claims to report the failed sync',
+      async () => {
+        const a = (await argo.applications()).find((x) => x.metadata.name === 'sample-claims')!;
+        const op = a.status?.operationState;
+        msg = `${summary(a)}; ${JSON.stringify(op?.syncResult?.resources?.filter((r) => r.status !== 'Synced') ?? [])}`;
+        const done = a.status?.sync?.status === 'OutOfSync' && a.status?.sync?.revision === bad.sha && !!op && op.syncResult?.revision === bad.sha && /spec\.nats\.stream/.test(JSON.stringify(op));
+        return { done, seen: msg };
+      },
+      CONVERGE,
+      1_000,
+    );
     log(`invalid claim: ${msg}`);
     converge['invalid claim: commit → sync error naming spec.nats.stream'] = (Date.now() - bad.at) / 1000;
     const after = await composition(claim);
     expect(after.claim?.metadata?.generation).toBe(before.claim!.metadata!.generation);
     expect((after.claim!.spec as { nats: { stream?: string } }).nats.stream).toBe((before.claim!.spec as { nats: { stream: string } }).nats.stream);
-    expect(after.composed.map((o) => `${o.kind}/${o.metadata!.name}@${o.metadata!.generation ?? ''}`).sort()).toEqual(before.composed.map((o) => `${o.kind}/${o.metadata!.name}@${o.metadata!.generation ?? ''}`).sort());
+    expect(after.composed.map((o) => `${o.kind}/${o.metadata!.name}@${o.metadata!.generation ?? ''}`).sort()).toEqual(
+      before.composed.map((o) => `${o.kind}/${o.metadata!.name}@${o.metadata!.generation ?? ''}`).sort(),
+    );
     // Revert: back to Synced and Healthy.
     const fixed = await commit(`${CLAIM_FILE}: revert the invalid change`, (dir) => git(['revert', '--no-edit', bad.sha], dir));
     await untilSyncedHealthy(['sample-claims'], 'sample-claims Synced and Healthy after the revert', fixed.sha);
@@ -276,11 +341,13 @@ describe('e2e-local: ArgoCD syncs this repository into the plane', () => {
       kind: 'Application',
       metadata: { name: oamName },
       spec: {
-        components: [{
-          name: oamName,
-          type: 'event-driven-service',
-          properties: { image: 'ghcr.io/example-org/worker:1.0.0', nats: { url: 'nats://nats.nats.svc:4222', stream: 'ORDERS', consumer: 'workers' } },
-        }],
+        components: [
+          {
+            name: oamName,
+            type: 'event-driven-service',
+            properties: { image: 'ghcr.io/example-org/worker:1.0.0', nats: { url: 'nats://nats.nats.svc:4222', stream: 'ORDERS', consumer: 'workers' } },
+          },
+        ],
       },
     };
     const added = await commit(`${OAM_FILE}: add the OAM Application ${oamName}`, (dir) => edit(dir, OAM_FILE, (docs) => [...docs, oam]));
@@ -295,10 +362,15 @@ describe('e2e-local: ArgoCD syncs this repository into the plane', () => {
 
     const removed = await commit(`${OAM_FILE}: remove ${oamName}`, (dir) => edit(dir, OAM_FILE, (docs) => docs.filter((d) => d.metadata?.name !== oamName)));
     const gone = [{ ...oam, metadata: { name: oamName, namespace: ns } } as KubeObject, made.claim!, made.xr!, ...made.composed].map(refOf);
-    await waitFor(`the OAM Application ${oamName}, its claim, XR and composed objects to be deleted`, async () => {
-      const left = await stillThere(gone);
-      return { done: left === '', seen: `left: ${left}` };
-    }, CONVERGE, 1_000);
+    await waitFor(
+      `the OAM Application ${oamName}, its claim, XR and composed objects to be deleted`,
+      async () => {
+        const left = await stillThere(gone);
+        return { done: left === '', seen: `left: ${left}` };
+      },
+      CONVERGE,
+      1_000,
+    );
     converge['OAM Application removed: commit → Application, claim and composed objects gone'] = (Date.now() - removed.at) / 1000;
     await untilSyncedHealthy(['sample-applications'], 'sample-applications Synced and Healthy after the prune', removed.sha);
   });

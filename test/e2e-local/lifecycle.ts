@@ -69,16 +69,20 @@ export class Lifecycle {
     const t0 = Date.now();
     await this.kubectl().apply([claim]);
     if (!this.appliedAt.has(label)) this.appliedAt.set(label, t0);
-    await waitFor(`${label} to compose (claim and XR Synced, every rendered object there)`, async () => {
-      // The claim's Synced says it is bound; the XR's says its composition applied.
-      const { claim: live, xr, refs } = await xrOf(this.kubectl(), claim);
-      const c = conditionOf(live, 'Synced');
-      const x = conditionOf(xr, 'Synced');
-      const synced = `claim Synced=${c?.status ?? 'unset'} ${c?.message ?? ''}; XR Synced=${x?.status ?? 'unset'} ${x?.message ?? ''}`;
-      if (c?.status !== 'True' || x?.status !== 'True') return { done: false, seen: synced };
-      const missing = mismatches(expected, await liveObjects(this.kubectl(), refs));
-      return { done: missing.length === 0, seen: `${synced}; differences: ${missing.join(', ')}` };
-    }, COMPOSE_TIMEOUT);
+    await waitFor(
+      `${label} to compose (claim and XR Synced, every rendered object there)`,
+      async () => {
+        // The claim's Synced says it is bound; the XR's says its composition applied.
+        const { claim: live, xr, refs } = await xrOf(this.kubectl(), claim);
+        const c = conditionOf(live, 'Synced');
+        const x = conditionOf(xr, 'Synced');
+        const synced = `claim Synced=${c?.status ?? 'unset'} ${c?.message ?? ''}; XR Synced=${x?.status ?? 'unset'} ${x?.message ?? ''}`;
+        if (c?.status !== 'True' || x?.status !== 'True') return { done: false, seen: synced };
+        const missing = mismatches(expected, await liveObjects(this.kubectl(), refs));
+        return { done: missing.length === 0, seen: `${synced}; differences: ${missing.join(', ')}` };
+      },
+      COMPOSE_TIMEOUT,
+    );
     const s = since(t0);
     this.record(label, { compose: s, objects: expected.objects.length });
     this.log(`${label}: Synced, ${expected.objects.length} objects composed in ${s.toFixed(1)} s`);
@@ -94,13 +98,21 @@ export class Lifecycle {
     // The claim carries the status the function writes on the XR (render's
     // first reconcile: a `message` saying what it waits for may be gone by now).
     const fields = expected.statusFields.filter((f) => f !== 'message');
-    await waitFor(`${label} status fields ${fields.join(', ')}`, async () => {
-      const c = await this.kubectl().get<Live>(objectArgs(claim));
-      return { done: fields.every((f) => c?.status?.[f] !== undefined), seen: `status fields ${Object.keys(c?.status ?? {}).join(', ')}` };
-    }, COMPOSE_TIMEOUT);
+    await waitFor(
+      `${label} status fields ${fields.join(', ')}`,
+      async () => {
+        const c = await this.kubectl().get<Live>(objectArgs(claim));
+        return { done: fields.every((f) => c?.status?.[f] !== undefined), seen: `status fields ${Object.keys(c?.status ?? {}).join(', ')}` };
+      },
+      COMPOSE_TIMEOUT,
+    );
     // Connection details are Secrets the function composes into the claim's namespace.
     const secrets = expected.objects.filter((o) => o.kind === 'Secret' && o.namespace === claim.metadata!.namespace);
-    for (const s of secrets) expect(live.some((l) => l.kind === 'Secret' && key(l) === key(s)), describeObject(s)).toBe(true);
+    for (const s of secrets)
+      expect(
+        live.some((l) => l.kind === 'Secret' && key(l) === key(s)),
+        describeObject(s),
+      ).toBe(true);
   }
 
   /** The live objects the claim's XR has composed (its resourceRefs). */
@@ -115,10 +127,14 @@ export class Lifecycle {
 
   /** Wait for the claim's Ready condition (time from its first apply), then check its Pods could start. */
   async becomesReady(label: string, claim: KubeObject): Promise<void> {
-    await waitFor(`${label} Ready=True`, async () => {
-      const state = claimState(await this.kubectl().get<Live>(objectArgs(claim)));
-      return { done: state.ready, seen: state.seen };
-    }, READY_TIMEOUT);
+    await waitFor(
+      `${label} Ready=True`,
+      async () => {
+        const state = claimState(await this.kubectl().get<Live>(objectArgs(claim)));
+        return { done: state.ready, seen: state.seen };
+      },
+      READY_TIMEOUT,
+    );
     const s = since(this.appliedAt.get(label) ?? Date.now());
     this.record(label, { ready: s });
     this.log(`${label}: Ready ${s.toFixed(1)} s after apply`);
@@ -129,11 +145,16 @@ export class Lifecycle {
   async deleteAndVanish(label: string, root: KubeObject, watched: Ref[]): Promise<void> {
     const t0 = Date.now();
     await this.kubectl().ok(['delete', ...objectArgs(root), '--wait=false']);
-    await waitFor(`${label} and everything it made to be deleted`, async () => {
-      const rootLeft = await this.kubectl().get(objectArgs(root));
-      const left = (await liveObjects(this.kubectl(), watched)).map(key);
-      return { done: !rootLeft && left.length === 0, seen: `${rootLeft ? `${key(root)}, ` : ''}${left.join(', ')} still there` };
-    }, COMPOSE_TIMEOUT, 1_000);
+    await waitFor(
+      `${label} and everything it made to be deleted`,
+      async () => {
+        const rootLeft = await this.kubectl().get(objectArgs(root));
+        const left = (await liveObjects(this.kubectl(), watched)).map(key);
+        return { done: !rootLeft && left.length === 0, seen: `${rootLeft ? `${key(root)}, ` : ''}${left.join(', ')} still there` };
+      },
+      COMPOSE_TIMEOUT,
+      1_000,
+    );
     const s = since(t0);
     this.record(label, { delete: s });
     this.log(`${label}: deleted with its ${watched.length} objects in ${s.toFixed(1)} s`);
@@ -171,11 +192,19 @@ export class Lifecycle {
     await this.kubectl().apply([app]);
     type Status = AppStatus & { appliedResources?: Ref[] };
     let status: Status | undefined;
-    await waitFor(`${file}: Application ${namespace}/${app.metadata!.name} running with every component and trait healthy`, async () => {
-      status = (await this.kubectl().get<{ status?: Status }>(objectArgs(app)))?.status;
-      const h = appHealth(status, app.spec.components.map((c) => c.name));
-      return { done: h.ok, seen: h.why };
-    }, READY_TIMEOUT, 1_000);
+    await waitFor(
+      `${file}: Application ${namespace}/${app.metadata!.name} running with every component and trait healthy`,
+      async () => {
+        status = (await this.kubectl().get<{ status?: Status }>(objectArgs(app)))?.status;
+        const h = appHealth(
+          status,
+          app.spec.components.map((c) => c.name),
+        );
+        return { done: h.ok, seen: h.why };
+      },
+      READY_TIMEOUT,
+      1_000,
+    );
     const s = since(t0);
     this.record(file, { running: s, objects: status?.appliedResources?.length });
     this.log(`${file}: running and healthy ${s.toFixed(1)} s after apply`);

@@ -41,7 +41,7 @@ export async function liveObjects(kubectl: Kubectl, refs: Ref[]): Promise<Live[]
     if (!r.stdout.trim()) continue;
     // kubectl prints one object as itself and several as a List.
     const got = JSON.parse(r.stdout) as Live & { items?: Live[] };
-    out.push(...(got.kind === 'List' ? got.items ?? [] : [got]));
+    out.push(...(got.kind === 'List' ? (got.items ?? []) : [got]));
   }
   return out;
 }
@@ -63,11 +63,16 @@ export async function xrOf(kubectl: Kubectl, claim: KubeObject): Promise<{ claim
  */
 export async function waitFor(what: string, check: () => Promise<{ done: boolean; seen: string }>, timeoutMs: number, everyMs = 500): Promise<void> {
   let seen = 'nothing read yet';
-  await until(what, async () => {
-    const r = await check();
-    seen = r.seen;
-    return r.done;
-  }, timeoutMs, everyMs).catch((e: Error) => {
+  await until(
+    what,
+    async () => {
+      const r = await check();
+      seen = r.seen;
+      return r.done;
+    },
+    timeoutMs,
+    everyMs,
+  ).catch((e: Error) => {
     throw new Error(`${e.message}; last seen: ${seen}`);
   });
 }

@@ -38,10 +38,23 @@ function mistake(file: string, missing: string, field: string, name: string, nam
 
 /** Field names from functions/*\/api.ts (spec.lenses.licenseSecretRef, spec.realtime, spec.secretName). */
 export const MISTAKES: Mistake[] = [
-  mistake('examples/realtime-platform/claim.yaml', 'lenses-license', 'spec.lenses.licenseSecretRef', 'lenses-heal', 'mistake-realtime',
-    'a realtime platform without the Lenses license Secret', true),
-  mistake('examples/application/claim.yaml', 'health-streaming-kafka-secret', 'spec.realtime', 'realtime-heal', 'mistake-application',
-    "an application whose realtime platform's connection Secret is missing", true),
-  mistake('examples/event-driven-service/claim.yaml', 'my-service-config', 'spec.secretName', 'secret-heal', 'mistake-event-driven',
-    'an EventDrivenService without the Secret of its NATS settings and credentials', false),
+  mistake('examples/realtime-platform/claim.yaml', 'lenses-license', 'spec.lenses.licenseSecretRef', 'lenses-heal', 'mistake-realtime', 'a realtime platform without the Lenses license Secret', true),
+  mistake(
+    'examples/application/claim.yaml',
+    'health-streaming-kafka-secret',
+    'spec.realtime',
+    'realtime-heal',
+    'mistake-application',
+    "an application whose realtime platform's connection Secret is missing",
+    true,
+  ),
+  mistake(
+    'examples/event-driven-service/claim.yaml',
+    'my-service-config',
+    'spec.secretName',
+    'secret-heal',
+    'mistake-event-driven',
+    'an EventDrivenService without the Secret of its NATS settings and credentials',
+    false,
+  ),
 ];

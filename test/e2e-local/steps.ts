@@ -7,13 +7,17 @@ import { it } from 'vitest';
 export function steps(defaultTimeoutMs: number) {
   const run = { failed: false };
   const step = (name: string, fn: () => Promise<void>, timeout = defaultTimeoutMs) =>
-    it(name, async () => {
-      try {
-        await fn();
-      } catch (e) {
-        run.failed = true;
-        throw e;
-      }
-    }, timeout);
+    it(
+      name,
+      async () => {
+        try {
+          await fn();
+        } catch (e) {
+          run.failed = true;
+          throw e;
+        }
+      },
+      timeout,
+    );
   return { run, step };
 }

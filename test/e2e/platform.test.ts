@@ -31,7 +31,9 @@ if (unavailable) {
 
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 const filesIn = (dir: string): string[] =>
-  readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesIn(join(dir, e.name)) : [join(dir, e.name)])).sort();
+  readdirSync(join(ROOT, dir), { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? filesIn(join(dir, e.name)) : [join(dir, e.name)]))
+    .sort();
 
 function sh(cmd: string, args: string[], env: Record<string, string> = {}): string {
   log(`$ ${cmd} ${args.join(' ')}`);
@@ -54,7 +56,18 @@ describe.skipIf(unavailable !== undefined)('e2e: the platform in a cluster', () 
       log(`build image ${imageOf(fn.name)}`);
       await GenericContainer.fromDockerfile(ROOT).withBuildArgs({ FUNCTION: fn.name }).build(imageOf(fn.name), { deleteOnExit: false });
       const file = join(out, `${fn.name}.xpkg`);
-      sh(toolPath('crank'), ['xpkg', 'build', '--package-root', join(ROOT, 'package', fn.name), '--examples-root', join(ROOT, 'package', fn.name, 'examples'), '--embed-runtime-image', imageOf(fn.name), '-o', file]);
+      sh(toolPath('crank'), [
+        'xpkg',
+        'build',
+        '--package-root',
+        join(ROOT, 'package', fn.name),
+        '--examples-root',
+        join(ROOT, 'package', fn.name, 'examples'),
+        '--embed-runtime-image',
+        imageOf(fn.name),
+        '-o',
+        file,
+      ]);
       sh(toolPath('crank'), ['xpkg', 'push', '-f', file, `${cluster.registryFromHost}/platform-definitions/${PLATFORM.functionPrefix}-${fn.name}:${PLATFORM.packageVersion}`], {
         SSL_CERT_FILE: join(cluster.certs.dir, 'ca.crt'),
       });
@@ -66,7 +79,9 @@ describe.skipIf(unavailable !== undefined)('e2e: the platform in a cluster', () 
 
     // The generated YAML, in the app-of-apps order, each file dry-run on the server first.
     await cluster.apply(read('install/rbac.yaml'), 'install/rbac.yaml', { serverDryRunFirst: true });
-    await cluster.apply(read('install/functions.yaml').replaceAll(`${PLATFORM.registry}/`, `${IN_CLUSTER_REGISTRY}/platform-definitions/`), 'install/functions.yaml (packages from the e2e registry)', { serverDryRunFirst: true });
+    await cluster.apply(read('install/functions.yaml').replaceAll(`${PLATFORM.registry}/`, `${IN_CLUSTER_REGISTRY}/platform-definitions/`), 'install/functions.yaml (packages from the e2e registry)', {
+      serverDryRunFirst: true,
+    });
     await cluster.apply(read('install/providers.yaml'), 'install/providers.yaml', { serverDryRunFirst: true });
     await cluster.waitFor('the functions to be Healthy', ['wait', '--for=condition=Healthy', 'functions.pkg.crossplane.io', '--all', '--timeout=60s'], 900_000);
     await cluster.waitFor('the GitHub provider to be Healthy', ['wait', '--for=condition=Healthy', 'providers.pkg.crossplane.io', '--all', '--timeout=60s'], 900_000);
@@ -85,22 +100,62 @@ describe.skipIf(unavailable !== undefined)('e2e: the platform in a cluster', () 
     const ns = 'e2e-eds';
     await cluster.kubectl(['create', 'namespace', ns]);
     // NATS with JetStream and monitoring, and the stream and consumer the worker reads.
-    await cluster.apply(stringify({
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'nats', namespace: ns },
-      spec: { selector: { matchLabels: { app: 'nats' } }, template: { metadata: { labels: { app: 'nats' } }, spec: { containers: [{ name: 'nats', image: 'nats:2.10.22-alpine', args: ['-js', '-m', '8222'] }] } } },
-    }) + '---\n' + stringify({
-      apiVersion: 'v1', kind: 'Service', metadata: { name: 'nats', namespace: ns },
-      spec: { selector: { app: 'nats' }, ports: [{ name: 'client', port: 4222 }, { name: 'monitoring', port: 8222 }] },
-    }), 'NATS');
+    await cluster.apply(
+      stringify({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'nats', namespace: ns },
+        spec: {
+          selector: { matchLabels: { app: 'nats' } },
+          template: { metadata: { labels: { app: 'nats' } }, spec: { containers: [{ name: 'nats', image: 'nats:2.10.22-alpine', args: ['-js', '-m', '8222'] }] } },
+        },
+      }) +
+        '---\n' +
+        stringify({
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: 'nats', namespace: ns },
+          spec: {
+            selector: { app: 'nats' },
+            ports: [
+              { name: 'client', port: 4222 },
+              { name: 'monitoring', port: 8222 },
+            ],
+          },
+        }),
+      'NATS',
+    );
     await cluster.waitFor('NATS', ['-n', ns, 'rollout', 'status', 'deploy/nats', '--timeout=60s']);
-    await cluster.kubectl(['-n', ns, 'run', 'nats-setup', '--restart=Never', '--image=natsio/nats-box:0.14.5', '--command', '--', 'sh', '-c',
-      'nats -s nats://nats:4222 stream add ORDERS --subjects "orders.>" --defaults && nats -s nats://nats:4222 consumer add ORDERS workers --pull --defaults']);
+    await cluster.kubectl([
+      '-n',
+      ns,
+      'run',
+      'nats-setup',
+      '--restart=Never',
+      '--image=natsio/nats-box:0.14.5',
+      '--command',
+      '--',
+      'sh',
+      '-c',
+      'nats -s nats://nats:4222 stream add ORDERS --subjects "orders.>" --defaults && nats -s nats://nats:4222 consumer add ORDERS workers --pull --defaults',
+    ]);
     await cluster.waitFor('the stream and consumer', ['-n', ns, 'wait', '--for=jsonpath={.status.phase}=Succeeded', 'pod/nats-setup', '--timeout=60s']);
 
-    await cluster.apply(stringify({
-      apiVersion: 'platform.example.org/v1alpha1', kind: 'EventDrivenService', metadata: { name: 'worker', namespace: ns },
-      spec: { image: `${IN_CLUSTER_REGISTRY}/e2e-worker:1`, size: 'small', nats: { url: `nats://nats.${ns}.svc:4222`, stream: 'ORDERS', consumer: 'workers' }, scaling: { minReplicas: 1, maxReplicas: 3 } },
-    }), 'EventDrivenService worker', { serverDryRunFirst: true });
+    await cluster.apply(
+      stringify({
+        apiVersion: 'platform.example.org/v1alpha1',
+        kind: 'EventDrivenService',
+        metadata: { name: 'worker', namespace: ns },
+        spec: {
+          image: `${IN_CLUSTER_REGISTRY}/e2e-worker:1`,
+          size: 'small',
+          nats: { url: `nats://nats.${ns}.svc:4222`, stream: 'ORDERS', consumer: 'workers' },
+          scaling: { minReplicas: 1, maxReplicas: 3 },
+        },
+      }),
+      'EventDrivenService worker',
+      { serverDryRunFirst: true },
+    );
     await cluster.waitFor('the EventDrivenService to be Ready', ['-n', ns, 'wait', '--for=condition=Ready', 'eventdrivenservice/worker', '--timeout=60s'], 900_000);
     for (const kind of ['deployment/worker', 'service/worker', 'scaledobject.keda.sh/worker-scaler']) {
       expect(await cluster.kubectl(['-n', ns, 'get', kind, '-o', 'name'])).toContain(kind.split('/')[1]);
@@ -127,13 +182,21 @@ describe.skipIf(unavailable !== undefined)('e2e: the platform in a cluster', () 
   it('an OAM Application with knative-webservice and realtime-platform renders a Knative Service and the claim', async () => {
     const ns = 'e2e-oam';
     await cluster.kubectl(['create', 'namespace', ns]);
-    await cluster.apply(stringify({
-      apiVersion: 'core.oam.dev/v1beta1', kind: 'Application', metadata: { name: 'health', namespace: ns },
-      spec: { components: [
-        { name: 'health-app', type: 'knative-webservice', properties: { image: `${IN_CLUSTER_REGISTRY}/e2e-worker:1`, port: 8080, realtime: 'health-data' } },
-        { name: 'streaming', type: 'realtime-platform', properties: { name: 'health-data' } },
-      ] },
-    }), 'OAM Application health', { serverDryRunFirst: true });
+    await cluster.apply(
+      stringify({
+        apiVersion: 'core.oam.dev/v1beta1',
+        kind: 'Application',
+        metadata: { name: 'health', namespace: ns },
+        spec: {
+          components: [
+            { name: 'health-app', type: 'knative-webservice', properties: { image: `${IN_CLUSTER_REGISTRY}/e2e-worker:1`, port: 8080, realtime: 'health-data' } },
+            { name: 'streaming', type: 'realtime-platform', properties: { name: 'health-data' } },
+          ],
+        },
+      }),
+      'OAM Application health',
+      { serverDryRunFirst: true },
+    );
     await cluster.waitFor('the Knative Service', ['-n', ns, 'get', 'services.serving.knative.dev', 'health-app']);
     await cluster.waitFor('the RealtimePlatformClaim', ['-n', ns, 'get', 'realtimeplatformclaims', 'streaming']);
   });
@@ -143,7 +206,15 @@ describe.skipIf(unavailable !== undefined)('e2e: the platform in a cluster', () 
     await cluster.kubectl(['create', 'namespace', claim.metadata.namespace]).catch(() => undefined);
     await cluster.apply(read('examples/application/claim-oam-driven.yaml'), 'ApplicationClaim (oam-driven)', { serverDryRunFirst: true });
     await cluster.waitFor('the Repository managed resource', ['get', 'repositories.repo.github.upbound.io', `${claim.metadata.namespace}-${claim.metadata.name}-repo`]);
-    const reason = await cluster.waitFor('the GitOps decision in the claim status', ['-n', claim.metadata.namespace, 'get', 'applicationclaim', claim.metadata.name, '-o', 'jsonpath={.status.gitops.reason}']);
+    const reason = await cluster.waitFor('the GitOps decision in the claim status', [
+      '-n',
+      claim.metadata.namespace,
+      'get',
+      'applicationclaim',
+      claim.metadata.name,
+      '-o',
+      'jsonpath={.status.gitops.reason}',
+    ]);
     expect(reason).toMatch(/^skipped: the claim is oam-driven/);
     expect(await cluster.kubectl(['get', 'repositoryfiles.repo.github.upbound.io', '-o', 'name'])).toBe('');
   });

@@ -32,12 +32,23 @@ const write = (dir: string, name: string, lines: string[]) => {
  * string table (`stbl_section`) and `string_mask = nombstr` make it do the same.
  */
 const CONFIG = [
-  'openssl_conf = init', '[init]', 'stbl_section = stbl', '[stbl]', 'countryName = min:1,max:64,mask:PRINTABLESTRING,flags:nomask',
-  '[req]', 'distinguished_name = dn', 'string_mask = nombstr', '[dn]',
+  'openssl_conf = init',
+  '[init]',
+  'stbl_section = stbl',
+  '[stbl]',
+  'countryName = min:1,max:64,mask:PRINTABLESTRING,flags:nomask',
+  '[req]',
+  'distinguished_name = dn',
+  'string_mask = nombstr',
+  '[dn]',
 ];
 
 /** openssl's time format for -startdate/-enddate (UTC, seconds). */
-const asn1Time = (d: Date) => d.toISOString().replace(/[-:T]/g, '').replace(/\.\d+Z$/, 'Z');
+const asn1Time = (d: Date) =>
+  d
+    .toISOString()
+    .replace(/[-:T]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 
 /**
  * A root CA as Crossplane's (Secret crossplane-root-ca): serial 2022, the given
@@ -49,11 +60,18 @@ export function makeCa(dir: string, name: string, subject = CROSSPLANE_SUBJECT):
   mkdirSync(dir, { recursive: true });
   const pair = { cert: join(dir, `${name}.crt`), key: join(dir, `${name}.key`) };
   const config = write(dir, `${name}.cnf`, [
-    ...CONFIG, '[ext]', 'basicConstraints = critical,CA:TRUE', 'keyUsage = critical,keyCertSign,cRLSign',
-    'subjectKeyIdentifier = hash', 'authorityKeyIdentifier = none', 'subjectAltName = DNS:crossplane-root-ca',
+    ...CONFIG,
+    '[ext]',
+    'basicConstraints = critical,CA:TRUE',
+    'keyUsage = critical,keyCertSign,cRLSign',
+    'subjectKeyIdentifier = hash',
+    'authorityKeyIdentifier = none',
+    'subjectAltName = DNS:crossplane-root-ca',
   ]);
-  openssl(['req', '-x509', '-config', config, '-newkey', 'rsa:2048', '-nodes', '-keyout', pair.key, '-out', pair.cert,
-    '-extensions', 'ext', '-subj', subject, '-set_serial', '2022', '-days', '2'], dir);
+  openssl(
+    ['req', '-x509', '-config', config, '-newkey', 'rsa:2048', '-nodes', '-keyout', pair.key, '-out', pair.cert, '-extensions', 'ext', '-subj', subject, '-set_serial', '2022', '-days', '2'],
+    dir,
+  );
   return pair;
 }
 
@@ -84,20 +102,56 @@ export function issueLeaf(dir: string, name: string, ca: Pair, spec: LeafSpec = 
   writeFileSync(join(db, 'index'), '');
   writeFileSync(join(db, 'serial'), '07E6\n'); // 2022
   const config = write(dir, `${name}.cnf`, [
-    ...CONFIG, '[ca]', 'default_ca = signer', '[signer]', `database = ${join(db, 'index')}`, `new_certs_dir = ${db}`,
-    `serial = ${join(db, 'serial')}`, 'default_md = sha256', 'policy = any', 'unique_subject = no', 'copy_extensions = none',
-    '[any]', 'commonName = optional',
+    ...CONFIG,
+    '[ca]',
+    'default_ca = signer',
+    '[signer]',
+    `database = ${join(db, 'index')}`,
+    `new_certs_dir = ${db}`,
+    `serial = ${join(db, 'serial')}`,
+    'default_md = sha256',
+    'policy = any',
+    'unique_subject = no',
+    'copy_extensions = none',
+    '[any]',
+    'commonName = optional',
   ]);
   const ext = write(dir, `${name}.ext`, [
-    'basicConstraints = critical,CA:FALSE', 'keyUsage = critical,digitalSignature,keyEncipherment,dataEncipherment',
-    `extendedKeyUsage = ${spec.extendedKeyUsage ?? 'clientAuth'}`, `subjectAltName = ${spec.subjectAltName ?? 'DNS:crossplane.crossplane-system'}`,
-    'subjectKeyIdentifier = none', 'authorityKeyIdentifier = none',
+    'basicConstraints = critical,CA:FALSE',
+    'keyUsage = critical,digitalSignature,keyEncipherment,dataEncipherment',
+    `extendedKeyUsage = ${spec.extendedKeyUsage ?? 'clientAuth'}`,
+    `subjectAltName = ${spec.subjectAltName ?? 'DNS:crossplane.crossplane-system'}`,
+    'subjectKeyIdentifier = none',
+    'authorityKeyIdentifier = none',
   ]);
   const csr = join(dir, `${name}.csr`);
   openssl(['req', '-new', '-config', config, '-newkey', 'rsa:2048', '-nodes', '-keyout', pair.key, '-out', csr, '-subj', spec.subject ?? CROSSPLANE_SUBJECT], dir);
   const notBefore = spec.notBefore ?? new Date(Date.now() - 3600_000);
   const notAfter = spec.notAfter ?? new Date(Date.now() + 86400_000);
-  openssl(['ca', '-batch', '-notext', '-preserveDN', '-config', config, '-cert', ca.cert, '-keyfile', ca.key, '-in', csr, '-out', pair.cert,
-    '-extfile', ext, '-startdate', asn1Time(notBefore), '-enddate', asn1Time(notAfter)], dir);
+  openssl(
+    [
+      'ca',
+      '-batch',
+      '-notext',
+      '-preserveDN',
+      '-config',
+      config,
+      '-cert',
+      ca.cert,
+      '-keyfile',
+      ca.key,
+      '-in',
+      csr,
+      '-out',
+      pair.cert,
+      '-extfile',
+      ext,
+      '-startdate',
+      asn1Time(notBefore),
+      '-enddate',
+      asn1Time(notAfter),
+    ],
+    dir,
+  );
   return pair;
 }

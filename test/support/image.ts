@@ -124,7 +124,13 @@ async function run(s: BuiltStage, ins: Instruction, extraEnv: Record<string, str
 
 /** A .dockerignore pattern against a context path: `*` within a name, and a directory excludes what is under it. */
 function globMatches(pattern: string, path: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/\/$/, '').split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}(/.*)?$`);
+  const re = new RegExp(
+    `^${pattern
+      .replace(/\/$/, '')
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('[^/]*')}(/.*)?$`,
+  );
   return re.test(path);
 }
 
@@ -160,7 +166,16 @@ function copy(s: BuiltStage, ins: Instruction, context: string, built: BuiltStag
   }
 }
 
-async function step(s: BuiltStage, ins: Instruction, context: string, built: BuiltStage[], ignored: string[], buildArgs: Record<string, string>, extraEnv: Record<string, string>, globalArgs: Dockerfile['globalArgs']): Promise<void> {
+async function step(
+  s: BuiltStage,
+  ins: Instruction,
+  context: string,
+  built: BuiltStage[],
+  ignored: string[],
+  buildArgs: Record<string, string>,
+  extraEnv: Record<string, string>,
+  globalArgs: Dockerfile['globalArgs'],
+): Promise<void> {
   const vars = { ...s.args, ...s.env };
   switch (ins.keyword) {
     case 'ARG': {

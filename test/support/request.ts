@@ -14,9 +14,7 @@ export function fatals(rsp: RunFunctionResponse): string[] {
 
 /** Desired composed resources as plain objects, by name. */
 export function desired(rsp: RunFunctionResponse): Record<string, KubeObject> {
-  return Object.fromEntries(
-    Object.entries(rsp.desired?.resources ?? {}).map(([n, r]) => [n, r.resource as KubeObject]),
-  );
+  return Object.fromEntries(Object.entries(rsp.desired?.resources ?? {}).map(([n, r]) => [n, r.resource as KubeObject]));
 }
 
 export function claim(kind: string, name: string, namespace: string, spec: object): KubeObject {

@@ -143,7 +143,9 @@ export class SchemaRegistry {
     const ok = e.validate(obj);
     const errors = ok
       ? []
-      : (e.validate.errors ?? []).map((x) => `${x.instancePath || '/'} ${x.message}${x.keyword === 'additionalProperties' ? `: ${(x.params as { additionalProperty: string }).additionalProperty}` : ''}`);
+      : (e.validate.errors ?? []).map(
+          (x) => `${x.instancePath || '/'} ${x.message}${x.keyword === 'additionalProperties' ? `: ${(x.params as { additionalProperty: string }).additionalProperty}` : ''}`,
+        );
     // anyOf/oneOf failures repeat the same cause; keep each once.
     return { key, errors: [...new Set(errors)], source: e.source };
   }
@@ -156,12 +158,27 @@ export class SchemaRegistry {
  * so an XR or claim carrying them is valid; their own shapes are
  * Crossplane's to check.
  */
-const CROSSPLANE_SPEC = ['claimRef', 'compositionRef', 'compositionSelector', 'compositionRevisionRef', 'compositionRevisionSelector', 'compositionUpdatePolicy', 'resourceRefs', 'writeConnectionSecretToRef', 'publishConnectionDetailsTo', 'environmentConfigRefs', 'crossplane'];
+const CROSSPLANE_SPEC = [
+  'claimRef',
+  'compositionRef',
+  'compositionSelector',
+  'compositionRevisionRef',
+  'compositionRevisionSelector',
+  'compositionUpdatePolicy',
+  'resourceRefs',
+  'writeConnectionSecretToRef',
+  'publishConnectionDetailsTo',
+  'environmentConfigRefs',
+  'crossplane',
+];
 const CROSSPLANE_STATUS = ['conditions', 'connectionDetails', 'claimConditionTypes', 'crossplane'];
 function withCrossplaneFields(v: CrdVersion): CrdVersion {
   const root = structuredClone(v.schema?.openAPIV3Schema ?? {}) as { properties?: Record<string, { properties?: Schema }> };
   const open = (names: string[]) => Object.fromEntries(names.map((n) => [n, { 'x-kubernetes-preserve-unknown-fields': true }]));
-  for (const [field, names] of [['spec', CROSSPLANE_SPEC], ['status', CROSSPLANE_STATUS]] as const) {
+  for (const [field, names] of [
+    ['spec', CROSSPLANE_SPEC],
+    ['status', CROSSPLANE_STATUS],
+  ] as const) {
     const p = root.properties?.[field];
     if (p) p.properties = { ...open(names), ...(p.properties ?? {}) };
   }

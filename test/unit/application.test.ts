@@ -81,9 +81,7 @@ describe('application: source detection', () => {
 
   it('rejects an unknown source with a Fatal result naming the annotation, not the value', async () => {
     const rsp = await run(compose, requestFor(appClaim({ name: 'my-app' }, 'slack-bot-s3cret')));
-    expect(fatals(rsp)).toEqual([
-      'invalid XApplication: metadata.annotations[webservice.oam.dev/source]: must be one of api-driven, oam-driven, analyzer-driven',
-    ]);
+    expect(fatals(rsp)).toEqual(['invalid XApplication: metadata.annotations[webservice.oam.dev/source]: must be one of api-driven, oam-driven, analyzer-driven']);
     expect(JSON.stringify(rsp.results)).not.toContain('s3cret');
     expect(Object.keys(rsp.desired?.resources ?? {})).toEqual([]);
   });
@@ -141,18 +139,22 @@ describe('application: component existence check', () => {
     expect(statusOf(rsp).parts.gitops).toEqual({ ready: true });
   });
 
-  it('gives the same file whatever order the live Application\'s keys arrive in', async () => {
+  it("gives the same file whatever order the live Application's keys arrive in", async () => {
     const a = existingApp([{ name: 'frontend', type: 'knative-webservice', properties: { port: 3000, image: 'fe:1' } }]);
-    const b = { status: a.status, spec: { workflow: (a.spec as Status).workflow, components: [{ properties: { image: 'fe:1', port: 3000 }, type: 'knative-webservice', name: 'frontend' }] }, metadata: a.metadata, kind: a.kind, apiVersion: a.apiVersion };
+    const b = {
+      status: a.status,
+      spec: { workflow: (a.spec as Status).workflow, components: [{ properties: { image: 'fe:1', port: 3000 }, type: 'knative-webservice', name: 'frontend' }] },
+      metadata: a.metadata,
+      kind: a.kind,
+      apiVersion: a.apiVersion,
+    };
     const one = await reconcile(appClaim({ name: 'my-app' }), [a]);
     const two = await reconcile(appClaim({ name: 'my-app' }), [b as KubeObject]);
     expect(fileOf(two.rsp)?.spec.forProvider.content).toBe(fileOf(one.rsp)?.spec.forProvider.content);
   });
 
   it('writes a knative-webservice component that the knative-webservice definition accepts, without a language (no second claim)', async () => {
-    const { rsp } = await reconcile(
-      appClaim({ name: 'my-app', language: 'go', database: 'postgres', cache: 'redis', realtime: 'health-data', env: { B: '2', A: '1' } }),
-    );
+    const { rsp } = await reconcile(appClaim({ name: 'my-app', language: 'go', database: 'postgres', cache: 'redis', realtime: 'health-data', env: { B: '2', A: '1' } }));
     const component = writtenApp(rsp).spec.components[0];
     expect(component).toEqual({
       name: 'my-app',
@@ -201,7 +203,7 @@ describe('application: repository', () => {
     expect(fp).not.toHaveProperty('template');
   });
 
-  it('appContainer: observes the existing repository only, and the app joins that repository\'s Application', async () => {
+  it("appContainer: observes the existing repository only, and the app joins that repository's Application", async () => {
     const { rsp } = await reconcile(appClaim({ name: 'svc', appContainer: 'platform-apps' }));
     const repo = desired(rsp).repository as Status;
     expect(repo.spec.managementPolicies).toEqual(['Observe']);
@@ -234,9 +236,7 @@ describe('application: infrastructure', () => {
     const out = desired(rsp);
     expect(out['db-secret'].metadata).toMatchObject({ name: 'svc-db-secret', namespace: NS });
     expect(out['cache-secret'].metadata).toMatchObject({ name: 'svc-cache-secret', namespace: NS });
-    expect(Object.keys(secretData(out['db-secret'])).sort()).toEqual(
-      ['DATABASE_HOST', 'DATABASE_NAME', 'DATABASE_PASSWORD', 'DATABASE_PORT', 'DATABASE_URL', 'DATABASE_USER'],
-    );
+    expect(Object.keys(secretData(out['db-secret'])).sort()).toEqual(['DATABASE_HOST', 'DATABASE_NAME', 'DATABASE_PASSWORD', 'DATABASE_PORT', 'DATABASE_URL', 'DATABASE_USER']);
     expect(secretData(out['db-secret'])).toMatchObject({ DATABASE_HOST: 'svc-db.health.svc.cluster.local', DATABASE_PORT: '5432', DATABASE_NAME: 'svc', DATABASE_USER: 'app' });
     expect(secretData(out['cache-secret'])).toMatchObject({ REDIS_HOST: 'svc-cache.health.svc.cluster.local', REDIS_PORT: '6379' });
     for (const sts of [out.db, out.cache]) {
@@ -297,11 +297,15 @@ describe('application: infrastructure', () => {
     }
 
     it('the db Secret missing from observed state (apply error, partial apply): read back live', async () => {
-      await lossScenario((observed, _live, round) => { if (round % 2 === 0) delete observed['db-secret']; });
+      await lossScenario((observed, _live, round) => {
+        if (round % 2 === 0) delete observed['db-secret'];
+      });
     });
 
     it('Crossplane observes nothing at all: every password read back live', async () => {
-      await lossScenario((observed) => { for (const k of Object.keys(observed)) delete observed[k]; });
+      await lossScenario((observed) => {
+        for (const k of Object.keys(observed)) delete observed[k];
+      });
     });
 
     it('someone deletes the db and cache Secrets, repeatedly: recovered from the backup', async () => {
@@ -338,7 +342,7 @@ describe('application: infrastructure', () => {
     expect(statusOf(rsp).parts).not.toHaveProperty('database');
   });
 
-  it('realtime: asks for the platform\'s Kafka Secret, lists the five Secrets, and waits until it exists', async () => {
+  it("realtime: asks for the platform's Kafka Secret, lists the five Secrets, and waits until it exists", async () => {
     const c = appClaim({ name: 'svc', realtime: 'health-data' });
     const waiting = (await reconcile(c, [])).rsp;
     expect(waiting.requirements?.resources?.['realtime-kafka-secret']).toEqual({ apiVersion: 'v1', kind: 'Secret', matchName: 'health-data-kafka-secret', namespace: NS });
@@ -397,7 +401,10 @@ describe('application: invalid input', () => {
 
   it('uses the settings from the Composition input', async () => {
     const req = requestFor(appClaim({ name: 'a', language: 'go' }));
-    req.input = { github: { owner: 'acme', templateOwner: 'acme-templates', providerConfig: 'gh' }, gitops: { repository: 'acme-gitops', path: 'apps', commitAuthor: 'Acme Platform', commitEmail: 'platform@acme.example' } };
+    req.input = {
+      github: { owner: 'acme', templateOwner: 'acme-templates', providerConfig: 'gh' },
+      gitops: { repository: 'acme-gitops', path: 'apps', commitAuthor: 'Acme Platform', commitEmail: 'platform@acme.example' },
+    };
     const first = await run(compose, req);
     const next = requestFor(appClaim({ name: 'a', language: 'go' }), {}, answer(first, []));
     next.input = req.input;
@@ -409,7 +416,7 @@ describe('application: invalid input', () => {
     expect(statusOf(rsp).repository.url).toBe('https://github.com/acme/a');
   });
 
-  it('the function\'s framework rule accepts exactly the frameworks of each language (the XRD\'s CEL rule is evaluated in test/conformance/application.test.ts)', () => {
+  it("the function's framework rule accepts exactly the frameworks of each language (the XRD's CEL rule is evaluated in test/conformance/application.test.ts)", () => {
     for (const language of LANGUAGES) {
       for (const framework of Object.values(FRAMEWORKS).flat()) {
         const valid = application.validateSpec({ name: 'a', language, framework });

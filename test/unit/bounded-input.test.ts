@@ -30,10 +30,7 @@ function strings(node: SchemaNode, path: string, out: [string, SchemaNode][] = [
   return out;
 }
 
-const schemas = FUNCTIONS.flatMap((f) => [
-  ...f.apis.map((a) => [`${f.name} spec`, toOpenApi(a.spec)] as const),
-  ...(f.inputSchema ? [[`${f.name} input`, toOpenApi(f.inputSchema)] as const] : []),
-]);
+const schemas = FUNCTIONS.flatMap((f) => [...f.apis.map((a) => [`${f.name} spec`, toOpenApi(a.spec)] as const), ...(f.inputSchema ? [[`${f.name} input`, toOpenApi(f.inputSchema)] as const] : [])]);
 
 describe('every string field is bounded, in the one schema', () => {
   it.each(schemas)('%s: maxLength on every string; a pattern or enum unless free text', (_name, schema) => {
@@ -59,9 +56,24 @@ const visible = (rsp: RunFunctionResponse) => JSON.stringify([rsp.results, rsp.d
 
 describe('oversized input is a Fatal naming the field, with a small response that does not repeat it', () => {
   it.each([
-    ['realtime-platform spec.ingress.domain', 'realtime-platform', claim('RealtimePlatformClaim', 'x', 'ns', { name: 'x', ingress: { domain: MiB } }), 'spec.ingress.domain: must have at most 190 characters'],
-    ['realtime-platform spec.mqttUsers[0].password', 'realtime-platform', claim('RealtimePlatformClaim', 'x', 'ns', { name: 'x', mqttUsers: [{ username: 'u', password: MiB }] }), 'spec.mqttUsers[0].password: must have at most 256 characters'],
-    ['event-driven-service spec.image', 'event-driven-service', claim('EventDrivenService', 'x', 'ns', { image: MiB, nats: { stream: 's', consumer: 'c' } }), 'spec.image: must have at most 512 characters'],
+    [
+      'realtime-platform spec.ingress.domain',
+      'realtime-platform',
+      claim('RealtimePlatformClaim', 'x', 'ns', { name: 'x', ingress: { domain: MiB } }),
+      'spec.ingress.domain: must have at most 190 characters',
+    ],
+    [
+      'realtime-platform spec.mqttUsers[0].password',
+      'realtime-platform',
+      claim('RealtimePlatformClaim', 'x', 'ns', { name: 'x', mqttUsers: [{ username: 'u', password: MiB }] }),
+      'spec.mqttUsers[0].password: must have at most 256 characters',
+    ],
+    [
+      'event-driven-service spec.image',
+      'event-driven-service',
+      claim('EventDrivenService', 'x', 'ns', { image: MiB, nats: { stream: 's', consumer: 'c' } }),
+      'spec.image: must have at most 512 characters',
+    ],
     ['application spec.image', 'application', claim('ApplicationClaim', 'x', 'ns', { name: 'x', image: MiB }), 'spec.image: must have at most 512 characters'],
     ['application spec.env key', 'application', claim('ApplicationClaim', 'x', 'ns', { name: 'x', env: { [MiB]: 5 } }), 'spec.env.<key>: must be of type string'],
   ] as [string, string, KubeObject, string][])('%s', async (_name, fn, c, message) => {
@@ -106,11 +118,36 @@ describe('garbage observed and required state is tolerated, never an internal er
     vcluster: claim('VClusterEnvironmentClaim', 'x', 'ns', {}),
   };
   const garbage: [string, (o: KubeObject) => void][] = [
-    ['status.conditions that is not a list', (o) => { o.status = { conditions: 'yes' as never }; }],
-    ['a null condition', (o) => { o.status = { conditions: [null as never, { type: 5 as never, status: {} as never }] }; }],
-    ['Secret data that is not a string', (o) => { o.data = { DATABASE_PASSWORD: 5, POSTGRES_PASSWORD: { a: 1 } }; }],
-    ['metadata that is not an object', (o) => { o.metadata = 'x' as never; }],
-    ['replica counts that are strings', (o) => { o.status = { readyReplicas: '1', replicas: [] }; }],
+    [
+      'status.conditions that is not a list',
+      (o) => {
+        o.status = { conditions: 'yes' as never };
+      },
+    ],
+    [
+      'a null condition',
+      (o) => {
+        o.status = { conditions: [null as never, { type: 5 as never, status: {} as never }] };
+      },
+    ],
+    [
+      'Secret data that is not a string',
+      (o) => {
+        o.data = { DATABASE_PASSWORD: 5, POSTGRES_PASSWORD: { a: 1 } };
+      },
+    ],
+    [
+      'metadata that is not an object',
+      (o) => {
+        o.metadata = 'x' as never;
+      },
+    ],
+    [
+      'replica counts that are strings',
+      (o) => {
+        o.status = { readyReplicas: '1', replicas: [] };
+      },
+    ],
   ];
   for (const { name: fnName, load } of FUNCTIONS) {
     it.each(garbage)(`${fnName}: %s on every observed resource`, async (_g, spoil) => {

@@ -50,7 +50,7 @@ describe('platform microservice create: every Slack example of the seed', () => 
     ]);
   });
 
-  it('the seed\'s IoT phrase, written out by hand', async () => {
+  it("the seed's IoT phrase, written out by hand", async () => {
     const r = await platform('microservice', 'create', 'sensor-platform', 'language', 'python', 'database', 'postgres', 'iot', 'true', '-n', 'health');
     expect(r.out).toBe(`apiVersion: core.oam.dev/v1beta1
 kind: Application
@@ -162,18 +162,36 @@ describe('platform microservice create: bad phrases are named, never guessed', (
 });
 
 describe('platform: help on every command', () => {
-  it.each([['help'], ['--help'], ['microservice', 'help'], ['/microservice', 'help'], ['service', 'help'], ['appcontainer', 'help'], ['vcluster', '--help'], ['render', 'help'], ['graph', '--help'], ['doctor', 'help']])(
-    '%j prints help and exits 0',
-    async (...argv) => {
-      const r = await platform(...argv);
-      expect(r.code).toBe(0);
-      expect(r.out).toMatch(/^platform/);
-    },
-  );
+  it.each([
+    ['help'],
+    ['--help'],
+    ['microservice', 'help'],
+    ['/microservice', 'help'],
+    ['service', 'help'],
+    ['appcontainer', 'help'],
+    ['vcluster', '--help'],
+    ['render', 'help'],
+    ['graph', '--help'],
+    ['doctor', 'help'],
+  ])('%j prints help and exits 0', async (...argv) => {
+    const r = await platform(...argv);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^platform/);
+  });
 
   it('microservice help lists every word of the seed grammar', async () => {
     const r = await slack('/microservice help');
-    for (const word of ['python', 'fastapi', 'java', 'springboot', 'with database', 'database|postgresql|postgres|cache|redis', 'language python|java', 'iot true|false', 'database postgres|postgresql|none']) {
+    for (const word of [
+      'python',
+      'fastapi',
+      'java',
+      'springboot',
+      'with database',
+      'database|postgresql|postgres|cache|redis',
+      'language python|java',
+      'iot true|false',
+      'database postgres|postgresql|none',
+    ]) {
       expect(r.out).toContain(word.includes(' ') ? word.split(' ')[0] : word);
     }
     expect(r.out).toMatch(/iot\s+true\|false/);
@@ -294,9 +312,7 @@ describe('platform graph: the API examples', () => {
 
   it('vcluster: add-ons installed through the vCluster kubeconfig, after the vCluster', async () => {
     const g = buildGraph(await render(readDocs('examples/vcluster/claim.yaml')));
-    expect(edges(g)).toEqual(
-      expect.arrayContaining(['vcluster-kubeconfig -kubeconfig-> istiod', 'istio-base -after-> istiod', 'vcluster -after-> knative-operator']),
-    );
+    expect(edges(g)).toEqual(expect.arrayContaining(['vcluster-kubeconfig -kubeconfig-> istiod', 'istio-base -after-> istiod', 'vcluster -after-> knative-operator']));
   });
 
   it('application: the database Secret feeds the database; the function reads the live Application and the realtime Secret', async () => {

@@ -82,7 +82,7 @@ describe('the first converged call of a restarted realtime-platform function', (
 });
 
 describe('a realtime-platform function serving many claims', () => {
-  it('computes each claim\'s bcrypt hash once, also past 64 claims (each call recomputed it there: CPU per call rose 40x)', async () => {
+  it("computes each claim's bcrypt hash once, also past 64 claims (each call recomputed it there: CPU per call rose 40x)", async () => {
     const converging = await freshCompose();
     const requests: RunFunctionRequest[] = [];
     for (let i = 0; i < 80; i++) {

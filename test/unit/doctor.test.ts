@@ -11,7 +11,9 @@ import { CHILDREN } from '../../synth/gitops.js';
 /** A cluster holding `objects`; kinds without a CRD among them are not served. */
 function cluster(objects: KubeObject[]): ClusterReader {
   const served = (apiVersion: string, kind: string) =>
-    !apiVersion.includes('.') || apiVersion.split('/')[0].endsWith('.k8s.io') || objects.some((o) => o.kind === 'CustomResourceDefinition' && (o.spec as { names: { kind: string } }).names.kind === kind);
+    !apiVersion.includes('.') ||
+    apiVersion.split('/')[0].endsWith('.k8s.io') ||
+    objects.some((o) => o.kind === 'CustomResourceDefinition' && (o.spec as { names: { kind: string } }).names.kind === kind);
   return {
     get: async (apiVersion, kind, name, namespace) =>
       served(apiVersion, kind) ? (objects.find((o) => o.apiVersion === apiVersion && o.kind === kind && o.metadata?.name === name && o.metadata?.namespace === namespace) ?? null) : null,

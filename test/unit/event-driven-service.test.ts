@@ -214,7 +214,14 @@ describe('event-driven-service: readiness and status', () => {
     kind: 'Deployment',
     status: { replicas: 3, readyReplicas: 2, conditions: [{ type: 'Available', status: 'True' }] },
   };
-  const scalerReady = { status: { conditions: [{ type: 'Ready', status: 'True' }, { type: 'Active', status: 'False' }] } };
+  const scalerReady = {
+    status: {
+      conditions: [
+        { type: 'Ready', status: 'True' },
+        { type: 'Active', status: 'False' },
+      ],
+    },
+  };
 
   it('marks nothing ready before anything is observed', async () => {
     const { rsp } = await composeSpec(minimal);
@@ -233,12 +240,7 @@ describe('event-driven-service: readiness and status', () => {
       scaledobject: scalerReady,
     });
     const r = rsp.desired!.resources;
-    expect([r.serviceaccount.ready, r.service.ready, r.deployment.ready, r.scaledobject.ready]).toEqual([
-      Ready.READY_TRUE,
-      Ready.READY_TRUE,
-      Ready.READY_TRUE,
-      Ready.READY_TRUE,
-    ]);
+    expect([r.serviceaccount.ready, r.service.ready, r.deployment.ready, r.scaledobject.ready]).toEqual([Ready.READY_TRUE, Ready.READY_TRUE, Ready.READY_TRUE, Ready.READY_TRUE]);
     expect(rsp.desired!.composite!.resource!.status).toMatchObject({
       replicas: { desired: 3, ready: 2 },
       scaler: { ready: true, active: false },
@@ -281,7 +283,7 @@ describe('event-driven-service: the Secret of spec.secretName', () => {
     expect(Object.keys(desired(rsp)).sort()).toEqual(['deployment', 'scaledobject', 'service', 'serviceaccount']);
   });
 
-  it('once it exists, readiness is the resources\' again and the message is gone', async () => {
+  it("once it exists, readiness is the resources' again and the message is gone", async () => {
     const first = await run(compose, requestFor(eds(spec), observedReady));
     const name = Object.keys(first.requirements!.resources)[0];
     const rsp = await run(compose, requestFor(eds(spec), observedReady, { [name]: [secret] }));

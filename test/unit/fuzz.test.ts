@@ -15,7 +15,9 @@ import { run } from '../support/request.js';
 
 const PER_FUNCTION = 150;
 let targets: FuzzTarget[] = [];
-beforeAll(async () => { targets = await fuzzTargets(); }, 120_000);
+beforeAll(async () => {
+  targets = await fuzzTargets();
+}, 120_000);
 
 describe('fuzz slice (seed 13)', () => {
   it.each(FUNCTIONS.map((f) => f.name))('%s: no internal error, no invalid spec rendered, every Fatal names a field, no secret shown', async (fn) => {

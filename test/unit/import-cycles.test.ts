@@ -18,9 +18,25 @@ describe('imports', () => {
   });
 
   it('the check finds a cycle, a type-only one included, and names it in import order', () => {
-    const g = new Map([['a.ts', ['b.ts']], ['b.ts', ['c.ts']], ['c.ts', ['a.ts', 'd.ts']], ['d.ts', []], ['e.ts', ['e.ts']]]);
-    expect(importCycles(g)).toEqual([['a.ts', 'b.ts', 'c.ts', 'a.ts'], ['e.ts', 'e.ts']]);
-    expect(importCycles(new Map([['a.ts', ['b.ts']], ['b.ts', []]]))).toEqual([]);
+    const g = new Map([
+      ['a.ts', ['b.ts']],
+      ['b.ts', ['c.ts']],
+      ['c.ts', ['a.ts', 'd.ts']],
+      ['d.ts', []],
+      ['e.ts', ['e.ts']],
+    ]);
+    expect(importCycles(g)).toEqual([
+      ['a.ts', 'b.ts', 'c.ts', 'a.ts'],
+      ['e.ts', 'e.ts'],
+    ]);
+    expect(
+      importCycles(
+        new Map([
+          ['a.ts', ['b.ts']],
+          ['b.ts', []],
+        ]),
+      ),
+    ).toEqual([]);
   });
 
   it('has no import cycle', () => {
@@ -32,7 +48,10 @@ describe('imports', () => {
     const components = [...graph.keys()].filter((f) => f.startsWith('functions/realtime-platform/components/'));
     expect(components.length).toBeGreaterThan(5);
     for (const file of components) {
-      expect(graph.get(file)!.filter((f) => f.startsWith('functions/realtime-platform/components/')), file).toEqual([]);
+      expect(
+        graph.get(file)!.filter((f) => f.startsWith('functions/realtime-platform/components/')),
+        file,
+      ).toEqual([]);
     }
   });
 });

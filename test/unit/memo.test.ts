@@ -27,7 +27,10 @@ describe('BoundedCache', () => {
 describe('memoize', () => {
   it('calls the function once per distinct argument list, compared as JSON', () => {
     const calls: unknown[] = [];
-    const f = memoize((o: { a: number }) => { calls.push(o); return o.a * 2; }, 8);
+    const f = memoize((o: { a: number }) => {
+      calls.push(o);
+      return o.a * 2;
+    }, 8);
     expect(f({ a: 1 })).toBe(2);
     expect(f({ a: 1 })).toBe(2);
     expect(f({ a: 2 })).toBe(4);

@@ -30,7 +30,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('clientCertificateRefusal', () => {
-  it('accepts a certificate like Crossplane v2.2.1\'s (the CA\'s subject, no key identifiers) within its validity', () => {
+  it("accepts a certificate like Crossplane v2.2.1's (the CA's subject, no key identifiers) within its validity", () => {
     const crossplane = x509(issueLeaf(dir, 'crossplane', ca, { notBefore, notAfter }));
     // What makes OpenSSL take it for self-signed, and what checkIssued must still accept.
     expect(crossplane.subject).toBe(crossplane.issuer);

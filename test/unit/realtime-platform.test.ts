@@ -64,9 +64,18 @@ describe('realtime-platform: what it composes', () => {
     const kinds = Object.values(out).map((o) => `${o.kind}/${o.metadata?.name}`);
     expect(kinds).toEqual(
       expect.arrayContaining([
-        'StatefulSet/postgres', 'StatefulSet/kafka', 'StatefulSet/mqtt', 'Deployment/lenses-hq', 'Deployment/lenses-agent',
-        'Deployment/metabase', 'Gateway/health-data-gateway', 'VirtualService/lenses-hq', 'VirtualService/metabase',
-        'VirtualService/mqtt-tcp', 'VirtualService/mqtt-websockets', 'NetworkPolicy/default-deny-ingress',
+        'StatefulSet/postgres',
+        'StatefulSet/kafka',
+        'StatefulSet/mqtt',
+        'Deployment/lenses-hq',
+        'Deployment/lenses-agent',
+        'Deployment/metabase',
+        'Gateway/health-data-gateway',
+        'VirtualService/lenses-hq',
+        'VirtualService/metabase',
+        'VirtualService/mqtt-tcp',
+        'VirtualService/mqtt-websockets',
+        'NetworkPolicy/default-deny-ingress',
       ]),
     );
     for (const job of ['postgres-setup', 'topics', 'health-schema', 'mqtt-source', 'sql-processors', 'metabase-setup']) {
@@ -253,12 +262,16 @@ describe('realtime-platform: generated passwords are never regenerated while a c
   };
 
   it('platform-credentials missing from observed state every other reconcile (apply error, partial apply): read back live', async () => {
-    const { original, out } = await lossScenario((observed, _live, round) => { if (round % 2 === 0) delete observed.credentials; });
+    const { original, out } = await lossScenario((observed, _live, round) => {
+      if (round % 2 === 0) delete observed.credentials;
+    });
     copiesAgree(out, original);
   });
 
   it('Crossplane observes nothing at all for a reconcile: every password read back live', async () => {
-    const { original, out } = await lossScenario((observed) => { for (const k of Object.keys(observed)) delete observed[k]; });
+    const { original, out } = await lossScenario((observed) => {
+      for (const k of Object.keys(observed)) delete observed[k];
+    });
     copiesAgree(out, original);
   });
 
@@ -282,7 +295,10 @@ describe('realtime-platform: generated passwords are never regenerated while a c
   it('both credentials Secrets deleted: the passwords the connection Secrets carry are recovered from them', async () => {
     const { original, out } = await lossScenario((observed, live, round) => {
       if (round > 0) return;
-      for (const [key, name] of [['credentials', 'health-data-realtime/platform-credentials'], [BACKUP, 'health/health-data-platform-credentials-backup']]) {
+      for (const [key, name] of [
+        ['credentials', 'health-data-realtime/platform-credentials'],
+        [BACKUP, 'health/health-data-platform-credentials-backup'],
+      ]) {
         delete observed[key];
         live.delete(name);
       }
@@ -372,8 +388,16 @@ describe('realtime-platform: turning options off', () => {
     ['snowflake on then off', { snowflake: { enabled: false } }, /^(snowflake)/],
   ])('%s removes only what it added; stateful parts are untouched', async (_label, change, removable) => {
     const base = { ...exampleSpec, snowflake: { enabled: true, credentialsSecret: 'snowflake-creds' } };
-    operatorSecrets.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'snowflake-creds', namespace: NS }, data: {
-      SNOWFLAKE_URL: 'dXJs', SNOWFLAKE_USER: 'dXNlcg==', SNOWFLAKE_PRIVATE_KEY: 'a2V5' } });
+    operatorSecrets.push({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'snowflake-creds', namespace: NS },
+      data: {
+        SNOWFLAKE_URL: 'dXJs',
+        SNOWFLAKE_USER: 'dXNlcg==',
+        SNOWFLAKE_PRIVATE_KEY: 'a2V5',
+      },
+    });
     const { rsp, claim: c } = await reconcile(base);
     const before = desired(rsp);
     const changed = { ...c, spec: { ...base, ...change } };
@@ -462,7 +486,9 @@ describe('realtime-platform: readiness, status and secrets', () => {
     const { rsp, out, required } = await reconcile(exampleSpec);
     const values = [
       ...Object.values(secretData(out.credentials)),
-      ...Object.values(required).flat().flatMap((s) => Object.values(secretData(s))),
+      ...Object.values(required)
+        .flat()
+        .flatMap((s) => Object.values(secretData(s))),
     ];
     expect(values.length).toBeGreaterThan(8);
     const visible = JSON.stringify([rsp.desired!.composite!.resource!.status, rsp.results]);
@@ -478,8 +504,16 @@ describe('realtime-platform: readiness, status and secrets', () => {
  * from the Secret stays as it was, and the status names the missing Secret.
  */
 describe('realtime-platform: an operator Secret deleted, then recreated', () => {
-  const snowflakeSecret: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'snowflake-creds', namespace: NS }, data: {
-    SNOWFLAKE_URL: 'dXJs', SNOWFLAKE_USER: 'dXNlcg==', SNOWFLAKE_PRIVATE_KEY: 'a2V5' } };
+  const snowflakeSecret: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'snowflake-creds', namespace: NS },
+    data: {
+      SNOWFLAKE_URL: 'dXJs',
+      SNOWFLAKE_USER: 'dXNlcg==',
+      SNOWFLAKE_PRIVATE_KEY: 'a2V5',
+    },
+  };
   const withSnowflake = { ...exampleSpec, snowflake: { enabled: true, credentialsSecret: 'snowflake-creds' } };
 
   it.each([
@@ -516,8 +550,9 @@ describe('realtime-platform: an operator Secret deleted, then recreated', () => 
 
   it('a Secret recreated with another value: what is composed from it takes the new value', async () => {
     const { rsp, claim: c, required } = await reconcile(exampleSpec);
-    const changed = Object.fromEntries(Object.entries(required).map(([k, items]) => [k, items.map((s) =>
-      s.metadata?.name === 'lenses-api-token' ? { ...s, data: { API_TOKEN: Buffer.from('a-new-token').toString('base64') } } : s)]));
+    const changed = Object.fromEntries(
+      Object.entries(required).map(([k, items]) => [k, items.map((s) => (s.metadata?.name === 'lenses-api-token' ? { ...s, data: { API_TOKEN: Buffer.from('a-new-token').toString('base64') } } : s))]),
+    );
     const next = desired(await run(compose, requestFor(c, observedFrom(rsp), changed)));
     expect(secretData(next['lenses-api-token']).API_TOKEN).toBe('a-new-token');
   });
@@ -530,7 +565,11 @@ describe('realtime-platform: invalid input is a Fatal result naming the field', 
     ['three Kafka brokers', { name: 'x', kafka: { replicas: 3 } }, 'spec.kafka.replicas: must be <= 1'],
     ['an unknown database', { name: 'x', database: 'oracle' }, 'spec.database: must be one of postgres, mysql, mongodb'],
     ['snowflake without credentials', { name: 'x', snowflake: { enabled: true } }, 'spec.snowflake.credentialsSecret: credentialsSecret is required when enabled'],
-    ['a user with both password forms', { name: 'x', mqttUsers: [{ username: 'u', password: 'p', passwordSecretRef: { name: 's' } }] }, 'spec.mqttUsers: each MQTT user needs exactly one of passwordSecretRef and password'],
+    [
+      'a user with both password forms',
+      { name: 'x', mqttUsers: [{ username: 'u', password: 'p', passwordSecretRef: { name: 's' } }] },
+      'spec.mqttUsers: each MQTT user needs exactly one of passwordSecretRef and password',
+    ],
     ['the reserved user', { name: 'x', mqttUsers: [{ username: 'platform', password: 'p' }] }, 'spec.mqttUsers: the user name platform is reserved'],
     ['a missing name', { database: 'postgres' }, 'spec.name: is required'],
   ])('%s', async (_label, spec, message) => {

@@ -28,13 +28,13 @@ describe('how soon Crossplane calls again', () => {
     expect(rsp.meta?.ttl).toEqual({ seconds: NOT_READY_RECHECK_SECONDS, nanos: 0 });
   });
 
-  it('the function waiting for an operator\'s Secret (XR not ready, its resources ready): in NOT_READY_RECHECK_SECONDS', async () => {
+  it("the function waiting for an operator's Secret (XR not ready, its resources ready): in NOT_READY_RECHECK_SECONDS", async () => {
     const rsp = await run(compose, requestFor(eds, ready));
     expect(rsp.desired!.composite!.ready).toBe(Ready.READY_FALSE);
     expect(rsp.meta?.ttl).toEqual({ seconds: NOT_READY_RECHECK_SECONDS, nanos: 0 });
   });
 
-  it('ready: the SDK\'s default, 60 s', async () => {
+  it("ready: the SDK's default, 60 s", async () => {
     const rsp = await run(compose, requestFor(eds, ready, { [await required()]: [secret] }));
     expect(Object.values(rsp.desired!.resources).every((r) => r.ready === Ready.READY_TRUE)).toBe(true);
     expect(rsp.meta?.ttl).toEqual({ seconds: 60, nanos: 0 });
@@ -53,13 +53,13 @@ describe('how soon Crossplane calls again', () => {
     ['30 s', 30, NOT_READY_RECHECK_SECONDS],
     ['5 min', 300, 30],
     ['an hour', 3600, 60],
-  ])('backs off while the XR stays not ready: waiting %s, in the step\'s seconds', async (_label, seconds, ttl) => {
+  ])("backs off while the XR stays not ready: waiting %s, in the step's seconds", async (_label, seconds, ttl) => {
     const rsp = await run(compose, waitingFor(seconds));
     expect(rsp.desired!.composite!.ready).toBe(Ready.READY_FALSE);
     expect(rsp.meta?.ttl).toEqual({ seconds: ttl, nanos: 0 });
   });
 
-  it('the steps grow and end below the SDK\'s 60 s', () => {
+  it("the steps grow and end below the SDK's 60 s", () => {
     const seconds = RECHECK_BACKOFF.map(([, s]) => s);
     expect(seconds).toEqual([...seconds].sort((a, b) => a - b));
     expect(Math.max(...seconds)).toBeLessThan(60);

@@ -20,16 +20,14 @@ describe('toOpenApi', () => {
     expect(out.required).toEqual(['name']);
     expect(out.properties!.limits.required).toBeUndefined();
   });
-  it('writes the fields\' defaults into an object\'s default (kube-apiserver checks CEL rules against the default as written)', () => {
+  it("writes the fields' defaults into an object's default (kube-apiserver checks CEL rules against the default as written)", () => {
     expect(out.properties!.limits.default).toEqual({ max: 3 });
   });
   it('emits maps as additionalProperties (structural schema), not patternProperties', () => {
     expect(out.properties!.labels).toEqual({ type: 'object', additionalProperties: { type: 'string' } });
   });
   it('attaches cross-field rules as x-kubernetes-validations', () => {
-    const withRule = toOpenApi<Spec>(Spec, [
-      { at: 'limits', cel: 'self.max < 10', message: 'too many', field: 'spec.limits.max', holds: (s) => s.limits.max < 10 },
-    ]);
+    const withRule = toOpenApi<Spec>(Spec, [{ at: 'limits', cel: 'self.max < 10', message: 'too many', field: 'spec.limits.max', holds: (s) => s.limits.max < 10 }]);
     expect(withRule.properties!.limits['x-kubernetes-validations']).toEqual([{ rule: 'self.max < 10', message: 'too many', fieldPath: '.max' }]);
   });
   it('has no TypeBox symbols or functions left', () => {
@@ -61,9 +59,7 @@ describe('cueParameter', () => {
 });
 
 describe('specValidator', () => {
-  const validate = specValidator<Spec>(Spec, [
-    { at: 'limits', cel: 'self.max < 10', message: 'max must be below 10', field: 'spec.limits.max', holds: (s) => s.limits.max < 10 },
-  ]);
+  const validate = specValidator<Spec>(Spec, [{ at: 'limits', cel: 'self.max < 10', message: 'max must be below 10', field: 'spec.limits.max', holds: (s) => s.limits.max < 10 }]);
   it('applies defaults, including inside a defaulted object', () => {
     const r = validate({ name: 'x' });
     expect(r).toEqual({ ok: true, value: { name: 'x', tier: 'a', limits: { max: 3 } } });

@@ -29,7 +29,13 @@ describe('functionCommand', () => {
 
   it('any other .ts entry point runs under tsx, after the node flags', () => {
     expect(functionCommand({ entry: '/x/floor.ts', port: 2, nodeFlags: ['--max-semi-space-size=4'] })[1]).toEqual([
-      '--max-semi-space-size=4', '--import', 'tsx', '/x/floor.ts', '--address', 'localhost:2', '--insecure',
+      '--max-semi-space-size=4',
+      '--import',
+      'tsx',
+      '/x/floor.ts',
+      '--address',
+      'localhost:2',
+      '--insecure',
     ]);
   });
 });

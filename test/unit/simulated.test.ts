@@ -18,7 +18,12 @@ describe('simulated.ts', () => {
       apiVersion: 'keda.sh/v1alpha1',
       kind: 'ScaledObject',
       metadata: { name: 'orders', namespace: 'shop', managedFields: [{ manager: 'crossplane' }, { manager: KWOK_MANAGER, subresource: 'status' }] },
-      status: { conditions: [{ type: 'Ready', status: 'True' }, { type: 'Active', status: 'False' }] },
+      status: {
+        conditions: [
+          { type: 'Ready', status: 'True' },
+          { type: 'Active', status: 'False' },
+        ],
+      },
     };
     expect(describeSimulated(scaler)).toBe(
       'SIMULATED: status of ScaledObject shop/orders (Ready=True, Active=False), as KEDA v2.15.1 (kedacore/keda controllers/keda/scaledobject_controller.go, controllers/keda/hpa.go@v2.15.1) would; kwok Stage keda-scaledobject-ready',
@@ -35,13 +40,15 @@ describe('simulated.ts', () => {
       data: { DATABASE_PASSWORD: SECRET_VALUE, DATABASE_HOST: SECRET_VALUE },
     };
     const line = describeSimulated(secret)!;
-    expect(line).toMatch(/^SIMULATED: Secret shop\/orders-db-db-secret for ExternalSecret orders-db, keys DATABASE_HOST, DATABASE_PASSWORD \(placeholder values\), as External Secrets Operator v1\.3\.2 .* would; kwok Stage external-secret-synced$/);
+    expect(line).toMatch(
+      /^SIMULATED: Secret shop\/orders-db-db-secret for ExternalSecret orders-db, keys DATABASE_HOST, DATABASE_PASSWORD \(placeholder values\), as External Secrets Operator v1\.3\.2 .* would; kwok Stage external-secret-synced$/,
+    );
     expect(line).not.toContain(SECRET_VALUE);
     expect(line).not.toContain('simulated-password');
   });
 
   it('says nothing about what kwok did not write', () => {
     expect(describeSimulated({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', managedFields: [{ manager: 'crossplane' }] }, data: { a: SECRET_VALUE } })).toBeUndefined();
-    expect(describeSimulated({ apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', metadata: { name: 'x', managedFields: [{ manager: 'keda' , subresource: 'status' }] } })).toBeUndefined();
+    expect(describeSimulated({ apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', metadata: { name: 'x', managedFields: [{ manager: 'keda', subresource: 'status' }] } })).toBeUndefined();
   });
 });

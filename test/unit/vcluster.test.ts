@@ -53,7 +53,9 @@ describe('vcluster', () => {
   });
 
   it('features: add-ons installed into the vCluster through its kubeconfig, after it (istiod after istio-base)', async () => {
-    const rsp = await composed(vc({ size: 'large', kubernetes: { version: '1.29' }, networking: { isolation: false, exposeApi: true }, features: { istio: true, knative: true, argocd: true, observability: true } }));
+    const rsp = await composed(
+      vc({ size: 'large', kubernetes: { version: '1.29' }, networking: { isolation: false, exposeApi: true }, features: { istio: true, knative: true, argocd: true, observability: true } }),
+    );
     const out = desired(rsp) as Record<string, Any>;
     expect(Object.keys(out).sort()).toEqual(['argocd', 'istio-base', 'istiod', 'knative-operator', 'namespace', 'observability', 'vcluster']);
     expect(out.istiod.spec).toMatchObject({

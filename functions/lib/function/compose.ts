@@ -135,11 +135,12 @@ function claimOf(api: { claimKind: string }, xr: KubeObject): ClaimIdentity | Sp
   const name = fromRef('name') ?? labels['crossplane.io/claim-name'];
   const namespace = fromRef('namespace') ?? labels['crossplane.io/claim-namespace'];
   if (!name || !namespace) {
-    return new SpecError(
-      `spec.claimRef.namespace: is required: create the ${api.claimKind} claim in a namespace rather than the composite directly`,
-    );
+    return new SpecError(`spec.claimRef.namespace: is required: create the ${api.claimKind} claim in a namespace rather than the composite directly`);
   }
-  for (const [field, value] of [['name', name], ['namespace', namespace]] as const) {
+  for (const [field, value] of [
+    ['name', name],
+    ['namespace', namespace],
+  ] as const) {
     if (typeof value !== 'string' || value.length > 253 || !OBJECT_NAME.test(value)) {
       return new SpecError(`spec.claimRef.${field}: must be a Kubernetes object name`);
     }

@@ -63,7 +63,10 @@ function status(v: unknown): KubeObject['status'] | undefined {
 export function untrustedObject(v: unknown): KubeObject | undefined {
   if (!isObject(v)) return undefined;
   const o: Json = strings({ ...v }, ['apiVersion', 'kind', 'type']);
-  for (const [k, fix] of [['metadata', metadata], ['status', status]] as const) {
+  for (const [k, fix] of [
+    ['metadata', metadata],
+    ['status', status],
+  ] as const) {
     if (!(k in o)) continue;
     const fixed = fix(o[k]);
     if (fixed) o[k] = fixed;

@@ -98,12 +98,7 @@ export function job(w: WorkloadSpec, backoffLimit = 30): Job {
   });
 }
 
-export function service(
-  name: string,
-  namespace: string,
-  labels: Record<string, string>,
-  ports: { name: string; port: number }[],
-): Service {
+export function service(name: string, namespace: string, labels: Record<string, string>, ports: { name: string; port: number }[]): Service {
   return new Service({
     metadata: { name, namespace, labels },
     spec: {

@@ -29,11 +29,7 @@ function constraints(node: SchemaNode): string[] {
 
 function uses(node: SchemaNode, here: (n: SchemaNode) => boolean): boolean {
   if (here(node)) return true;
-  const children = [
-    ...Object.values(node.properties ?? {}),
-    ...(node.items ? [node.items] : []),
-    ...(typeof node.additionalProperties === 'object' ? [node.additionalProperties] : []),
-  ];
+  const children = [...Object.values(node.properties ?? {}), ...(node.items ? [node.items] : []), ...(typeof node.additionalProperties === 'object' ? [node.additionalProperties] : [])];
   return children.some((c) => uses(c, here));
 }
 

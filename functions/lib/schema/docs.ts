@@ -21,7 +21,9 @@ function rows(node: SchemaNode, prefix: string, out: string[]): void {
       child.maxLength !== undefined ? `at most ${child.maxLength} characters` : '',
       child.minimum !== undefined ? `>= ${child.minimum}` : '',
       child.maximum !== undefined ? `<= ${child.maximum}` : '',
-    ].filter(Boolean).join(', ');
+    ]
+      .filter(Boolean)
+      .join(', ');
     const text = [child.description ?? '', limits ? `(${limits})` : ''].filter(Boolean).join(' ');
     out.push(`| \`${path}\` | ${typeName(child)} | ${required} | ${dflt} | ${text.replace(/\|/g, '\\|')} |`);
     if (child.properties) rows(child, `${path}.`, out);

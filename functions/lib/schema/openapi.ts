@@ -69,10 +69,7 @@ export function toOpenApi<S>(schema: TSchema, rules: CrossFieldRule<S>[] = []): 
   const out = normalise(plain(schema));
   for (const rule of rules) {
     const node = nodeAt(out, rule.at);
-    node['x-kubernetes-validations'] = [
-      ...(node['x-kubernetes-validations'] ?? []),
-      { rule: rule.cel, message: rule.message, ...fieldPathOf(rule) },
-    ];
+    node['x-kubernetes-validations'] = [...(node['x-kubernetes-validations'] ?? []), { rule: rule.cel, message: rule.message, ...fieldPathOf(rule) }];
   }
   return out;
 }

@@ -23,8 +23,7 @@ const DOMAIN = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[(?:[a-fA-F0
 const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*';
 const REMOTE_NAME = `${PATH_COMPONENT}(?:/${PATH_COMPONENT})*`;
 export const IMAGE_REPOSITORY = `^(?:${DOMAIN}/)?${REMOTE_NAME}$`;
-export const IMAGE_REFERENCE =
-  `^(?:${DOMAIN}/)?${REMOTE_NAME}(?::[\\w][\\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$`;
+export const IMAGE_REFERENCE = `^(?:${DOMAIN}/)?${REMOTE_NAME}(?::[\\w][\\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$`;
 
 /** distribution/reference: a name is at most 255 characters; a tag adds 129, a sha256 digest 72. */
 export const IMAGE_MAX_LENGTH = 512;

@@ -12,10 +12,7 @@ import { Type, type TSchema, type TUnsafe, type SchemaOptions } from '@sinclair/
 export { Type, type Static, type TSchema, type TObject } from '@sinclair/typebox';
 
 /** A string restricted to a fixed set of values (`enum`, as Kubernetes wants it). */
-export function StringEnum<const T extends readonly string[]>(
-  values: T,
-  options: SchemaOptions = {},
-): TUnsafe<T[number]> {
+export function StringEnum<const T extends readonly string[]>(values: T, options: SchemaOptions = {}): TUnsafe<T[number]> {
   return Type.Unsafe<T[number]>({ ...options, type: 'string', enum: [...values] });
 }
 

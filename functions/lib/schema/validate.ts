@@ -30,7 +30,10 @@ export function formatErrors(errors: FieldError[]): string {
 const segment = (p: string) => (/^[A-Za-z0-9_.-]{1,63}$/.test(p) ? p : '<key>');
 
 function dotted(root: string, instancePath: string): string {
-  const parts = instancePath.split('/').filter(Boolean).map((p) => segment(p.replace(/~1/g, '/').replace(/~0/g, '~')));
+  const parts = instancePath
+    .split('/')
+    .filter(Boolean)
+    .map((p) => segment(p.replace(/~1/g, '/').replace(/~0/g, '~')));
   return [root, ...parts].join('.').replace(/\.(\d+)(?=\.|$)/g, '[$1]');
 }
 

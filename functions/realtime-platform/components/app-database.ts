@@ -23,14 +23,8 @@ export function appDatabase(p: Platform): Component | undefined {
         { name: 'MYSQL_USER', value: 'app' },
         secretEnv('MYSQL_PASSWORD', CREDENTIALS_SECRET, 'APP_DB_PASSWORD'),
       ]
-    : [
-        { name: 'MONGO_INITDB_ROOT_USERNAME', value: 'app' },
-        secretEnv('MONGO_INITDB_ROOT_PASSWORD', CREDENTIALS_SECRET, 'APP_DB_PASSWORD'),
-        { name: 'MONGO_INITDB_DATABASE', value: 'app' },
-      ];
-  const probe = mysql
-    ? { exec: { command: ['mysqladmin', 'ping', '-h', '127.0.0.1'] } }
-    : { exec: { command: ['mongosh', '--quiet', '--eval', 'db.adminCommand("ping")'] } };
+    : [{ name: 'MONGO_INITDB_ROOT_USERNAME', value: 'app' }, secretEnv('MONGO_INITDB_ROOT_PASSWORD', CREDENTIALS_SECRET, 'APP_DB_PASSWORD'), { name: 'MONGO_INITDB_DATABASE', value: 'app' }];
+  const probe = mysql ? { exec: { command: ['mysqladmin', 'ping', '-h', '127.0.0.1'] } } : { exec: { command: ['mongosh', '--quiet', '--eval', 'db.adminCommand("ping")'] } };
   const sts = statefulSet(
     {
       name,

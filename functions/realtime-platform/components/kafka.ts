@@ -55,14 +55,14 @@ export function kafka(p: Platform): Component {
   return {
     resources: {
       kafka: res(p, 'kafka', sts, readiness.statefulSet),
-    'kafka-service': res(
-      p,
-      'kafka-service',
-      service('kafka', p.ns, l, [
-        { name: 'kafka', port: KAFKA_PORT },
-        { name: 'schema-registry', port: SCHEMA_REGISTRY_PORT },
-        { name: 'connect', port: CONNECT_PORT },
-      ]),
+      'kafka-service': res(
+        p,
+        'kafka-service',
+        service('kafka', p.ns, l, [
+          { name: 'kafka', port: KAFKA_PORT },
+          { name: 'schema-registry', port: SCHEMA_REGISTRY_PORT },
+          { name: 'connect', port: CONNECT_PORT },
+        ]),
         readiness.exists,
       ),
     },

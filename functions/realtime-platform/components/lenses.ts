@@ -120,7 +120,8 @@ export function lenses(p: Platform): Component | undefined {
   };
   const license = value(opts.licenseSecretRef, 'spec.lenses.licenseSecretRef', () => composedYamlField(p, 'lenses-hq-config', 'config.yaml', ['license', 'key']));
   const agentKey = value(opts.agentKeySecretRef, 'spec.lenses.agentKeySecretRef', () =>
-    composedYamlField(p, 'lenses-agent-provisioning', 'provisioning.yaml', ['lensesHq', 0, 'configuration', 'agentKey', 'value']));
+    composedYamlField(p, 'lenses-agent-provisioning', 'provisioning.yaml', ['lensesHq', 0, 'configuration', 'agentKey', 'value']),
+  );
   if (!license || !agentKey) return { resources: {}, waiting: `lenses needs ${missing.join(' and ')}` };
 
   const hqLabels = labels(p, 'lenses-hq');
@@ -137,7 +138,10 @@ export function lenses(p: Platform): Component | undefined {
           name: 'lenses-hq',
           image: IMAGES.lensesHq,
           args: ['/app/config.yaml'],
-          ports: [{ name: 'http', containerPort: HQ_HTTP_PORT }, { name: 'agents', containerPort: HQ_AGENTS_PORT }],
+          ports: [
+            { name: 'http', containerPort: HQ_HTTP_PORT },
+            { name: 'agents', containerPort: HQ_AGENTS_PORT },
+          ],
           // The PRD's health check: `lenses-hq is-up`.
           readinessProbe: { exec: { command: ['lenses-hq', 'is-up', `127.0.0.1:${HQ_HTTP_PORT}`] }, initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 5 },
           livenessProbe: { tcpSocket: { port: HQ_HTTP_PORT }, initialDelaySeconds: 30, periodSeconds: 20 },
@@ -184,7 +188,10 @@ export function lenses(p: Platform): Component | undefined {
       'lenses-hq-service': res(
         p,
         'lenses-hq-service',
-        service('lenses-hq', p.ns, hqLabels, [{ name: 'http', port: HQ_HTTP_PORT }, { name: 'agents', port: HQ_AGENTS_PORT }]),
+        service('lenses-hq', p.ns, hqLabels, [
+          { name: 'http', port: HQ_HTTP_PORT },
+          { name: 'agents', port: HQ_AGENTS_PORT },
+        ]),
         readiness.exists,
       ),
       'lenses-agent-provisioning': res(

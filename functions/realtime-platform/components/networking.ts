@@ -22,11 +22,7 @@ function virtualService(p: Platform, name: string, spec: object): KubeObject {
 function istio(p: Platform): Component['resources'] {
   const gateway = `${p.name}-gateway`;
   const gatewayRef = `${p.ns}/${gateway}`;
-  const httpHosts = [
-    ...(p.spec.lenses.enabled ? [externalHost(p, 'lenses-hq')] : []),
-    externalHost(p, p.spec.visualization),
-    ...(p.iot && p.spec.mqtt.websockets ? [externalHost(p, 'mqtt')] : []),
-  ];
+  const httpHosts = [...(p.spec.lenses.enabled ? [externalHost(p, 'lenses-hq')] : []), externalHost(p, p.spec.visualization), ...(p.iot && p.spec.mqtt.websockets ? [externalHost(p, 'mqtt')] : [])];
   const servers: object[] = [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: httpHosts }];
   if (p.iot) servers.push({ port: { number: MQTT_PORT, name: 'mqtt', protocol: 'TCP' }, hosts: ['*'] });
   const out: Component['resources'] = {
@@ -84,13 +80,12 @@ function networkPolicies(p: Platform): Component['resources'] {
       metadata: { name: 'default-deny-ingress', namespace: p.ns, labels: labels(p, 'network-policy') },
       spec: { podSelector: {}, policyTypes: ['Ingress'] },
     }),
-    allow(p, 'postgres', [POSTGRES_PORT], [
-      fromComponent(p, 'postgres-setup'),
-      fromComponent(p, 'lenses-hq'),
-      fromComponent(p, 'lenses-agent'),
-      fromComponent(p, p.spec.visualization),
-      ...(p.spec.database === 'postgres' ? [claim] : []),
-    ]),
+    allow(
+      p,
+      'postgres',
+      [POSTGRES_PORT],
+      [fromComponent(p, 'postgres-setup'), fromComponent(p, 'lenses-hq'), fromComponent(p, 'lenses-agent'), fromComponent(p, p.spec.visualization), ...(p.spec.database === 'postgres' ? [claim] : [])],
+    ),
     // Applications in the claim's namespace produce and consume.
     allow(p, 'kafka', [KAFKA_PORT, SCHEMA_REGISTRY_PORT, CONNECT_PORT], [fromComponent(p, 'lenses-agent'), pipelineJobs, claim]),
     allow(p, p.spec.visualization, [DASHBOARD_PORT], [ingress, fromComponent(p, 'metabase-setup')]),

@@ -181,9 +181,7 @@ export function pipeline(p: Platform): Component {
   if (p.iot) {
     jobs.push(pipelineJob(p, 'health-schema', schemaScript(p), IMAGES.curl));
     jobs.push(
-      pipelineJob(p, 'mqtt-source', putConnectorScript(p, 'device_data_connector', mqttSourceConnector(p)), IMAGES.curl, [
-        secretEnv('MQTT_PASSWORD', CREDENTIALS_SECRET, 'MQTT_PLATFORM_PASSWORD'),
-      ]),
+      pipelineJob(p, 'mqtt-source', putConnectorScript(p, 'device_data_connector', mqttSourceConnector(p)), IMAGES.curl, [secretEnv('MQTT_PASSWORD', CREDENTIALS_SECRET, 'MQTT_PLATFORM_PASSWORD')]),
     );
   }
   const lensesOpts = p.spec.lenses;
@@ -202,23 +200,20 @@ export function pipeline(p: Platform): Component {
     const ref = { name: p.spec.snowflake.credentialsSecret!, key: 'SNOWFLAKE_URL' };
     const keys = ['SNOWFLAKE_URL', 'SNOWFLAKE_USER', 'SNOWFLAKE_PRIVATE_KEY', 'SNOWFLAKE_DATABASE', 'SNOWFLAKE_SCHEMA'];
     const keptKeys: SecretKeyRef[] = [];
-    const values = Object.fromEntries(keys.map((k) => {
-      const v = p.keptSecret({ ...ref, key: k }, () => composedSecretKey(p, 'snowflake-credentials', k));
-      if (v.kept) keptKeys.push({ ...ref, key: k });
-      return [k, v.value];
-    }));
+    const values = Object.fromEntries(
+      keys.map((k) => {
+        const v = p.keptSecret({ ...ref, key: k }, () => composedSecretKey(p, 'snowflake-credentials', k));
+        if (v.kept) keptKeys.push({ ...ref, key: k });
+        return [k, v.value];
+      }),
+    );
     if (keptKeys.length) waiting.push(keptMessage('snowflake sink', keptKeys));
     values.SNOWFLAKE_DATABASE ??= 'INGEST';
     values.SNOWFLAKE_SCHEMA ??= 'INGEST';
     const missingKeys = keys.filter((k) => !values[k]);
     if (missingKeys.length === 0) {
       // Copied into the platform namespace: a Pod reads Secrets of its own namespace only.
-      extra['snowflake-credentials'] = res(
-        p,
-        'snowflake-credentials',
-        secretObject('snowflake-credentials', p.ns, values as Record<string, string>, labels(p, 'pipeline')),
-        readiness.exists,
-      );
+      extra['snowflake-credentials'] = res(p, 'snowflake-credentials', secretObject('snowflake-credentials', p.ns, values as Record<string, string>, labels(p, 'pipeline')), readiness.exists);
       jobs.push(
         pipelineJob(
           p,

@@ -22,7 +22,7 @@ const GROUP = 'apigatewayv2.aws.m.upbound.io/v1beta1';
 export const awsApigateway: CatalogEntry = {
   name: 'aws-apigateway',
   kind: 'ComponentDefinition',
-  description: 'An AWS API Gateway HTTP API in front of a service (an external URL, or an in-cluster service behind a VPC link), with CORS, routes and stages, through Crossplane\'s AWS provider.',
+  description: "An AWS API Gateway HTTP API in front of a service (an external URL, or an in-cluster service behind a VPC link), with CORS, routes and stages, through Crossplane's AWS provider.",
   parameters: Type.Object({
     region: Type.String({ pattern: '^[a-z]{2}(-[a-z]+)+-[0-9]$', description: 'AWS region, e.g. eu-west-1.' }),
     endpoint: Type.Object(
@@ -32,7 +32,10 @@ export const awsApigateway: CatalogEntry = {
           Type.Object(
             {
               vpcLinkId: Type.String({ minLength: 1, description: 'API Gateway VPC link ID.' }),
-              listenerArn: Type.String({ pattern: '^arn:aws', description: 'ARN of the internal NLB/ALB listener in front of the in-cluster Service (e.g. a LoadBalancer Service of the AWS Load Balancer Controller).' }),
+              listenerArn: Type.String({
+                pattern: '^arn:aws',
+                description: 'ARN of the internal NLB/ALB listener in front of the in-cluster Service (e.g. a LoadBalancer Service of the AWS Load Balancer Controller).',
+              }),
             },
             { description: 'An in-cluster service reached privately: HTTP_PROXY over a VPC link to a load balancer listener.' },
           ),
@@ -73,7 +76,7 @@ export const awsApigateway: CatalogEntry = {
     tags: StringMap({ default: {}, description: 'AWS tags on the API and stages.' }),
     providerConfig: Type.Object(
       {
-        kind: StringEnum(['ClusterProviderConfig', 'ProviderConfig'], { default: 'ClusterProviderConfig', description: 'ClusterProviderConfig, or a ProviderConfig in the Application\'s namespace.' }),
+        kind: StringEnum(['ClusterProviderConfig', 'ProviderConfig'], { default: 'ClusterProviderConfig', description: "ClusterProviderConfig, or a ProviderConfig in the Application's namespace." }),
         name: Type.String({ default: 'default', description: 'Its name.' }),
       },
       { default: {}, description: `AWS credentials of ${PROVIDER_AWS_APIGATEWAYV2.provider}.` },
@@ -228,7 +231,8 @@ if _allReady && len(_urls) > 0 {
     '`outputs.stage-{name}`: one `Stage` per stage (`$default` → `stage-default`), the AWS stage name in `crossplane.io/external-name`, `autoDeploy`, stage variables, throttling',
     `Every object: \`region\`, \`providerConfigRef\` (default \`ClusterProviderConfig\` \`default\`), in the Application's namespace. The provider \`${PROVIDER_AWS_APIGATEWAYV2.package}:${PROVIDER_AWS_APIGATEWAYV2.version}\` is in \`install/providers.yaml\`.`,
   ],
-  health: 'Healthy when the API and every Integration, Route and Stage report `Ready` `True`; the message then gives the first stage\'s invoke URL (`status.atProvider.invokeUrl`), e.g. `invoke URL: https://abc123.execute-api.eu-west-1.amazonaws.com/`; before that it counts the objects still waiting and names one.',
+  health:
+    "Healthy when the API and every Integration, Route and Stage report `Ready` `True`; the message then gives the first stage's invoke URL (`status.atProvider.invokeUrl`), e.g. `invoke URL: https://abc123.execute-api.eu-west-1.amazonaws.com/`; before that it counts the objects still waiting and names one.",
   example: 'examples/oam/full-stack-ecommerce.yaml',
   notes: `## Upstream sources
 

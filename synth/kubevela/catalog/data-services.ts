@@ -37,9 +37,7 @@ export const CHARTS = { kafka: PINNED.kafka.version, redis: PINNED.redis.version
  * registry mirror (`global.imageRegistry`) in front of these keeps installing.
  */
 export function legacyImagesCue(chart: BitnamiChart): string {
-  const lines = Object.entries(BITNAMI_LEGACY_IMAGES[chart]).map(
-    ([path, i]) => `${path.split('.').join(': ')}: {registry: "docker.io", repository: "${i.repository}", tag: "${i.tag}"}`,
-  );
+  const lines = Object.entries(BITNAMI_LEGACY_IMAGES[chart]).map(([path, i]) => `${path.split('.').join(': ')}: {registry: "docker.io", repository: "${i.repository}", tag: "${i.tag}"}`);
   return ['global: security: allowInsecureImages: true', ...lines].join('\n');
 }
 
@@ -71,8 +69,7 @@ ${images}`;
  * component name alone when it already contains the chart's name.
  */
 export const fullname = (chart: BitnamiChart) => `<component>-${chart}`;
-const fullnameNote = (chart: BitnamiChart) =>
-  `\`${fullname(chart)}\` stands for the chart's full name: the component name alone when it already contains \`${chart}\``;
+const fullnameNote = (chart: BitnamiChart) => `\`${fullname(chart)}\` stands for the chart's full name: the component name alone when it already contains \`${chart}\``;
 
 /**
  * The Secret keys the MongoDB pods read from `auth.existingSecret`
@@ -88,7 +85,7 @@ const helmStatus = {
   healthPolicy: readyHealth(),
   customStatus: readyStatus('the Helm release', '"Helm release ready"'),
 };
-const HELM_HEALTH = 'Healthy when the Flux `HelmRelease` reports `Ready` `True` (installed and its tests passed); the message carries Flux\'s reason otherwise.';
+const HELM_HEALTH = "Healthy when the Flux `HelmRelease` reports `Ready` `True` (installed and its tests passed); the message carries Flux's reason otherwise.";
 
 export const kafka: CatalogEntry = {
   name: 'kafka',
@@ -112,7 +109,11 @@ export const kafka: CatalogEntry = {
     `for t in parameter.topics if t.replicationFactor > parameter.replicas {
 	_topicCheck: "topic replicationFactor must not exceed replicas" & true
 }`,
-    helmReleaseCue('bitnami', 'kafka', CHARTS.kafka, `{
+    helmReleaseCue(
+      'bitnami',
+      'kafka',
+      CHARTS.kafka,
+      `{
 	${indent(legacyImagesCue('kafka'), 1)}
 	controller: {
 		replicaCount: parameter.replicas
@@ -127,7 +128,8 @@ export const kafka: CatalogEntry = {
 		topics: [for t in parameter.topics {name: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor}]
 	}
 	metrics: jmx: enabled: parameter.metrics
-}`),
+}`,
+    ),
   ],
   status: helmStatus,
   outputs: [
@@ -159,7 +161,11 @@ export const redis: CatalogEntry = {
     resources: resources(),
   }),
   body: [
-    helmReleaseCue('bitnami', 'redis', CHARTS.redis, `{
+    helmReleaseCue(
+      'bitnami',
+      'redis',
+      CHARTS.redis,
+      `{
 	${indent(legacyImagesCue('redis'), 1)}
 	architecture: [if parameter.replicas == 0 {"standalone"}, "replication"][0]
 	auth: {
@@ -179,7 +185,8 @@ export const redis: CatalogEntry = {
 		resources: ${indent(resourcesCue(), 2)}
 	}
 	metrics: enabled: parameter.metrics
-}`),
+}`,
+    ),
   ],
   status: helmStatus,
   outputs: [
@@ -221,13 +228,17 @@ export const mongodb: CatalogEntry = {
         schedule: Type.String({ default: '0 2 * * *', description: 'Cron schedule of the backup.' }),
         storageSize: storageSize('8Gi'),
       },
-      { default: {}, description: 'Scheduled backups (the chart\'s mongodump CronJob).' },
+      { default: {}, description: "Scheduled backups (the chart's mongodump CronJob)." },
     ),
     metrics: Type.Boolean({ default: false, description: 'Run the Prometheus exporter.' }),
     resources: resources(),
   }),
   body: [
-    helmReleaseCue('bitnami', 'mongodb', CHARTS.mongodb, `{
+    helmReleaseCue(
+      'bitnami',
+      'mongodb',
+      CHARTS.mongodb,
+      `{
 	${indent(legacyImagesCue('mongodb'), 1)}
 	architecture: [if parameter.replicas == 1 {"standalone"}, "replicaset"][0]
 	replicaCount: parameter.replicas
@@ -254,7 +265,8 @@ export const mongodb: CatalogEntry = {
 	}
 	resources: ${indent(resourcesCue(), 1)}
 	metrics: enabled: parameter.metrics
-}`),
+}`,
+    ),
   ],
   status: helmStatus,
   outputs: [

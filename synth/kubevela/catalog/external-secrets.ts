@@ -47,12 +47,12 @@ function externalSecret(target: string, remoteKey: string, data: string, templat
 }
 
 const esStatus = { healthPolicy: readyHealth(), customStatus: readyStatus('the ExternalSecret', '"synced to Secret " + context.output.spec.target.name') };
-const ES_HEALTH = 'Healthy when the `ExternalSecret` reports `Ready` `True` (the Secret is synced); otherwise the message is the operator\'s reason (store unreachable, key missing).';
+const ES_HEALTH = "Healthy when the `ExternalSecret` reports `Ready` `True` (the Secret is synced); otherwise the message is the operator's reason (store unreachable, key missing).";
 
 export const neonPostgres: CatalogEntry = {
   name: 'neon-postgres',
   kind: 'ComponentDefinition',
-  description: 'The connection Secret of a Neon (managed PostgreSQL) database, synced by External Secrets from the operator\'s secret store.',
+  description: "The connection Secret of a Neon (managed PostgreSQL) database, synced by External Secrets from the operator's secret store.",
   parameters: Type.Object({
     database: Type.String({ pattern: '^[A-Za-z0-9_-]+$', description: 'Database name on the Neon project.' }),
     remoteKey: Type.Optional(Type.String({ minLength: 1, description: 'Key in the secret store with properties host, port, user, password. Default: neon/{database}.' })),
@@ -80,7 +80,9 @@ export const neonPostgres: CatalogEntry = {
   ],
   status: esStatus,
   outputs: [
-    '`' + EXTERNAL_SECRET_API_VERSION + '` `ExternalSecret` that reads `host`, `port`, `user`, `password` of `remoteKey` and writes the Secret `{component}-db-secret` with `DATABASE_HOST`, `_PORT`, `_NAME`, `_USER`, `_PASSWORD` and `DATABASE_URL` (the keys ApplicationClaim database Secrets have, so apps read either the same way)',
+    '`' +
+      EXTERNAL_SECRET_API_VERSION +
+      '` `ExternalSecret` that reads `host`, `port`, `user`, `password` of `remoteKey` and writes the Secret `{component}-db-secret` with `DATABASE_HOST`, `_PORT`, `_NAME`, `_USER`, `_PASSWORD` and `DATABASE_URL` (the keys ApplicationClaim database Secrets have, so apps read either the same way)',
   ],
   health: ES_HEALTH,
   example: 'examples/oam/event-driven-microservices.yaml',
@@ -128,5 +130,6 @@ export const auth0Idp: CatalogEntry = {
   ],
   health: ES_HEALTH,
   example: 'examples/oam/event-driven-microservices.yaml',
-  notes: 'The client secret never appears in the Application: only the store key does. `clientId`/`clientSecret` are the seed\'s `clientId` and `clientSecret` options, read from the store instead of the manifest.',
+  notes:
+    "The client secret never appears in the Application: only the store key does. `clientId`/`clientSecret` are the seed's `clientId` and `clientSecret` options, read from the store instead of the manifest.",
 };

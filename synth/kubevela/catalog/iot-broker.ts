@@ -5,14 +5,7 @@
  * a Secret (key = user name, value = password) that an init container hashes
  * with the broker's own mosquitto_passwd, since CUE cannot hash.
  */
-import {
-  HASH_PASSWORDS_SCRIPT,
-  MOSQUITTO_CONF_LINES,
-  MOSQUITTO_IMAGE,
-  MOSQUITTO_UID,
-  MQTT_PORT,
-  MQTT_WEBSOCKET_PORT,
-} from '../../../functions/lib/mosquitto.js';
+import { HASH_PASSWORDS_SCRIPT, MOSQUITTO_CONF_LINES, MOSQUITTO_IMAGE, MOSQUITTO_UID, MQTT_PORT, MQTT_WEBSOCKET_PORT } from '../../../functions/lib/mosquitto.js';
 import { ContainerResources, StringEnum, Type } from '../../../functions/lib/schema/types.js';
 import type { CatalogEntry } from '../catalog.js';
 import { POD_LABELS, RESTRICTED_CONTAINER, indent, resourcesCue, restrictedPod } from '../snippets.js';
@@ -157,7 +150,7 @@ if _readyReplicas >= 1 {
   },
   outputs: [
     `\`StatefulSet\` \`{component}\`: \`${MOSQUITTO_IMAGE}\` as uid ${MOSQUITTO_UID} (restricted), an init container that turns the \`auth.secretName\` Secret into a hashed password file with \`mosquitto_passwd -U\`, TCP probes, a volume (\`persistence.size\`, retained) or an emptyDir`,
-    '`outputs.config`: ConfigMap `{component}-config` with mosquitto.conf (the realtime platform\'s: no anonymous clients, password file, 1883, 9001 with `websockets`, persistence)',
+    "`outputs.config`: ConfigMap `{component}-config` with mosquitto.conf (the realtime platform's: no anonymous clients, password file, 1883, 9001 with `websockets`, persistence)",
     '`outputs.service`: Service `{component}` (`serviceType`), ports 1883 and 9001',
   ],
   health: 'Healthy when the StatefulSet has a ready replica (the broker answers on 1883).',

@@ -42,11 +42,14 @@ export const karpenterNodepool: CatalogEntry = {
       default: 'general',
       description: 'Preset: general = instance categories c, m; gpu = g, p with NVIDIA GPUs and the nvidia.com/gpu=true:NoSchedule taint; memory = r, x. The raw fields below override or add to it.',
     }),
-    instanceFamilies: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z0-9-]+$' }), { description: 'Instance families (e.g. m7i, g5); replaces the profile\'s categories.' })),
+    instanceFamilies: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z0-9-]+$' }), { description: "Instance families (e.g. m7i, g5); replaces the profile's categories." })),
     instanceSizes: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z0-9]+$' }), { description: 'Instance sizes (e.g. large, xlarge, 2xlarge).' })),
-    capacityTypes: Type.Array(StringEnum(['spot', 'on-demand', 'reserved']), { default: ['spot', 'on-demand'], description: 'Purchase options; Karpenter prefers reserved, then spot, then on-demand.' }),
+    capacityTypes: Type.Array(StringEnum(['spot', 'on-demand', 'reserved']), {
+      default: ['spot', 'on-demand'],
+      description: 'Purchase options; Karpenter prefers reserved, then spot, then on-demand.',
+    }),
     architectures: Type.Array(StringEnum(['amd64', 'arm64']), { default: ['amd64'], description: 'CPU architectures.' }),
-    taints: Type.Array(Taint, { default: [], description: 'Taints on every node, besides the profile\'s.' }),
+    taints: Type.Array(Taint, { default: [], description: "Taints on every node, besides the profile's." }),
     labels: StringMap({ default: {}, description: `Labels on every node, besides ${PROFILE_LABEL}={profile}.` }),
     limits: Type.Object(
       {
@@ -64,7 +67,11 @@ export const karpenterNodepool: CatalogEntry = {
       { default: {}, description: 'Disruption and consolidation.' },
     ),
     expireAfter: Type.String({ default: '720h', pattern: DURATION, description: 'Replace nodes after this age (or Never).' }),
-    amiAlias: Type.String({ default: 'al2023@latest', pattern: '^[a-zA-Z0-9]+@.+$', description: 'EKS optimized AMI as family@version; pin a version (e.g. al2023@v20240807) in production, since @latest drifts nodes on every release.' }),
+    amiAlias: Type.String({
+      default: 'al2023@latest',
+      pattern: '^[a-zA-Z0-9]+@.+$',
+      description: 'EKS optimized AMI as family@version; pin a version (e.g. al2023@v20240807) in production, since @latest drifts nodes on every release.',
+    }),
     weight: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'Priority over other NodePools.' })),
   }),
   body: [
@@ -162,7 +169,8 @@ message: "\\(_nodes) node(s)"
     '`karpenter.sh/v1` `NodePool` `{component}` (cluster-scoped): requirements from the profile (`karpenter.k8s.aws/instance-category`; the gpu profile also `instance-gpu-manufacturer` nvidia) or `instanceFamilies`, plus `instanceSizes`, `karpenter.sh/capacity-type`, `kubernetes.io/arch`; node labels (`platform.example.org/workload-profile` and `labels`), taints (the gpu profile adds `nvidia.com/gpu=true:NoSchedule`), `expireAfter`, `limits`, `disruption` (policy, consolidateAfter, one budget), `weight`',
     '`outputs.nodeclass`: `karpenter.k8s.aws/v1` `EC2NodeClass` `{component}`: `role`, the AMI alias, subnets and security groups tagged `karpenter.sh/discovery: {clusterName}`, the KubeVela labels as EC2 tags',
   ],
-  health: 'Healthy when the NodePool and the EC2NodeClass both report `Ready` `True` (the class resolved its AMIs, subnets, security groups and instance profile). The message counts the pool\'s nodes (`status.nodes`).',
+  health:
+    "Healthy when the NodePool and the EC2NodeClass both report `Ready` `True` (the class resolved its AMIs, subnets, security groups and instance profile). The message counts the pool's nodes (`status.nodes`).",
   example: 'examples/oam/ml-analytics-pipeline.yaml',
   notes: `## Upstream sources
 

@@ -169,6 +169,6 @@ if _ready && _status.url != _|_ {
     `\`outputs.actions\`: \`Service\` \`{component}-actions\` (rasa-sdk on ${ACTIONS_PORT}, \`/health\` probe), scaling \`actionsMinScale\`–\`actionsMaxScale\` (default 0–5), \`environment\``,
     'With `enableIstioGateway`: `outputs.gateway` (Istio `Gateway` `{component}-gateway` on the ingress gateway, port 80, and 443 with `credentialName` when `enableTLS`) and `outputs.virtual-service` (routes `chatbotHost` to the Rasa Service through `knative-local-gateway`)',
   ],
-  health: 'Healthy when both Knative Services report `Ready` `True`; the message gives the Rasa server\'s URL.',
+  health: "Healthy when both Knative Services report `Ready` `True`; the message gives the Rasa server's URL.",
   example: 'examples/oam/customer-support.yaml',
 };

@@ -149,7 +149,8 @@ const IDENT = '^[A-Za-z_][A-Za-z0-9_$]{0,254}$';
 export const snowflakeDatawarehouse: CatalogEntry = {
   name: 'snowflake-datawarehouse',
   kind: 'ComponentDefinition',
-  description: 'A Snowflake warehouse, database and schema with a key-pair service user, through the Snowflake Terraform provider (Crossplane provider-terraform); writes the realtime platform\'s Snowflake credentials Secret.',
+  description:
+    "A Snowflake warehouse, database and schema with a key-pair service user, through the Snowflake Terraform provider (Crossplane provider-terraform); writes the realtime platform's Snowflake credentials Secret.",
   parameters: Type.Object({
     organization: Type.String({ pattern: '^[A-Za-z0-9_-]+$', description: 'Snowflake organization name.' }),
     account: Type.String({ pattern: '^[A-Za-z0-9_-]+$', description: 'Snowflake account name in the organization.' }),
@@ -169,7 +170,10 @@ export const snowflakeDatawarehouse: CatalogEntry = {
     secretName: Type.Optional(Type.String({ minLength: 1, description: 'Secret to write. Default: {component}-snowflake-secret.' })),
     adminCredentials: Type.Object(
       {
-        secretName: Type.String({ default: 'snowflake-admin', description: 'Secret in the Application\'s namespace with SNOWFLAKE_USER and SNOWFLAKE_PRIVATE_KEY (PEM) of a user allowed to create warehouses, databases, roles and users.' }),
+        secretName: Type.String({
+          default: 'snowflake-admin',
+          description: "Secret in the Application's namespace with SNOWFLAKE_USER and SNOWFLAKE_PRIVATE_KEY (PEM) of a user allowed to create warehouses, databases, roles and users.",
+        }),
         role: Type.String({ default: 'ACCOUNTADMIN', pattern: IDENT, description: 'Role Terraform runs as.' }),
       },
       { default: {}, description: 'Credentials the Snowflake provider runs with (key-pair, SNOWFLAKE_JWT).' },
@@ -241,9 +245,9 @@ output: {
   outputs: [
     `\`${WORKSPACE}\` \`Workspace\` \`{component}\` (crossplane-contrib/provider-terraform): an inline HCL module (fixed; parameters as \`varmap\`) with the Snowflake provider \`snowflakedb/snowflake\` ${SNOWFLAKE_TF_PROVIDER}: \`snowflake_warehouse\` (auto-suspend, auto-resume, created suspended), \`snowflake_database\`, \`snowflake_schema\`, an account role with USAGE on warehouse and database and USAGE, CREATE TABLE, CREATE STAGE, CREATE PIPE on the schema (what the Kafka sink needs), a \`snowflake_service_user\` with an RSA key pair (\`tls_private_key\`) and the role granted`,
     'The connection Secret `{component}-snowflake-secret` (`secretName`), from the Terraform outputs: `SNOWFLAKE_URL` (`{organization}-{account}.snowflakecomputing.com:443`), `SNOWFLAKE_USER`, `SNOWFLAKE_PRIVATE_KEY` (PKCS#8 body on one line), `SNOWFLAKE_DATABASE`, `SNOWFLAKE_SCHEMA`, `SNOWFLAKE_WAREHOUSE`, `SNOWFLAKE_ROLE`: the shape `spec.snowflake.credentialsSecret` of the realtime platform reads',
-    'Terraform runs with the admin key pair from `adminCredentials.secretName` (`SNOWFLAKE_USER`, `SNOWFLAKE_PRIVATE_KEY`) through the Workspace\'s `env`; the organization and account as `SNOWFLAKE_ORGANIZATION_NAME` / `SNOWFLAKE_ACCOUNT_NAME`',
+    "Terraform runs with the admin key pair from `adminCredentials.secretName` (`SNOWFLAKE_USER`, `SNOWFLAKE_PRIVATE_KEY`) through the Workspace's `env`; the organization and account as `SNOWFLAKE_ORGANIZATION_NAME` / `SNOWFLAKE_ACCOUNT_NAME`",
   ],
-  health: 'Healthy when the Workspace reports `Ready` `True` (terraform apply succeeded and the outputs are in the Secret); otherwise the message is provider-terraform\'s reason.',
+  health: "Healthy when the Workspace reports `Ready` `True` (terraform apply succeeded and the outputs are in the Secret); otherwise the message is provider-terraform's reason.",
   example: 'examples/oam/ml-analytics-pipeline.yaml',
   notes: `## Upstream sources
 

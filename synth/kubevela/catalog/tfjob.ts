@@ -35,7 +35,10 @@ export const tfjob: CatalogEntry = {
     image: Type.String({ minLength: 1, description: 'Training image (TensorFlow and the training code).' }),
     command: Type.Optional(Type.Array(Type.String(), { description: 'Container command; the image entrypoint when unset.' })),
     args: Type.Optional(Type.Array(Type.String(), { description: 'Arguments to the command.' })),
-    mode: StringEnum(['single', 'distributed'], { default: 'single', description: 'single: one Worker pod. distributed: a Chief, `workers` Workers and `parameterServers` PS pods (TF_CONFIG set by the operator).' }),
+    mode: StringEnum(['single', 'distributed'], {
+      default: 'single',
+      description: 'single: one Worker pod. distributed: a Chief, `workers` Workers and `parameterServers` PS pods (TF_CONFIG set by the operator).',
+    }),
     workers: Type.Integer({ minimum: 1, maximum: 100, default: 2, description: 'Worker replicas in distributed mode.' }),
     parameterServers: Type.Integer({ minimum: 0, maximum: 20, default: 1, description: 'Parameter servers in distributed mode (0 for collective strategies such as MultiWorkerMirroredStrategy).' }),
     chief: Type.Boolean({ default: true, description: 'A Chief replica in distributed mode (checkpoints and summaries); without it worker 0 acts as chief.' }),
@@ -44,7 +47,12 @@ export const tfjob: CatalogEntry = {
       Type.Object({
         name: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'Variable name.' }),
         value: Type.Optional(Type.String({ description: 'Literal value.' })),
-        secret: Type.Optional(Type.Object({ name: Type.String({ minLength: 1, description: 'Secret name, in the job\'s namespace.' }), key: Type.String({ minLength: 1, description: 'Key in the Secret.' }) }, { description: 'Read the value from this Secret key instead.' })),
+        secret: Type.Optional(
+          Type.Object(
+            { name: Type.String({ minLength: 1, description: "Secret name, in the job's namespace." }), key: Type.String({ minLength: 1, description: 'Key in the Secret.' }) },
+            { description: 'Read the value from this Secret key instead.' },
+          ),
+        ),
       }),
       { default: [], description: 'Environment of the training container; each entry sets exactly one of value and secret.' },
     ),
@@ -59,10 +67,16 @@ export const tfjob: CatalogEntry = {
       }),
       { default: [], description: 'Volumes mounted into every replica; each sets exactly one of pvc, configMap and secret.' },
     ),
-    nodeSelector: StringMap({ default: {}, description: 'Node labels every replica requires (e.g. a Karpenter NodePool\'s labels).' }),
+    nodeSelector: StringMap({ default: {}, description: "Node labels every replica requires (e.g. a Karpenter NodePool's labels)." }),
     tolerations: Type.Array(Toleration, { default: [], description: 'Taints every replica tolerates (the GPU taint is added when `gpus` > 0).' }),
-    restartPolicy: StringEnum(['OnFailure', 'Never', 'Always', 'ExitCode'], { default: 'OnFailure', description: 'Restart policy of every replica; ExitCode restarts on retryable exit codes (128+) only.' }),
-    cleanPodPolicy: StringEnum(['Running', 'All', 'None'], { default: 'Running', description: 'Pods deleted when the job finishes: Running (still-running ones, e.g. parameter servers), All, or None.' }),
+    restartPolicy: StringEnum(['OnFailure', 'Never', 'Always', 'ExitCode'], {
+      default: 'OnFailure',
+      description: 'Restart policy of every replica; ExitCode restarts on retryable exit codes (128+) only.',
+    }),
+    cleanPodPolicy: StringEnum(['Running', 'All', 'None'], {
+      default: 'Running',
+      description: 'Pods deleted when the job finishes: Running (still-running ones, e.g. parameter servers), All, or None.',
+    }),
     backoffLimit: Type.Optional(Type.Integer({ minimum: 0, description: 'Retries before the job is marked failed.' })),
     activeDeadlineSeconds: Type.Optional(Type.Integer({ minimum: 1, description: 'Time limit of the whole job.' })),
     ttlSecondsAfterFinished: Type.Optional(Type.Integer({ minimum: 0, description: 'Delete the finished TFJob after this many seconds.' })),
@@ -201,7 +215,8 @@ if _state == "failed" {
     `GPUs: \`gpus\` → \`${GPU}\` in requests and limits of Chief and Worker pods (PS pods get none) and a toleration of the \`${GPU}\` taint`,
     '`runPolicy`: `cleanPodPolicy`, and `backoffLimit`, `activeDeadlineSeconds`, `ttlSecondsAfterFinished` when set; `restartPolicy` on every replica',
   ],
-  health: 'From the TFJob\'s conditions (the operator sets `Created`, `Running`, `Restarting`, `Succeeded`, `Failed`, `Suspended`): healthy while `Running` is `True` and once `Succeeded` is `True`; `Failed` `True` is unhealthy with the operator\'s message; a job without conditions yet (or only `Created`/`Restarting`/`Suspended`) is not healthy.',
+  health:
+    "From the TFJob's conditions (the operator sets `Created`, `Running`, `Restarting`, `Succeeded`, `Failed`, `Suspended`): healthy while `Running` is `True` and once `Succeeded` is `True`; `Failed` `True` is unhealthy with the operator's message; a job without conditions yet (or only `Created`/`Restarting`/`Suspended`) is not healthy.",
   example: 'examples/oam/ml-analytics-pipeline.yaml',
   notes: `## Upstream sources
 

@@ -120,9 +120,7 @@ export const autoscaler: CatalogEntry = {
     min: Type.Integer({ minimum: 0, default: 1, description: 'Fewest replicas (0 only for Knative Services).' }),
     max: Type.Integer({ minimum: 1, default: 10, description: 'Most replicas.' }),
     cpu: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'Target average CPU utilisation, percent of the CPU request.' })),
-    memory: Type.Optional(
-      Type.Integer({ minimum: 1, description: 'Target average memory use per replica, in MiB (Knative\'s HPA class reads its memory target so).' }),
-    ),
+    memory: Type.Optional(Type.Integer({ minimum: 1, description: "Target average memory use per replica, in MiB (Knative's HPA class reads its memory target so)." })),
   }),
   body: [
     `${workloadGuard('autoscaler', POD_WORKLOADS)}
@@ -179,7 +177,7 @@ if _on.deployment || _on.statefulset {
   ],
   appliesToWorkloads: appliesTo(POD_WORKLOADS),
   outputs: [
-    'On a Knative Service: patches `autoscaling.knative.dev/min-scale`, `max-scale`, and with `cpu` or `memory` the HPA class, metric and target annotations, each replacing the value the component set (`+patchStrategy=retainKeys`): the trait wins over `knative-webservice`\'s `scaling`. The HPA class needs Knative\'s optional `serving-hpa` component (below)',
+    "On a Knative Service: patches `autoscaling.knative.dev/min-scale`, `max-scale`, and with `cpu` or `memory` the HPA class, metric and target annotations, each replacing the value the component set (`+patchStrategy=retainKeys`): the trait wins over `knative-webservice`'s `scaling`. The HPA class needs Knative's optional `serving-hpa` component (below)",
     'On a Deployment or StatefulSet: `autoscaling/v2` `HorizontalPodAutoscaler` `{component}`: `cpu` as average utilisation (percent of requests), `memory` as an average value of that many MiB, as Knative does (80% CPU when neither is given)',
     'On any other workload: the error `autoscaler applies to a Knative Service, a Deployment or a StatefulSet, not to <kind> <name>`',
   ],
@@ -228,7 +226,9 @@ const Connection = {
   platform: Type.Optional(
     Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', description: `Realtime platform whose Kafka Secret (${realtimeSecretName('<platform>', 'kafka')}) gives the brokers.` }),
   ),
-  bootstrapServers: Type.Optional(Type.String({ minLength: 1, description: 'host:port list of brokers (e.g. a kafka component `events`: `events-kafka:9092`, the chart\'s Service `<component>-kafka`).' })),
+  bootstrapServers: Type.Optional(
+    Type.String({ minLength: 1, description: "host:port list of brokers (e.g. a kafka component `events`: `events-kafka:9092`, the chart's Service `<component>-kafka`)." }),
+  ),
   topics: Type.Array(Type.String({ pattern: '^[A-Za-z0-9._-]+$' }), { minItems: 1, description: 'Topics.' }),
 };
 
@@ -243,9 +243,9 @@ if parameter.bootstrapServers != _|_ {
 	_bootstrap: [{name: "KAFKA_BOOTSTRAP_SERVERS", value: parameter.bootstrapServers}]
 }`;
 
-const NO_CONTAINER = 'A workload other than a Knative Service, Deployment or StatefulSet, or one without a container named `{component}`, is the trait\'s error';
+const NO_CONTAINER = "A workload other than a Knative Service, Deployment or StatefulSet, or one without a container named `{component}`, is the trait's error";
 
-const CONNECTION_DOC = '`KAFKA_BOOTSTRAP_SERVERS` from the realtime platform\'s `{platform}-kafka-secret` (key `KAFKA_BOOTSTRAP_SERVERS`) or the literal `bootstrapServers`';
+const CONNECTION_DOC = "`KAFKA_BOOTSTRAP_SERVERS` from the realtime platform's `{platform}-kafka-secret` (key `KAFKA_BOOTSTRAP_SERVERS`) or the literal `bootstrapServers`";
 
 export const kafkaProducer: CatalogEntry = {
   name: 'kafka-producer',
@@ -254,10 +254,13 @@ export const kafkaProducer: CatalogEntry = {
   parameters: Type.Object({ ...Connection, clientId: Type.Optional(Type.String({ minLength: 1, description: 'Kafka client id. Default: the component name.' })) }),
   body: [
     CONNECTION_CUE,
-    envPatch('kafka-producer', `list.Concat([_bootstrap, [
+    envPatch(
+      'kafka-producer',
+      `list.Concat([_bootstrap, [
 	{name: "KAFKA_PRODUCER_TOPICS", value: strings.Join(parameter.topics, ",")},
 	{name: "KAFKA_CLIENT_ID", value: [if parameter.clientId != _|_ {parameter.clientId}, context.name][0]},
-]])`),
+]])`,
+    ),
   ],
   imports: ['list', 'strings'],
   appliesToWorkloads: appliesTo(POD_WORKLOADS),
@@ -277,11 +280,14 @@ export const kafkaConsumer: CatalogEntry = {
   }),
   body: [
     CONNECTION_CUE,
-    envPatch('kafka-consumer', `list.Concat([_bootstrap, [
+    envPatch(
+      'kafka-consumer',
+      `list.Concat([_bootstrap, [
 	{name: "KAFKA_CONSUMER_TOPICS", value: strings.Join(parameter.topics, ",")},
 	{name: "KAFKA_CONSUMER_GROUP", value: parameter.consumerGroup},
 	{name: "KAFKA_AUTO_OFFSET_RESET", value: parameter.offsetReset},
-]])`),
+]])`,
+    ),
   ],
   imports: ['list', 'strings'],
   appliesToWorkloads: appliesTo(POD_WORKLOADS),

@@ -60,16 +60,31 @@ describe('aws-apigateway', () => {
       maxAge: 600,
     });
     expect(out.output.spec.forProvider.description).toBe('shop API');
-    expect(out.outputs.integration.spec.forProvider).toMatchObject({ connectionType: 'VPC_LINK', connectionId: 'abc123', integrationUri: expect.stringMatching(/^arn:aws:elasticloadbalancing/), integrationMethod: 'GET', timeoutMilliseconds: 5000 });
+    expect(out.outputs.integration.spec.forProvider).toMatchObject({
+      connectionType: 'VPC_LINK',
+      connectionId: 'abc123',
+      integrationUri: expect.stringMatching(/^arn:aws:elasticloadbalancing/),
+      integrationMethod: 'GET',
+      timeoutMilliseconds: 5000,
+    });
     expect(Object.keys(out.outputs)).toEqual(['integration', 'route-0', 'route-1', 'stage-default', 'stage-prod']);
     expect(out.outputs['route-1'].spec.forProvider.routeKey).toBe('ANY /{proxy+}');
     expect(out.outputs['stage-prod'].metadata.annotations).toEqual({ 'crossplane.io/external-name': 'prod' });
-    expect(out.outputs['stage-prod'].spec.forProvider).toMatchObject({ autoDeploy: false, stageVariables: { backend: 'blue' }, defaultRouteSettings: { throttlingBurstLimit: 20, throttlingRateLimit: 50.5 }, tags: { team: 'shop' } });
+    expect(out.outputs['stage-prod'].spec.forProvider).toMatchObject({
+      autoDeploy: false,
+      stageVariables: { backend: 'blue' },
+      defaultRouteSettings: { throttlingBurstLimit: 20, throttlingRateLimit: 50.5 },
+      tags: { team: 'shop' },
+    });
     expectValid(CRDS.aws, all(out));
   });
 
   it.each([
-    ['both a URL and a private integration', { region: 'eu-west-1', endpoint: { url: 'https://a.example.com', privateIntegration: { vpcLinkId: 'v', listenerArn: 'arn:aws:x' } } }, 'endpoint: set exactly one of url and privateIntegration'],
+    [
+      'both a URL and a private integration',
+      { region: 'eu-west-1', endpoint: { url: 'https://a.example.com', privateIntegration: { vpcLinkId: 'v', listenerArn: 'arn:aws:x' } } },
+      'endpoint: set exactly one of url and privateIntegration',
+    ],
     ['no endpoint target', { region: 'eu-west-1', endpoint: {} }, 'endpoint: set exactly one of url and privateIntegration'],
     ['credentials with origin *', { ...MIN, cors: { allowOrigins: ['*'], allowCredentials: true } }, 'cors: allowCredentials cannot be used with origin *'],
     ['a stage listed twice', { ...MIN, stages: [{ name: 'prod' }, { name: 'prod' }] }, 'stages: prod and prod are the same stage object'],
@@ -88,7 +103,7 @@ describe('aws-apigateway', () => {
     expect(rejected('aws-apigateway', params)).not.toBe('');
   });
 
-  it('the CRD\'s CEL rules apply: an API without protocolType is refused', () => {
+  it("the CRD's CEL rules apply: an API without protocolType is refused", () => {
     const api = structuredClone(component('aws-apigateway', MIN).output);
     delete api.spec.forProvider.protocolType;
     const v = validateAgainst(CRDS.aws, [api]);

@@ -36,7 +36,10 @@ describe('kafka, redis, mongodb: Flux HelmReleases of the Bitnami charts', () =>
     expect(values(out).controller).toEqual({ replicaCount: 3, persistence: { size: '20Gi' }, resources: { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } } });
     expect(values(out).provisioning).toEqual({
       enabled: true,
-      topics: [{ name: 'orders.created', partitions: 6, replicationFactor: 3 }, { name: 'audit', partitions: 3, replicationFactor: 1 }],
+      topics: [
+        { name: 'orders.created', partitions: 6, replicationFactor: 3 },
+        { name: 'audit', partitions: 3, replicationFactor: 1 },
+      ],
     });
     expect(withoutImages(values(out)).metrics).toEqual({ jmx: { enabled: true } });
   });

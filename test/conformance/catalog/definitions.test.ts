@@ -55,10 +55,13 @@ describe('KubeVela conventions (issue 11)', () => {
     expect(() => renderComponent({ ...base, traits: [{ type: 'autoscaler', properties: { min: 5, max: 2 } }] })).toThrow(/^component w: min must not exceed max$/);
   });
 
-  it('the image and port of knative-webservice have vela-core\'s short flags (i, p) after their usage', () => {
+  it("the image and port of knative-webservice have vela-core's short flags (i, p) after their usage", () => {
     const template = definition('component', 'knative-webservice').template;
     const lines = (/^parameter: \{[\s\S]*?^\}/m.exec(template)?.[0] ?? '').split('\n').map((l) => l.trim());
-    for (const [field, short] of [['image', 'i'], ['port', 'p']]) {
+    for (const [field, short] of [
+      ['image', 'i'],
+      ['port', 'p'],
+    ]) {
       const at = lines.findIndex((l) => l.startsWith(`${field}:`));
       expect(lines[at - 1]).toBe(`// +short=${short}`);
       expect(lines[at - 2]).toMatch(/^\/\/ \+usage=\S/);
@@ -72,7 +75,10 @@ describe('KubeVela conventions (issue 11)', () => {
         const lines = block.split('\n').slice(1, -1);
         lines.forEach((line, i) => {
           if (/^\s*("[^"]+"|[A-Za-z_][A-Za-z0-9_]*)\??:/.test(line)) {
-            const above = lines.slice(0, i).reverse().find((l) => !/^\s*\/\/ \+short=/.test(l));
+            const above = lines
+              .slice(0, i)
+              .reverse()
+              .find((l) => !/^\s*\/\/ \+short=/.test(l));
             expect(above, `${dir}/${f}: ${line.trim()}`).toMatch(/^\s*\/\/ \+usage=\S/);
           }
         });
@@ -85,12 +91,51 @@ describe('KubeVela conventions (issue 11)', () => {
     // the Go module proxy serves v1.10.9, not v1.10.3).
     const BUILT_IN = {
       components: ['cron-task', 'daemon', 'k8s-objects', 'raw', 'ref-objects', 'statefulset', 'task', 'webservice', 'worker'],
-      traits: ['affinity', 'annotations', 'command', 'configmap', 'container-image', 'container-ports', 'cpuscaler', 'env', 'expose', 'gateway', 'hostalias', 'hpa', 'ingress', 'ingress-1-20', 'init-container', 'json-merge-patch', 'json-patch', 'k8s-update-strategy', 'labels', 'lifecycle', 'nocalhost', 'node-affinity', 'podsecuritycontext', 'pure-ingress', 'pvc', 'resource', 'scaler', 'securitycontext', 'service-account', 'service-binding', 'sidecar', 'startup-probe', 'storage', 'topologyspreadconstraints', 'volumes'],
+      traits: [
+        'affinity',
+        'annotations',
+        'command',
+        'configmap',
+        'container-image',
+        'container-ports',
+        'cpuscaler',
+        'env',
+        'expose',
+        'gateway',
+        'hostalias',
+        'hpa',
+        'ingress',
+        'ingress-1-20',
+        'init-container',
+        'json-merge-patch',
+        'json-patch',
+        'k8s-update-strategy',
+        'labels',
+        'lifecycle',
+        'nocalhost',
+        'node-affinity',
+        'podsecuritycontext',
+        'pure-ingress',
+        'pvc',
+        'resource',
+        'scaler',
+        'securitycontext',
+        'service-account',
+        'service-binding',
+        'sidecar',
+        'startup-probe',
+        'storage',
+        'topologyspreadconstraints',
+        'volumes',
+      ],
       policies: ['apply-once', 'envbinding', 'garbage-collect', 'override', 'read-only', 'replication', 'resource-update', 'shared-resource', 'take-over', 'topology'],
     };
     for (const [dir, names] of Object.entries(BUILT_IN)) {
       const ours = readdirSync(join(ROOT, 'definitions', dir)).map((f) => f.replace(/\.yaml$/, ''));
-      expect(ours.filter((n) => names.includes(n)), dir).toEqual([]);
+      expect(
+        ours.filter((n) => names.includes(n)),
+        dir,
+      ).toEqual([]);
     }
   });
 });

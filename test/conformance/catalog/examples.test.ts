@@ -10,11 +10,17 @@ import { renderApplication } from '../../../harness/oam.js';
 import { ROOT } from '../../../harness/tools.js';
 import { type Any, CRDS, errs, expectValid } from '../../support/catalog.js';
 
-describe('example Applications render end to end in KubeVela\'s engine (oam-render)', () => {
+describe("example Applications render end to end in KubeVela's engine (oam-render)", () => {
   it('Event-Driven Microservices: data services, secrets, two services with producer/consumer traits, a domain route, autoscaler, isolation', () => {
     const app = renderApplication('examples/oam/event-driven-microservices.yaml');
     expect(app.components.map((c) => `${c.name}:${c.output.kind}`)).toEqual([
-      'events:HelmRelease', 'sessions:HelmRelease', 'catalog-db:HelmRelease', 'orders-db:ExternalSecret', 'identity:ExternalSecret', 'order-api:Service', 'shipping-worker:Service',
+      'events:HelmRelease',
+      'sessions:HelmRelease',
+      'catalog-db:HelmRelease',
+      'orders-db:ExternalSecret',
+      'identity:ExternalSecret',
+      'order-api:Service',
+      'shipping-worker:Service',
     ]);
     const orderApi = app.components.find((c) => c.name === 'order-api')!;
     const container = (orderApi.output as Any).spec.template.spec.containers[0];
@@ -28,12 +34,19 @@ describe('example Applications render end to end in KubeVela\'s engine (oam-rend
     const containers = (worker.output as Any).spec.template.spec.containers;
     expect(containers).toHaveLength(1);
     expect(containers[0].env.map((e: Any) => e.name)).toEqual([
-      'AGENT_TYPE', 'LOG_LEVEL', 'KAFKA_BOOTSTRAP_SERVERS', 'KAFKA_CONSUMER_TOPICS', 'KAFKA_CONSUMER_GROUP', 'KAFKA_AUTO_OFFSET_RESET', 'KAFKA_PRODUCER_TOPICS', 'KAFKA_CLIENT_ID',
+      'AGENT_TYPE',
+      'LOG_LEVEL',
+      'KAFKA_BOOTSTRAP_SERVERS',
+      'KAFKA_CONSUMER_TOPICS',
+      'KAFKA_CONSUMER_GROUP',
+      'KAFKA_AUTO_OFFSET_RESET',
+      'KAFKA_PRODUCER_TOPICS',
+      'KAFKA_CLIENT_ID',
     ]);
     expect(app.policies.map((p) => p.type)).toEqual(['security-policy']);
   });
 
-  it('Event-Driven Microservices in production: the override raises the autoscaler\'s min, so order-api keeps 2 to 20 replicas on 70% CPU', () => {
+  it("Event-Driven Microservices in production: the override raises the autoscaler's min, so order-api keeps 2 to 20 replicas on 70% CPU", () => {
     const app = renderApplication('examples/oam/event-driven-microservices.yaml');
     const orderApi = app.components.find((c) => c.name === 'order-api')!;
     expect((orderApi.output as Any).spec.template.metadata.annotations).toEqual({
@@ -62,9 +75,8 @@ describe('example Applications render end to end in KubeVela\'s engine (oam-rend
   });
 });
 
-describe('the PRD\'s application examples render end to end', () => {
+describe("the PRD's application examples render end to end", () => {
   const kinds = (file: string) => renderApplication(file).components.map((c) => `${c.name}:${(c.output as Any).kind}`);
-
 
   it('User Management: vCluster, Neon Postgres, Auth0, a FastAPI webservice reading both Secrets, with ingress', () => {
     expect(kinds('examples/oam/user-management.yaml')).toEqual(['identity-env:VClusterEnvironmentClaim', 'users-db:ExternalSecret', 'users-idp:ExternalSecret', 'user-api:Service']);
@@ -98,8 +110,14 @@ describe('the PRD\'s application examples render end to end', () => {
   it('Full-Stack E-commerce: vCluster, Neon, Auth0, three APIs and a frontend each routed by ingress, an API gateway with CORS, isolation', () => {
     const file = 'examples/oam/full-stack-ecommerce.yaml';
     expect(kinds(file)).toEqual([
-      'shop-env:VClusterEnvironmentClaim', 'shop-db:ExternalSecret', 'shop-idp:ExternalSecret',
-      'catalog-api:Service', 'orders-api:Service', 'payments-api:Service', 'storefront:Service', 'partner-gateway:API',
+      'shop-env:VClusterEnvironmentClaim',
+      'shop-db:ExternalSecret',
+      'shop-idp:ExternalSecret',
+      'catalog-api:Service',
+      'orders-api:Service',
+      'payments-api:Service',
+      'storefront:Service',
+      'partner-gateway:API',
     ]);
     const app = renderApplication(file);
     const domains = app.components.filter((c) => c.outputFrom.ingress === 'domain-route').map((c) => (c.outputs.ingress as Any).metadata.name);

@@ -38,7 +38,14 @@ describe('neon-postgres and auth0-idp: ExternalSecrets', () => {
   });
 
   it('neon-postgres full: own key, Secret name, store and sslmode', () => {
-    const out = component('neon-postgres', { database: 'orders', remoteKey: 'prod/neon/orders', secretName: 'orders-pg', sslMode: 'verify-full', secretStore: { name: 'vault', kind: 'SecretStore' }, refreshInterval: '15m' });
+    const out = component('neon-postgres', {
+      database: 'orders',
+      remoteKey: 'prod/neon/orders',
+      secretName: 'orders-pg',
+      sslMode: 'verify-full',
+      secretStore: { name: 'vault', kind: 'SecretStore' },
+      refreshInterval: '15m',
+    });
     expect(out.output.spec).toMatchObject({ refreshInterval: '15m', secretStoreRef: { name: 'vault', kind: 'SecretStore' }, target: { name: 'orders-pg' } });
     expect(out.output.spec.data[0].remoteRef.key).toBe('prod/neon/orders');
     expect(out.output.spec.target.template.data.DATABASE_URL).toMatch(/\?sslmode=verify-full$/);

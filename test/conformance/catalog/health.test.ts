@@ -54,8 +54,16 @@ describe('status and health of every component in every state its live object pa
    * Running, Succeeded or Failed (kubeflow/training-operator v1.9.0
    * pkg/apis/kubeflow.org/v1/common_types.go), so its ready state is Running.
    */
-  const READY_STATE: Record<string, Any> = { tfjob: { conditions: [{ type: 'Created', status: 'True' }, { type: 'Running', status: 'True' }] } };
-  const statesOf = (type: string) => STATES.map(([label, status, healthy]): [string, Any | undefined, boolean] => [label, label === 'ready' && READY_STATE[type] ? READY_STATE[type] : status, healthy]);
+  const READY_STATE: Record<string, Any> = {
+    tfjob: {
+      conditions: [
+        { type: 'Created', status: 'True' },
+        { type: 'Running', status: 'True' },
+      ],
+    },
+  };
+  const statesOf = (type: string) =>
+    STATES.map(([label, status, healthy]): [string, Any | undefined, boolean] => [label, label === 'ready' && READY_STATE[type] ? READY_STATE[type] : status, healthy]);
 
   it('every component has a live example here', () => {
     expect(components.filter((c) => !EXAMPLES[c] && !CLAIMS[c])).toEqual([]);
@@ -80,7 +88,10 @@ describe('status and health of every component in every state its live object pa
     const def = definition('component', 'iot-broker');
     const { output } = live('iot-broker');
     expect(healthOf(def, { ...output, status: { replicas: 1 } }).message).toEqual({ ok: true, value: 'waiting for the broker to become ready' });
-    expect(healthOf(def, { ...output, status: { replicas: 1, readyReplicas: 1 } })).toEqual({ isHealth: { ok: true, value: true }, message: { ok: true, value: 'broker ready on mqtt://my-component:1883' } });
+    expect(healthOf(def, { ...output, status: { replicas: 1, readyReplicas: 1 } })).toEqual({
+      isHealth: { ok: true, value: true },
+      message: { ok: true, value: 'broker ready on mqtt://my-component:1883' },
+    });
   });
 
   it.each([

@@ -23,9 +23,18 @@ describe('iot-broker', () => {
     expect(pod.securityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' }, runAsUser: 1883, runAsGroup: 1883, fsGroup: 1883 });
     expect(pod.initContainers[0].command.slice(0, 2)).toEqual(['/bin/sh', '-c']);
     expect(pod.initContainers[0].command[2]).toContain('mosquitto_passwd -U "$PASSWORD_FILE"');
-    expect(pod.containers[0].ports).toEqual([{ name: 'mqtt', containerPort: 1883 }, { name: 'websockets', containerPort: 9001 }]);
+    expect(pod.containers[0].ports).toEqual([
+      { name: 'mqtt', containerPort: 1883 },
+      { name: 'websockets', containerPort: 9001 },
+    ]);
     expect(pod.volumes).toContainEqual({ name: 'credentials', secret: { secretName: 'broker-users' } });
-    expect(out.outputs.service.spec).toMatchObject({ type: 'ClusterIP', ports: [{ name: 'mqtt', port: 1883, targetPort: 1883 }, { name: 'websockets', port: 9001, targetPort: 9001 }] });
+    expect(out.outputs.service.spec).toMatchObject({
+      type: 'ClusterIP',
+      ports: [
+        { name: 'mqtt', port: 1883, targetPort: 1883 },
+        { name: 'websockets', port: 9001, targetPort: 9001 },
+      ],
+    });
     const conf = out.outputs.config.data['mosquitto.conf'] as string;
     expect(conf.split('\n')).toEqual(expect.arrayContaining(['allow_anonymous false', 'password_file /mosquitto/auth/passwords', 'listener 9001', 'protocol websockets', 'persistence true']));
     expect(sts.spec.template.metadata.annotations['platform.example.org/config-hash']).toMatch(/^[0-9a-f]{64}$/);
@@ -49,7 +58,7 @@ describe('iot-broker', () => {
     expect(fails('component', 'iot-broker', params)).not.toBe('');
   });
 
-  it('a real mosquitto loads the rendered configuration and the init script\'s password file', async () => {
+  it("a real mosquitto loads the rendered configuration and the init script's password file", async () => {
     const MOSQUITTO = process.env.MOSQUITTO ?? '/usr/sbin/mosquitto';
     const PUB = process.env.MOSQUITTO_PUB ?? '/usr/bin/mosquitto_pub';
     const PASSWD = '/usr/bin/mosquitto_passwd';
@@ -62,7 +71,10 @@ describe('iot-broker', () => {
     writeFileSync(join(dir, 'credentials', 'sensor-1'), 'first-secret');
     writeFileSync(join(dir, 'credentials', 'gateway'), 'second-secret');
     // The init container's script, with its environment pointed here.
-    const r = spawnSync(init.command[0], init.command.slice(1), { env: { PATH: process.env.PATH, CREDENTIALS_DIR: join(dir, 'credentials'), PASSWORD_FILE: join(dir, 'passwords') }, encoding: 'utf8' });
+    const r = spawnSync(init.command[0], init.command.slice(1), {
+      env: { PATH: process.env.PATH, CREDENTIALS_DIR: join(dir, 'credentials'), PASSWORD_FILE: join(dir, 'passwords') },
+      encoding: 'utf8',
+    });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     chmodSync(join(dir, 'passwords'), 0o644);

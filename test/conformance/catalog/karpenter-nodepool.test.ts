@@ -75,9 +75,16 @@ describe('karpenter-nodepool', () => {
       { key: 'karpenter.sh/capacity-type', operator: 'In', values: ['on-demand'] },
       { key: 'kubernetes.io/arch', operator: 'In', values: ['amd64', 'arm64'] },
     ]);
-    expect(t.spec.taints).toEqual([{ key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' }, { key: 'team', value: 'ml', effect: 'NoSchedule' }]);
+    expect(t.spec.taints).toEqual([
+      { key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' },
+      { key: 'team', value: 'ml', effect: 'NoSchedule' },
+    ]);
     expect(t.spec.expireAfter).toBe('Never');
-    expect(out.output.spec).toMatchObject({ weight: 50, limits: { cpu: '256', memory: '1Ti' }, disruption: { consolidationPolicy: 'WhenEmpty', consolidateAfter: 'Never', budgets: [{ nodes: '2' }] } });
+    expect(out.output.spec).toMatchObject({
+      weight: 50,
+      limits: { cpu: '256', memory: '1Ti' },
+      disruption: { consolidationPolicy: 'WhenEmpty', consolidateAfter: 'Never', budgets: [{ nodes: '2' }] },
+    });
     expect(out.outputs.nodeclass.spec.amiSelectorTerms).toEqual([{ alias: 'bottlerocket@v1.20.0' }]);
     expectValid(CRDS.karpenter, all(out));
   });
@@ -106,7 +113,7 @@ describe('karpenter-nodepool', () => {
     expect(rejected('karpenter-nodepool', params)).not.toBe('');
   });
 
-  it('the CRD\'s CEL rules apply: a restricted requirement label is refused', () => {
+  it("the CRD's CEL rules apply: a restricted requirement label is refused", () => {
     const out = component('karpenter-nodepool', MIN);
     const pool = structuredClone(out.output);
     pool.spec.template.spec.requirements.push({ key: 'karpenter.sh/nodepool', operator: 'In', values: ['x'] });

@@ -17,10 +17,20 @@ describe('policies', () => {
   });
 
   it('health full: interval, timeout and several targets', () => {
-    const r = evaluate(definition('policy', 'health'), { probeInterval: 1, probeTimeout: 3, targets: [{ component: 'api', path: '/ready', port: 8080 }, { component: 'web' }] }, ctx('p', 'ns', 'shop'));
+    const r = evaluate(
+      definition('policy', 'health'),
+      { probeInterval: 1, probeTimeout: 3, targets: [{ component: 'api', path: '/ready', port: 8080 }, { component: 'web' }] },
+      ctx('p', 'ns', 'shop'),
+    );
     const spec = (r.output as Any).spec;
     expect(spec.schedule).toBe('*/1 * * * *');
-    expect(spec.jobTemplate.spec.template.spec.containers[0].command.slice(5)).toEqual(['3', '--output', '/dev/null', 'http://api.ns.svc.cluster.local:8080/ready', 'http://web.ns.svc.cluster.local:80/health']);
+    expect(spec.jobTemplate.spec.template.spec.containers[0].command.slice(5)).toEqual([
+      '3',
+      '--output',
+      '/dev/null',
+      'http://api.ns.svc.cluster.local:8080/ready',
+      'http://web.ns.svc.cluster.local:80/health',
+    ]);
   });
 
   it.each([
@@ -39,13 +49,15 @@ describe('policies', () => {
       spec: {
         podSelector: { matchLabels: { 'app.oam.dev/name': 'shop' } },
         policyTypes: ['Ingress'],
-        ingress: [{
-          from: [
-            { podSelector: { matchLabels: { 'app.oam.dev/name': 'shop' } } },
-            { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-system' } } },
-            { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'knative-serving' } } },
-          ],
-        }],
+        ingress: [
+          {
+            from: [
+              { podSelector: { matchLabels: { 'app.oam.dev/name': 'shop' } } },
+              { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-system' } } },
+              { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'knative-serving' } } },
+            ],
+          },
+        ],
       },
     });
     expect(r.outputs).toEqual({});
@@ -55,7 +67,13 @@ describe('policies', () => {
     const r = evaluate(definition('policy', 'security-policy'), { allowedNamespaces: ['istio-system'], allowedOrigins: ['203.0.113.0/24'], egress: 'restrict' }, ctx('isolation', 'ns', 'shop'));
     expect((r.output as Any).spec.ingress[0].from).toContainEqual({ ipBlock: { cidr: '203.0.113.0/24' } });
     expect((r.outputs.egress as Any).spec.egress).toEqual([
-      { to: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] },
+      {
+        to: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+        ports: [
+          { protocol: 'UDP', port: 53 },
+          { protocol: 'TCP', port: 53 },
+        ],
+      },
       { to: [{ podSelector: { matchLabels: { 'app.oam.dev/name': 'shop' } } }, { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-system' } } }] },
     ]);
   });

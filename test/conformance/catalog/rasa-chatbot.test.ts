@@ -48,8 +48,14 @@ describe('rasa-chatbot', () => {
       http: [{ rewrite: { authority: 'support-chat.default.svc.cluster.local' }, route: [{ destination: { host: 'knative-local-gateway.istio-system.svc.cluster.local', port: { number: 80 } } }] }],
     });
     // KubeVela hands the template its properties as a Go map, so `environment` arrives with sorted keys.
-    expect(chat.output.spec.template.spec.containers[0].env.slice(3)).toEqual([{ name: 'CUSTOM_SETTING', value: 'value' }, { name: 'LOG_LEVEL', value: 'INFO' }]);
-    expect(chat.outputs.actions.spec.template.spec.containers[0].env).toEqual([{ name: 'CUSTOM_SETTING', value: 'value' }, { name: 'LOG_LEVEL', value: 'INFO' }]);
+    expect(chat.output.spec.template.spec.containers[0].env.slice(3)).toEqual([
+      { name: 'CUSTOM_SETTING', value: 'value' },
+      { name: 'LOG_LEVEL', value: 'INFO' },
+    ]);
+    expect(chat.outputs.actions.spec.template.spec.containers[0].env).toEqual([
+      { name: 'CUSTOM_SETTING', value: 'value' },
+      { name: 'LOG_LEVEL', value: 'INFO' },
+    ]);
   });
 
   it.each([

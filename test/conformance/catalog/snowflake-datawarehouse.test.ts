@@ -41,7 +41,7 @@ describe('snowflake-datawarehouse', () => {
     expectValid(CRDS.terraform, [out.output]);
   });
 
-  it('the module declares every variable the varmap sets and outputs every key the realtime platform\'s Snowflake sink reads', () => {
+  it("the module declares every variable the varmap sets and outputs every key the realtime platform's Snowflake sink reads", () => {
     const fp = component('snowflake-datawarehouse', MIN).output.spec.forProvider;
     const module = fp.module as string;
     const declared = [...module.matchAll(/^variable "([a-z_]+)"/gm)].map((m) => m[1]).sort();
@@ -82,7 +82,7 @@ describe('snowflake-datawarehouse', () => {
     expect(rejected('snowflake-datawarehouse', params)).not.toBe('');
   });
 
-  it('healthy when the Workspace is Ready; otherwise provider-terraform\'s reason', () => {
+  it("healthy when the Workspace is Ready; otherwise provider-terraform's reason", () => {
     const def = definition('component', 'snowflake-datawarehouse');
     const live = { spec: { writeConnectionSecretToRef: { name: 'x-snowflake-secret' } }, status: { conditions: [cond('Ready', 'True')] } };
     expect(healthOf(def, live).isHealth).toEqual({ ok: true, value: true });

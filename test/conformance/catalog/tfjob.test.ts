@@ -17,7 +17,10 @@ describe('tfjob', () => {
     workers: 3,
     parameterServers: 2,
     gpus: 2,
-    env: [{ name: 'A', value: 'b' }, { name: 'K', secret: { name: 's', key: 'k' } }],
+    env: [
+      { name: 'A', value: 'b' },
+      { name: 'K', secret: { name: 's', key: 'k' } },
+    ],
     volumes: [
       { name: 'data', mountPath: '/data', pvc: 'datasets', readOnly: true },
       { name: 'cfg', mountPath: '/cfg', configMap: 'train-cfg' },
@@ -58,14 +61,20 @@ describe('tfjob', () => {
     expect([specs.Chief.replicas, specs.Worker.replicas, specs.PS.replicas]).toEqual([1, 3, 2]);
     const gpu = specs.Worker.template.spec;
     expect(gpu.containers[0].resources).toEqual({ requests: { cpu: '1', memory: '2Gi', 'nvidia.com/gpu': '2' }, limits: { cpu: '2', memory: '4Gi', 'nvidia.com/gpu': '2' } });
-    expect(gpu.tolerations).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }, { key: 'dedicated', operator: 'Equal', value: 'ml', effect: 'NoSchedule' }]);
+    expect(gpu.tolerations).toEqual([
+      { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
+      { key: 'dedicated', operator: 'Equal', value: 'ml', effect: 'NoSchedule' },
+    ]);
     expect(gpu.nodeSelector).toEqual(FULL.nodeSelector);
     expect(specs.Chief.template.spec.containers[0].resources.limits['nvidia.com/gpu']).toBe('2');
     expect(specs.PS.template.spec.containers[0].resources.limits).toEqual({ cpu: '2', memory: '4Gi' });
     const c = gpu.containers[0];
     expect(c.command).toEqual(['python', 'train.py']);
     expect(c.args).toEqual(['--epochs=3']);
-    expect(c.env).toEqual([{ name: 'A', value: 'b' }, { name: 'K', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }]);
+    expect(c.env).toEqual([
+      { name: 'A', value: 'b' },
+      { name: 'K', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } },
+    ]);
     expect(c.volumeMounts).toEqual([
       { name: 'data', mountPath: '/data', readOnly: true },
       { name: 'cfg', mountPath: '/cfg', readOnly: false },

@@ -94,14 +94,16 @@ describe('traits', () => {
       spec: {
         template: {
           spec: {
-            containers: [{
-              name: 'my-comp',
-              env: [
-                { name: 'KAFKA_BOOTSTRAP_SERVERS', valueFrom: { secretKeyRef: { name: 'health-data-kafka-secret', key: 'KAFKA_BOOTSTRAP_SERVERS' } } },
-                { name: 'KAFKA_PRODUCER_TOPICS', value: 'a,b' },
-                { name: 'KAFKA_CLIENT_ID', value: 'my-comp' },
-              ],
-            }],
+            containers: [
+              {
+                name: 'my-comp',
+                env: [
+                  { name: 'KAFKA_BOOTSTRAP_SERVERS', valueFrom: { secretKeyRef: { name: 'health-data-kafka-secret', key: 'KAFKA_BOOTSTRAP_SERVERS' } } },
+                  { name: 'KAFKA_PRODUCER_TOPICS', value: 'a,b' },
+                  { name: 'KAFKA_CLIENT_ID', value: 'my-comp' },
+                ],
+              },
+            ],
           },
         },
       },
@@ -109,7 +111,12 @@ describe('traits', () => {
   });
 
   it('kafka-consumer with literal brokers: topics, group and offset reset', () => {
-    const r = evaluate(definition('trait', 'kafka-consumer'), { bootstrapServers: 'events-kafka:9092', topics: ['orders.created'], consumerGroup: 'shipping', offsetReset: 'earliest' }, ctx(), DEPLOYMENT_OUTPUT);
+    const r = evaluate(
+      definition('trait', 'kafka-consumer'),
+      { bootstrapServers: 'events-kafka:9092', topics: ['orders.created'], consumerGroup: 'shipping', offsetReset: 'earliest' },
+      ctx(),
+      DEPLOYMENT_OUTPUT,
+    );
     expect((r.patch as Any).spec.template.spec.containers[0].env).toEqual([
       { name: 'KAFKA_BOOTSTRAP_SERVERS', value: 'events-kafka:9092' },
       { name: 'KAFKA_CONSUMER_TOPICS', value: 'orders.created' },
@@ -128,7 +135,7 @@ describe('traits', () => {
   });
 });
 
-describe('KubeVela\'s trait semantics (bug 1): a trait wins over the component where it must', () => {
+describe("KubeVela's trait semantics (bug 1): a trait wins over the component where it must", () => {
   const api = (scaling: Any, autoscaler: Any) =>
     renderComponent({ name: 'api', type: 'knative-webservice', properties: { image: 'acme/api:1', scaling }, traits: [{ type: 'autoscaler', properties: autoscaler }] });
   const annotations = (c: { output: Any }) => c.output.spec.template.metadata.annotations as Record<string, string>;
@@ -143,11 +150,11 @@ describe('KubeVela\'s trait semantics (bug 1): a trait wins over the component w
     });
   });
 
-  it('a memory target is Knative\'s: MiB per replica on the HPA class', () => {
+  it("a memory target is Knative's: MiB per replica on the HPA class", () => {
     expect(annotations(api({}, { min: 1, max: 4, memory: 256 }))).toMatchObject({ 'autoscaling.knative.dev/metric': 'memory', 'autoscaling.knative.dev/target': '256' });
   });
 
-  it('without a cpu or memory target the component keeps its concurrency target and Knative\'s own autoscaler', () => {
+  it("without a cpu or memory target the component keeps its concurrency target and Knative's own autoscaler", () => {
     expect(annotations(api({ target: 50 }, { min: 3, max: 6 }))).toEqual({
       'autoscaling.knative.dev/min-scale': '3',
       'autoscaling.knative.dev/max-scale': '6',
@@ -155,7 +162,7 @@ describe('KubeVela\'s trait semantics (bug 1): a trait wins over the component w
     });
   });
 
-  it('an override of the component\'s scaling does not beat the trait: production must override the trait (as the example does)', () => {
+  it("an override of the component's scaling does not beat the trait: production must override the trait (as the example does)", () => {
     const [overridden] = applyOverride(
       [{ name: 'order-api', type: 'knative-webservice', properties: { image: 'a:1' }, traits: [{ type: 'autoscaler', properties: { min: 1, max: 20 } }] }],
       [{ name: 'order-api', properties: { scaling: { minScale: 2 } } }],
@@ -166,7 +173,13 @@ describe('KubeVela\'s trait semantics (bug 1): a trait wins over the component w
   it('a patch without a strategy still conflicts as in KubeVela (the engine is not lenient)', () => {
     const base = { name: 'w', type: 'knative-webservice', properties: { image: 'a:1' } };
     expect(() =>
-      renderComponent({ ...base, traits: [{ type: 'kafka-producer', properties: { bootstrapServers: 'a:9092', topics: ['t'] } }, { type: 'kafka-consumer', properties: { bootstrapServers: 'b:9092', topics: ['t'], consumerGroup: 'g' } }] }),
+      renderComponent({
+        ...base,
+        traits: [
+          { type: 'kafka-producer', properties: { bootstrapServers: 'a:9092', topics: ['t'] } },
+          { type: 'kafka-consumer', properties: { bootstrapServers: 'b:9092', topics: ['t'], consumerGroup: 'g' } },
+        ],
+      }),
     ).toThrow(/conflicting values "a:9092" and "b:9092"|conflicting values "b:9092" and "a:9092"/);
   });
 });
@@ -205,7 +218,7 @@ describe('traits refuse workloads they cannot patch (bug 4)', () => {
     expect(() => renderComponent({ ...broker, traits: [{ type, properties }] })).toThrow(`${type} sets the environment of the container named field-broker, and StatefulSet field-broker has none`);
   });
 
-  it('every trait\'s appliesToWorkloads is what its check accepts', () => {
+  it("every trait's appliesToWorkloads is what its check accepts", () => {
     const accepts = { 'services.serving.knative.dev': KNATIVE_OUTPUT, 'deployments.apps': DEPLOYMENT_OUTPUT, 'statefulsets.apps': { ...DEPLOYMENT_OUTPUT, kind: 'StatefulSet' } };
     const params: Record<string, Any> = Object.fromEntries(traits.map(([t, p]) => [t, p]));
     for (const entry of CATALOG.filter((e) => e.kind === 'TraitDefinition')) {
