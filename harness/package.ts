@@ -23,6 +23,11 @@ export function imageOf(fn: string): string {
 }
 
 /** Why no Docker engine can be used here, or undefined when one answers. */
+/** `crank xpkg build` of a function's package (package/<fn>, its examples, the image embedded) into `file`. */
+export function xpkgBuildArgs(fn: string, file: string): string[] {
+  return ['xpkg', 'build', '--package-root', join(ROOT, 'package', fn), '--examples-root', join(ROOT, 'package', fn, 'examples'), '--embed-runtime-image', imageOf(fn), '-o', file];
+}
+
 export function dockerUnavailable(): string | undefined {
   const r = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { encoding: 'utf8' });
   if (r.error) return `the docker CLI is not installed (${r.error.message})`;
@@ -60,18 +65,7 @@ function main(command: string | undefined, flag: string | undefined): void {
     mkdirSync(out, { recursive: true });
     for (const fn of FUNCTIONS) {
       const file = join(out, `${PLATFORM.functionPrefix}-${fn.name}.xpkg`);
-      run(crank, [
-        'xpkg',
-        'build',
-        '--package-root',
-        join(ROOT, 'package', fn.name),
-        '--examples-root',
-        join(ROOT, 'package', fn.name, 'examples'),
-        '--embed-runtime-image',
-        imageOf(fn.name),
-        '-o',
-        file,
-      ]);
+      run(crank, xpkgBuildArgs(fn.name, file));
       if (flag === '--push') run(crank, ['xpkg', 'push', '-f', file, imageOf(fn.name)]);
     }
   }

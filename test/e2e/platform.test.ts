@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { FUNCTIONS } from '../../functions/catalog.js';
 import { PLATFORM } from '../../functions/lib/platform.js';
-import { imageOf } from '../../harness/package.js';
+import { imageOf, xpkgBuildArgs } from '../../harness/package.js';
 import { ROOT, toolPath } from '../../harness/tools.js';
 import { Cluster, IN_CLUSTER_REGISTRY, dockerUnavailable, log } from './cluster.js';
 
@@ -56,18 +56,7 @@ describe.skipIf(unavailable !== undefined)('e2e: the platform in a cluster', () 
       log(`build image ${imageOf(fn.name)}`);
       await GenericContainer.fromDockerfile(ROOT).withBuildArgs({ FUNCTION: fn.name }).build(imageOf(fn.name), { deleteOnExit: false });
       const file = join(out, `${fn.name}.xpkg`);
-      sh(toolPath('crank'), [
-        'xpkg',
-        'build',
-        '--package-root',
-        join(ROOT, 'package', fn.name),
-        '--examples-root',
-        join(ROOT, 'package', fn.name, 'examples'),
-        '--embed-runtime-image',
-        imageOf(fn.name),
-        '-o',
-        file,
-      ]);
+      sh(toolPath('crank'), xpkgBuildArgs(fn.name, file));
       sh(toolPath('crank'), ['xpkg', 'push', '-f', file, `${cluster.registryFromHost}/platform-definitions/${PLATFORM.functionPrefix}-${fn.name}:${PLATFORM.packageVersion}`], {
         SSL_CERT_FILE: join(cluster.certs.dir, 'ca.crt'),
       });

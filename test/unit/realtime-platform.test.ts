@@ -21,6 +21,15 @@ const BACKUP = 'credentials-backup-claim-namespace';
 const operatorSecrets: KubeObject[] = parseAllDocuments(readFileSync(`${ROOT}/examples/realtime-platform/required.yaml`, 'utf8')).map((d) => d.toJSON());
 const exampleSpec = (parse(readFileSync(`${ROOT}/examples/realtime-platform/claim.yaml`, 'utf8')) as KubeObject).spec as Record<string, unknown>;
 
+/** The operator's Snowflake Secret and a spec that uses it. */
+const snowflakeSecret: KubeObject = {
+  apiVersion: 'v1',
+  kind: 'Secret',
+  metadata: { name: 'snowflake-creds', namespace: NS },
+  data: { SNOWFLAKE_URL: 'dXJs', SNOWFLAKE_USER: 'dXNlcg==', SNOWFLAKE_PRIVATE_KEY: 'a2V5' },
+};
+const withSnowflake = { ...exampleSpec, snowflake: { enabled: true, credentialsSecret: 'snowflake-creds' } };
+
 /** Required resources as Crossplane supplies them, keyed by the requirement names the function asked for. */
 const requiredFor = (rsp: RunFunctionResponse): Record<string, KubeObject[]> => answer(rsp, operatorSecrets);
 
@@ -387,17 +396,8 @@ describe('realtime-platform: turning options off', () => {
     ['lenses off', { lenses: { enabled: false } }, /^(lenses|sql-processors-|vs-lenses|netpol-allow-lenses)/],
     ['snowflake on then off', { snowflake: { enabled: false } }, /^(snowflake)/],
   ])('%s removes only what it added; stateful parts are untouched', async (_label, change, removable) => {
-    const base = { ...exampleSpec, snowflake: { enabled: true, credentialsSecret: 'snowflake-creds' } };
-    operatorSecrets.push({
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name: 'snowflake-creds', namespace: NS },
-      data: {
-        SNOWFLAKE_URL: 'dXJs',
-        SNOWFLAKE_USER: 'dXNlcg==',
-        SNOWFLAKE_PRIVATE_KEY: 'a2V5',
-      },
-    });
+    const base = withSnowflake;
+    operatorSecrets.push(snowflakeSecret);
     const { rsp, claim: c } = await reconcile(base);
     const before = desired(rsp);
     const changed = { ...c, spec: { ...base, ...change } };
@@ -504,18 +504,6 @@ describe('realtime-platform: readiness, status and secrets', () => {
  * from the Secret stays as it was, and the status names the missing Secret.
  */
 describe('realtime-platform: an operator Secret deleted, then recreated', () => {
-  const snowflakeSecret: KubeObject = {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: { name: 'snowflake-creds', namespace: NS },
-    data: {
-      SNOWFLAKE_URL: 'dXJs',
-      SNOWFLAKE_USER: 'dXNlcg==',
-      SNOWFLAKE_PRIVATE_KEY: 'a2V5',
-    },
-  };
-  const withSnowflake = { ...exampleSpec, snowflake: { enabled: true, credentialsSecret: 'snowflake-creds' } };
-
   it.each([
     ['lenses-license', exampleSpec],
     ['lenses-agent-key', exampleSpec],
