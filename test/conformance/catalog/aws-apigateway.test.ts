@@ -7,9 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { cueExport } from '../../../harness/cue.js';
 import { definition } from '../../../harness/oam.js';
 import { all, component, cond, CRDS, errs, expectValid, rejected, validateAgainst } from '../../support/catalog.js';
+import { PARAMS } from '../../support/catalog-params.js';
 
 describe('aws-apigateway', () => {
-  const MIN = { region: 'eu-west-1', endpoint: { url: 'https://api.example.com' } };
+  const MIN = PARAMS['aws-apigateway'].min;
   const pc = { kind: 'ClusterProviderConfig', name: 'default' };
 
   it('minimal: an HTTP API without CORS, an HTTP_PROXY integration to the URL, the $default route and stage', () => {
@@ -40,16 +41,7 @@ describe('aws-apigateway', () => {
   });
 
   it('full: CORS, a private integration over a VPC link, several routes and stages with throttling and variables, a namespaced ProviderConfig', () => {
-    const out = component('aws-apigateway', {
-      region: 'us-east-1',
-      endpoint: { privateIntegration: { vpcLinkId: 'abc123', listenerArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/net/x/y/z' }, method: 'GET', timeoutMilliseconds: 5000 },
-      routes: ['GET /orders', 'ANY /{proxy+}'],
-      cors: { allowOrigins: ['https://shop.example.com'], allowCredentials: true, exposeHeaders: ['x-request-id'], maxAge: 600 },
-      stages: [{ name: '$default' }, { name: 'prod', autoDeploy: false, throttlingBurstLimit: 20, throttlingRateLimit: 50.5, variables: { backend: 'blue' } }],
-      description: 'shop API',
-      tags: { team: 'shop' },
-      providerConfig: { kind: 'ProviderConfig', name: 'shop-aws' },
-    });
+    const out = component('aws-apigateway', PARAMS['aws-apigateway'].full[0]);
     expect(out.output.spec.providerConfigRef).toEqual({ kind: 'ProviderConfig', name: 'shop-aws' });
     expect(out.output.spec.forProvider.corsConfiguration).toEqual({
       allowOrigins: ['https://shop.example.com'],

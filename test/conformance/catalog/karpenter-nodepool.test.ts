@@ -7,9 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { cueExport } from '../../../harness/cue.js';
 import { definition } from '../../../harness/oam.js';
 import { all, component, cond, CRDS, errs, expectValid, rejected, validateAgainst } from '../../support/catalog.js';
+import { PARAMS } from '../../support/catalog-params.js';
 
 describe('karpenter-nodepool', () => {
-  const MIN = { clusterName: 'prod', nodeRole: 'KarpenterNodeRole-prod' };
+  const MIN = PARAMS['karpenter-nodepool'].min;
 
   it('minimal: the general profile as requirements, spot and on-demand, amd64, limits, consolidation, expiry; the EC2NodeClass by discovery tag', () => {
     const out = component('karpenter-nodepool', MIN);

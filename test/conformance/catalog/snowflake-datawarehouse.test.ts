@@ -7,9 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { healthOf } from '../../../harness/cue.js';
 import { definition } from '../../../harness/oam.js';
 import { component, cond, CRDS, expectValid, rejected } from '../../support/catalog.js';
+import { PARAMS } from '../../support/catalog-params.js';
 
 describe('snowflake-datawarehouse', () => {
-  const MIN = { organization: 'acme', account: 'analytics', database: 'health_data' };
+  const MIN = PARAMS['snowflake-datawarehouse'].min;
 
   it('minimal: one inline Workspace, parameters as variables, admin key pair from env, the Secret {component}-snowflake-secret', () => {
     const out = component('snowflake-datawarehouse', MIN);
@@ -54,16 +55,7 @@ describe('snowflake-datawarehouse', () => {
   });
 
   it('full: names, sizes, retention, Secret, admin Secret and role, provider config', () => {
-    const out = component('snowflake-datawarehouse', {
-      ...MIN,
-      schema: 'RAW',
-      dataRetentionDays: 7,
-      warehouse: { name: 'STREAM_WH', size: 'MEDIUM', autoSuspend: 300, maxClusterCount: 3 },
-      user: 'KAFKA_SINK',
-      secretName: 'health-snowflake',
-      adminCredentials: { secretName: 'sf-admin', role: 'SYSADMIN' },
-      providerConfig: { kind: 'ProviderConfig', name: 'tf' },
-    });
+    const out = component('snowflake-datawarehouse', PARAMS['snowflake-datawarehouse'].full[0]);
     const fp = out.output.spec.forProvider;
     expect(fp.varmap).toMatchObject({ warehouse: { name: 'STREAM_WH', size: 'MEDIUM', auto_suspend: 300, max_cluster_count: 3 }, schema: 'RAW', data_retention_days: 7, user: 'KAFKA_SINK' });
     expect(out.output.spec.writeConnectionSecretToRef).toEqual({ name: 'health-snowflake' });

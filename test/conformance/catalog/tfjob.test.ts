@@ -7,33 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { healthOf } from '../../../harness/cue.js';
 import { definition } from '../../../harness/oam.js';
 import { component, cond, CRDS, errs, expectValid, rejected, validateAgainst } from '../../support/catalog.js';
+import { PARAMS } from '../../support/catalog-params.js';
 
 describe('tfjob', () => {
-  const FULL = {
-    image: 'tf:2.16',
-    command: ['python', 'train.py'],
-    args: ['--epochs=3'],
-    mode: 'distributed',
-    workers: 3,
-    parameterServers: 2,
-    gpus: 2,
-    env: [
-      { name: 'A', value: 'b' },
-      { name: 'K', secret: { name: 's', key: 'k' } },
-    ],
-    volumes: [
-      { name: 'data', mountPath: '/data', pvc: 'datasets', readOnly: true },
-      { name: 'cfg', mountPath: '/cfg', configMap: 'train-cfg' },
-      { name: 'creds', mountPath: '/creds', secret: 'train-creds' },
-    ],
-    nodeSelector: { 'platform.example.org/workload-profile': 'gpu' },
-    tolerations: [{ key: 'dedicated', value: 'ml', effect: 'NoSchedule' }],
-    restartPolicy: 'ExitCode',
-    cleanPodPolicy: 'All',
-    backoffLimit: 2,
-    activeDeadlineSeconds: 3600,
-    ttlSecondsAfterFinished: 600,
-  };
+  const FULL = PARAMS.tfjob.full[0] as { nodeSelector: object };
 
   it('minimal: one Worker, container "tensorflow" on tfjob-port, restricted, requests and limits, OnFailure, cleanPodPolicy Running', () => {
     const out = component('tfjob', { image: 'tf:2.16' });
