@@ -182,10 +182,13 @@ export function digest(...parts: string[]): string {
 /**
  * The digest as an annotation value (a pod template's, so a changed
  * configuration restarts the Pods). Prefixed because eight hex digits can read
- * as a number: `12e45678` is a string to Go's YAML (sigs.k8s.io/yaml, as
- * crossplane render and kubectl print it, unquoted) and a float overflowing to
- * Infinity to a YAML 1.2 reader (the `yaml` package), which writes it back as
- * `.inf`: one realtime render in about 25 failed so in the conformance suite.
+ * as a number: `12e45678` is a string to Go's YAML, which prints it unquoted
+ * (a plain scalar is a float only when strconv.ParseFloat succeeds, and it
+ * overflows: go.yaml.in/yaml/v2 v2.4.2 resolve.go l.163-167, the YAML of
+ * sigs.k8s.io/yaml v1.6.0 that crank v2.2.1 builds with, tools/crank/go.sum),
+ * and a float overflowing to Infinity to a YAML 1.2 reader (the `yaml`
+ * package), which writes it back as `.inf`: one realtime render in about 25
+ * failed so in the conformance suite.
  */
 export function configDigest(...parts: string[]): string {
   return `sha256-${digest(...parts)}`;

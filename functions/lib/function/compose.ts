@@ -8,6 +8,7 @@
  * so the same request always gives the same response.
  */
 import {
+  DEFAULT_TTL,
   Ready,
   Severity,
   fatal,
@@ -98,7 +99,6 @@ export const RECHECK_BACKOFF: readonly (readonly [number, number])[] = [
   [120, NOT_READY_RECHECK_SECONDS],
   [600, 30],
 ];
-export const DEFAULT_TTL_SECONDS = 60;
 
 /** Seconds the observed XR's Ready condition has been False, if it says. */
 export function notReadyForSeconds(xr: KubeObject, now = Date.now()): number | undefined {
@@ -112,7 +112,7 @@ export function notReadyForSeconds(xr: KubeObject, now = Date.now()): number | u
 
 /** How soon to call again for an XR that is not ready (RECHECK_BACKOFF). */
 export function recheckSeconds(waitedSeconds: number | undefined): number {
-  return RECHECK_BACKOFF.find(([below]) => (waitedSeconds ?? 0) < below)?.[1] ?? DEFAULT_TTL_SECONDS;
+  return RECHECK_BACKOFF.find(([below]) => (waitedSeconds ?? 0) < below)?.[1] ?? Number(DEFAULT_TTL.seconds);
 }
 
 /** Crossplane's verdict on the XR: the function's own when it set one, else every composed resource ready. */
