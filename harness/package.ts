@@ -23,9 +23,14 @@ export function imageOf(fn: string): string {
 }
 
 /** Why no Docker engine can be used here, or undefined when one answers. */
-/** `crank xpkg build` of a function's package (package/<fn>, its examples, the image embedded) into `file`. */
-export function xpkgBuildArgs(fn: string, file: string): string[] {
-  return ['xpkg', 'build', '--package-root', join(ROOT, 'package', fn), '--examples-root', join(ROOT, 'package', fn, 'examples'), '--embed-runtime-image', imageOf(fn), '-o', file];
+/**
+ * `crank xpkg build` of a function's package (package/<fn> and its examples)
+ * into `file`, with its runtime image embedded unless `embedImage` is false
+ * (the local plane's packages: the harness serves the functions).
+ */
+export function xpkgBuildArgs(fn: string, file: string, embedImage = true): string[] {
+  const image = embedImage ? ['--embed-runtime-image', imageOf(fn)] : [];
+  return ['xpkg', 'build', '--package-root', join(ROOT, 'package', fn), '--examples-root', join(ROOT, 'package', fn, 'examples'), ...image, '-o', file];
 }
 
 export function dockerUnavailable(): string | undefined {

@@ -24,7 +24,7 @@ import { ARGOCD_NS, CONTROLLERS } from '../../synth/gitops.js';
 import { ROOT } from '../tools.js';
 import type { Kubectl } from './kubectl.js';
 import { startGit, type GitServer } from './git.js';
-import { freePort, startProcess, type Proc, until } from './processes.js';
+import { freePort, startListener, startProcess, type Proc, until } from './processes.js';
 
 const ARGOCD_VERSION = /github\.com\/argoproj\/argo-cd\/v3 (v[0-9.]+)/.exec(readFileSync(join(ROOT, 'tools/argocd/go.mod'), 'utf8'))![1];
 /** What `make gitops-tools` copies from the module: crds/, config/, bin/git-verify-wrapper.sh. */
@@ -239,20 +239,7 @@ export async function startArgoCD(opts: { state: string; bin: string; kubectl: K
     HOME: dirs.home,
     ...helmEnv(state),
   };
-  const redisProc = startProcess('redis', join(bin, 'redis'), ['127.0.0.1:0'], { dir: state });
-  let redis = '';
-  await Promise.race([
-    redisProc.exited,
-    until(
-      'redis to listen',
-      async () => {
-        redis = /listening on (127\.0\.0\.1:\d+)/.exec(readFileSync(redisProc.log, 'utf8'))?.[1] ?? '';
-        return redis !== '';
-      },
-      20_000,
-      100,
-    ),
-  ]);
+  const { proc: redisProc, address: redis } = await startListener('redis', join(bin, 'redis'), state);
 
   const [repoPort, repoMetrics, ctrlMetrics] = [await freePort(), await freePort(), await freePort()];
   const repoServer = startProcess(

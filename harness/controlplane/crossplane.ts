@@ -12,11 +12,12 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { FUNCTIONS, type FunctionEntry } from '../../functions/catalog.js';
 import { PLATFORM } from '../../functions/lib/platform.js';
+import { xpkgBuildArgs } from '../package.js';
 import { functionCommand } from '../servers.js';
 import { ROOT, runTool } from '../tools.js';
 import type { Kubectl } from './kubectl.js';
 import { issue } from './pki.js';
-import { freePort, startProcess, type Proc, until } from './processes.js';
+import { freePort, startListener, startProcess, type Proc, until } from './processes.js';
 
 export const CROSSPLANE_NS = 'crossplane-system';
 
@@ -95,23 +96,9 @@ export async function startCrossplane(state: string, bin: string, kubeconfig: st
 
 /** An in-memory OCI registry on 127.0.0.1 (tools/registry); its host:port. */
 export async function startRegistry(state: string, bin: string): Promise<{ proc: Proc; host: string }> {
-  const proc = startProcess('registry', join(bin, 'registry'), ['127.0.0.1:0'], { dir: state });
-  let host = '';
-  await Promise.race([
-    proc.exited,
-    until(
-      'the registry to listen',
-      async () => {
-        const m = /listening on (127\.0\.0\.1:\d+)/.exec(readFileSync(proc.log, 'utf8'));
-        // go-containerregistry speaks plain HTTP to localhost:PORT (no CA needed).
-        if (m) host = m[1].replace('127.0.0.1', 'localhost');
-        return m !== null;
-      },
-      20_000,
-      100,
-    ),
-  ]);
-  return { proc, host };
+  const { proc, address } = await startListener('registry', join(bin, 'registry'), state);
+  // go-containerregistry speaks plain HTTP to localhost:PORT (no CA needed).
+  return { proc, host: address.replace('127.0.0.1', 'localhost') };
 }
 
 export function packageRef(registryHost: string, fn: FunctionEntry): string {
@@ -122,7 +109,7 @@ export function packageRef(registryHost: string, fn: FunctionEntry): string {
 export function pushPackages(state: string, registryHost: string): void {
   for (const fn of FUNCTIONS) {
     const file = join(state, `${fn.name}.xpkg`);
-    const built = runTool('crank', ['xpkg', 'build', '--package-root', join(ROOT, 'package', fn.name), '--examples-root', join(ROOT, 'package', fn.name, 'examples'), '-o', file]);
+    const built = runTool('crank', xpkgBuildArgs(fn.name, file, false));
     if (built.code !== 0) throw new Error(`crossplane xpkg build ${fn.name}: ${built.stderr}`);
     const pushed = runTool('crank', ['xpkg', 'push', '-f', file, packageRef(registryHost, fn)]);
     if (pushed.code !== 0) throw new Error(`crossplane xpkg push ${fn.name}: ${pushed.stderr}`);

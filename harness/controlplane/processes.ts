@@ -166,3 +166,26 @@ export async function until(what: string, check: () => Promise<boolean>, timeout
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/**
+ * Start one of the small loopback servers of tools/ (registry, redis): each is
+ * given `127.0.0.1:0` and logs `listening on 127.0.0.1:PORT`; resolves with
+ * that address once logged (or rejects when the process exits first).
+ */
+export async function startListener(name: string, cmd: string, dir: string): Promise<{ proc: Proc; address: string }> {
+  const proc = startProcess(name, cmd, ['127.0.0.1:0'], { dir });
+  let address = '';
+  await Promise.race([
+    proc.exited,
+    until(
+      `${name} to listen`,
+      async () => {
+        address = /listening on (127\.0\.0\.1:\d+)/.exec(readFileSync(proc.log, 'utf8'))?.[1] ?? '';
+        return address !== '';
+      },
+      20_000,
+      100,
+    ),
+  ]);
+  return { proc, address };
+}
